@@ -1,0 +1,68 @@
+#include "adam.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Elementwise work is cut into fixed chunks; each number is updated by one
+ * task, so the thread count cannot change a bit. */
+#define ADAM_CHUNK 16384
+
+int adam_init(adam *a, size_t n, adam_config cfg, err *e)
+{
+    memset(a, 0, sizeof *a);
+    a->cfg = cfg;
+    a->n = n;
+    a->m = calloc(n ? n : 1, sizeof *a->m);
+    a->v = calloc(n ? n : 1, sizeof *a->v);
+    if (!a->m || !a->v) {
+        adam_free(a);
+        return err_set(e, "out of memory for Adam moments (%zu numbers)", 2 * n);
+    }
+    return 0;
+}
+
+void adam_free(adam *a)
+{
+    free(a->m);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+void adam_reset(adam *a)
+{
+    memset(a->m, 0, a->n * sizeof *a->m);
+    memset(a->v, 0, a->n * sizeof *a->v);
+    a->step = 0;
+}
+
+typedef struct {
+    adam *a;
+    float *params;
+    const float *grads;
+    float step_size, bc2_sqrt;
+} adam_job;
+
+static void adam_chunk(void *ctx, size_t chunk)
+{
+    const adam_job *job = ctx;
+    adam *a = job->a;
+    float b1 = (float)a->cfg.beta1, b2 = (float)a->cfg.beta2, eps = (float)a->cfg.eps;
+    size_t begin = chunk * ADAM_CHUNK;
+    size_t end = begin + ADAM_CHUNK < a->n ? begin + ADAM_CHUNK : a->n;
+    for (size_t k = begin; k < end; k++) {
+        float g = job->grads[k];
+        a->m[k] += (g - a->m[k]) * (1 - b1);   /* lerp, as PyTorch */
+        a->v[k] = a->v[k] * b2 + (1 - b2) * g * g;
+        float denom = sqrtf(a->v[k]) / job->bc2_sqrt + eps;
+        job->params[k] -= job->step_size * (a->m[k] / denom);
+    }
+}
+
+void adam_step(adam *a, pool *p, float *params, const float *grads)
+{
+    a->step++;
+    double bc1 = 1 - pow(a->cfg.beta1, (double)a->step);
+    double bc2 = 1 - pow(a->cfg.beta2, (double)a->step);
+    adam_job job = {a, params, grads, (float)(a->cfg.lr / bc1), (float)sqrt(bc2)};
+    pool_run(p, adam_chunk, &job, (a->n + ADAM_CHUNK - 1) / ADAM_CHUNK);
+}

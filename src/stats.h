@@ -1,0 +1,19 @@
+/* stats: mean and 95% confidence interval of a handful of numbers. */
+#ifndef SUBLIM_STATS_H
+#define SUBLIM_STATS_H
+
+#include <stddef.h>
+
+typedef struct {
+    size_t n;
+    double mean;
+    double sd;    /* sample standard deviation (n - 1); 0 when n < 2 */
+    double ci95;  /* half-width: t(0.975, n-1) * sd / sqrt(n); 0 when n < 2 */
+} stats_summary;
+
+stats_summary stats_summarize(const double *x, size_t n);
+
+/* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1). */
+double stats_t975(size_t df);
+
+#endif
