@@ -1,5 +1,6 @@
 /* sublim experiment: the paper's MNIST experiment over seeds. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,41 +11,36 @@
 #include "kernels.h"
 #include "results.h"
 
-/* ---- progress: one plain line per epoch on stderr ---- */
-
-typedef struct {
-    double start;
-    uint64_t seed;
-} progress;
-
-static void progress_epoch(void *ctx, const char *what, size_t epoch, size_t net,
-                           const float *params, double loss)
-{
-    (void)params;
-    const progress *pr = ctx;
-    fprintf(stderr, "[%7.1fs] seed %" PRIu64 " %s %zu epoch %zu loss %.5f\n",
-            cmd_now_seconds() - pr->start, pr->seed, what, net, epoch + 1, loss);
-}
-
-/* ---- experiment ---- */
+/* ---- what the user sees while it runs ---- */
 
 typedef struct {
     const experiment_config *cfg;
+    double start;
     arm_result *rows;
     size_t n_done;
     char csv_path[4096];
-    progress *pr;
-} saver;
+} run_view;
+
+static void show_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double loss,
+                       double test_acc)
+{
+    const run_view *v = ctx;
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    fprintf(stderr, "[%7.1fs] seed %" PRIu64 " %-18s epoch %zu loss %.5f", cmd_now_seconds() - v->start,
+            seed, arms[arm].name, epoch + 1, loss);
+    if (!isnan(test_acc))
+        fprintf(stderr, " test acc %.4f", test_acc);
+    fputc('\n', stderr);
+}
 
 /* Rewrites results.csv after every seed, so a killed run keeps what it did. */
 static int save_seed(void *ctx, const arm_result *seed_rows, size_t n, err *e)
 {
-    saver *sv = ctx;
+    run_view *v = ctx;
     (void)seed_rows;
-    sv->n_done += n;
-    if (sv->pr)
-        sv->pr->seed++;
-    return results_write_csv(sv->csv_path, sv->rows, sv->n_done, e);
+    v->n_done += n;
+    return results_write_csv(v->csv_path, v->rows, v->n_done, e);
 }
 
 int cmd_experiment(int argc, char **argv)
@@ -102,13 +98,12 @@ int cmd_experiment(int argc, char **argv)
         fprintf(stderr, "sublim: %s\n", e.msg);
     } else {
         double start = cmd_now_seconds();
-        progress pr = {start, cfg.seed_start};
-        train_hooks hooks = {NULL, progress_epoch, &pr};
-        saver sv = {&cfg, rows, 0, "", &pr};
-        snprintf(sv.csv_path, sizeof sv.csv_path, "%s/results.csv", cfg.out_dir);
+        run_view view = {&cfg, start, rows, 0, ""};
+        snprintf(view.csv_path, sizeof view.csv_path, "%s/results.csv", cfg.out_dir);
+        experiment_hooks hooks = {NULL, show_epoch, save_seed, &view};
         fprintf(stderr, "sublim: %zu seed(s) from %" PRIu64 " on %zu thread(s), kernels %s\n",
                 cfg.seeds, cfg.seed_start, pool_threads(p), kern_path_name());
-        if (experiment_run(&cfg, &train, &test, p, &hooks, save_seed, &sv, rows, &e) == 0) {
+        if (experiment_run(&cfg, &train, &test, p, &hooks, rows, &e) == 0) {
             arm_summary sum[16];
             results_summarize(rows, cfg.seeds * n_arms, sum);
             char path[4200];

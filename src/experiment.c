@@ -1,4 +1,5 @@
 #include "experiment.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ experiment_config experiment_defaults(void)
         .noise = NOISE_UNIFORM,
         .n_noise = 0,
         .threads = 0,
+        .curves = 0,
         .data_dir = "mnist",
         .out_dir = "out",
     };
@@ -114,10 +116,47 @@ static loss_outputs outputs_of(enum arm_outputs o, size_t m)
     return sel;
 }
 
-static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
-                    const dataset *train, const dataset *test, size_t n_noise,
-                    const train_hooks *hooks, arm_result *rows)
+/* Bridges the training loops' callbacks to the experiment's: names the
+ * arm, and measures test accuracy per epoch when curves are asked for. */
+typedef struct {
+    const experiment_hooks *hooks;
+    const experiment_config *cfg;
+    run_state *st;
+    const dataset *test;
+    uint64_t seed;
+    size_t student_arm[N_ARMS]; /* student k of train_students -> arm */
+} bridge;
+
+static void bridge_batch(void *ctx, const char *what, size_t epoch, size_t n_epochs,
+                         size_t batch, size_t n_batches, double loss)
 {
+    bridge *b = ctx;
+    if (b->hooks->on_batch)
+        b->hooks->on_batch(b->hooks->ctx, b->seed, what, epoch, n_epochs, batch,
+                           n_batches, loss);
+}
+
+static void bridge_epoch(void *ctx, const char *what, size_t epoch, size_t net,
+                         const float *params, double loss)
+{
+    bridge *b = ctx;
+    if (!b->hooks->on_epoch)
+        return;
+    size_t arm = strcmp(what, "teacher") == 0 ? (size_t)experiment_arm_index("teacher")
+                                              : b->student_arm[net];
+    double acc = NAN;
+    if (b->cfg->curves)
+        acc = (double)train_count_correct(&b->st->tr, params, b->test) / (double)b->test->n;
+    b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
+}
+
+static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
+                     const dataset *train, const dataset *test, size_t n_noise,
+                     const experiment_hooks *user_hooks, arm_result *rows)
+{
+    bridge br = {user_hooks, cfg, st, test, seed, {0}};
+    train_hooks bridged = {bridge_batch, bridge_epoch, &br};
+    const train_hooks *hooks = user_hooks ? &bridged : NULL;
     size_t P = st->n_params;
     mlp_init_params_f32(st->init[0], &st->shape, cfg->init, seed, 0);
     mlp_init_params_f32(st->init[1], &st->shape, cfg->init, seed, 1);
@@ -153,6 +192,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
             memcpy(st->student[a], st->init[from], P * sizeof(float));
             students[n_students] = (student){.params = st->student[a], .opt = &st->opt[a],
                                              .outputs = outputs_of(ARMS[a].outputs, cfg->m)};
+            br.student_arm[n_students] = a;
             arm_of[n_students++] = a;
         }
         train_students(&st->tr, students, n_students, st->noise_logits, n_noise,
@@ -176,9 +216,8 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
 }
 
 int experiment_run(const experiment_config *cfg, const dataset *train,
-                   const dataset *test, pool *p, const train_hooks *hooks,
-                   experiment_on_seed on_seed, void *on_seed_ctx, arm_result *rows,
-                   err *e)
+                   const dataset *test, pool *p, const experiment_hooks *hooks,
+                   arm_result *rows, err *e)
 {
     if (train->pixels != test->pixels)
         return err_set(e, "training images are %zux%zu but test images %zux%zu",
@@ -191,8 +230,8 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
         arm_result *seed_rows = rows + s * N_ARMS;
         run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows);
-        if (on_seed)
-            rc = on_seed(on_seed_ctx, seed_rows, N_ARMS, e);
+        if (hooks && hooks->on_seed)
+            rc = hooks->on_seed(hooks->ctx, seed_rows, N_ARMS, e);
     }
     state_free(&st);
     return rc;

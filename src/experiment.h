@@ -33,6 +33,7 @@ typedef struct {
     enum noise_kind noise;
     size_t n_noise;          /* noise images per seed; 0: as many as digits */
     size_t threads;
+    int curves;              /* measure test accuracy after every epoch */
     const char *data_dir;
     const char *out_dir;
 } experiment_config;
@@ -66,15 +67,25 @@ typedef struct {
     char why[160];
 } arm_result;
 
-/* Called when a seed's rows are final, so they can be saved at once. */
-typedef int (*experiment_on_seed)(void *ctx, const arm_result *rows, size_t n_rows,
-                                  err *e);
+/* What the caller hears while a run goes on; every member may be NULL. */
+typedef struct {
+    /* After every training batch: phase is "teacher" or "students". */
+    void (*on_batch)(void *ctx, uint64_t seed, const char *phase, size_t epoch,
+                     size_t n_epochs, size_t batch, size_t n_batches, double loss);
+    /* After every epoch of every trained arm: its mean training loss and,
+     * when cfg->curves is set, its test accuracy (else NaN). */
+    void (*on_epoch)(void *ctx, uint64_t seed, size_t arm, size_t epoch,
+                     double loss, double test_acc);
+    /* When a seed's rows are final, so they can be saved at once; a
+     * non-zero return stops the run with that error. */
+    int (*on_seed)(void *ctx, const arm_result *rows, size_t n_rows, err *e);
+    void *ctx;
+} experiment_hooks;
 
 /* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
  * into rows (seed-major).  train/test are loaded digits. */
 int experiment_run(const experiment_config *cfg, const dataset *train,
-                   const dataset *test, pool *p, const train_hooks *hooks,
-                   experiment_on_seed on_seed, void *on_seed_ctx, arm_result *rows,
-                   err *e);
+                   const dataset *test, pool *p, const experiment_hooks *hooks,
+                   arm_result *rows, err *e);
 
 #endif

@@ -22,7 +22,8 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
     t->dlogits = malloc(batch * n_out * sizeof(float));
     t->targets = malloc(batch * n_out * sizeof(float));
     t->perm = malloc((max_examples ? max_examples : 1) * sizeof(size_t));
-    if (!t->grads || !t->x || !t->dlogits || !t->targets || !t->perm) {
+    t->eval_index = malloc(batch * sizeof(size_t));
+    if (!t->grads || !t->x || !t->dlogits || !t->targets || !t->perm || !t->eval_index) {
         trainer_free(t);
         return err_set(e, "out of memory for the trainer");
     }
@@ -37,6 +38,7 @@ void trainer_free(trainer *t)
     free(t->dlogits);
     free(t->targets);
     free(t->perm);
+    free(t->eval_index);
     memset(t, 0, sizeof *t);
 }
 
@@ -48,8 +50,8 @@ size_t train_count_correct(trainer *t, const float *params, const dataset *d)
     for (size_t begin = 0; begin < d->n; begin += t->batch) {
         size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
         for (size_t r = 0; r < n; r++)
-            t->perm[r] = begin + r;
-        batch_digits_f32(t->x, d, t->perm, n);
+            t->eval_index[r] = begin + r;
+        batch_digits_f32(t->x, d, t->eval_index, n);
         const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
         correct += loss_correct_f32(logits, d->labels + begin, n, n_outputs(t),
                                     t->n_classes);
@@ -106,8 +108,8 @@ void train_noise_logits(trainer *t, const float *params, float *out, uint64_t se
     for (size_t begin = 0; begin < n_images; begin += t->batch) {
         size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
         for (size_t r = 0; r < n; r++)
-            t->perm[r] = begin + r;
-        batch_noise_f32(t->pool, t->x, seed, noise, t->perm, n, pixels);
+            t->eval_index[r] = begin + r;
+        batch_noise_f32(t->pool, t->x, seed, noise, t->eval_index, n, pixels);
         const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
         memcpy(out + begin * n_out, logits, n * n_out * sizeof *out);
     }

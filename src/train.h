@@ -43,6 +43,8 @@ typedef struct {
     float *dlogits;        /* [batch][dL] */
     float *targets;        /* [batch][dL] teacher logits gathered for a batch */
     size_t *perm;          /* [max_examples] epoch order */
+    size_t *eval_index;    /* [batch] rows of an evaluation batch; evaluating */
+                           /* between epochs never disturbs perm */
     size_t max_examples;
 } trainer;
 
@@ -50,7 +52,8 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
                  size_t max_examples, pool *p, err *e);
 void trainer_free(trainer *t);
 
-/* Correct test predictions of params on d, in batches of t->batch. */
+/* Correct test predictions of params on d, in batches of t->batch.
+ * Safe to call from a train_hooks callback. */
 size_t train_count_correct(trainer *t, const float *params, const dataset *d);
 
 /* Trains params (in place) for `epochs` epochs of Adam on d, reshuffled per
