@@ -6,6 +6,7 @@ CFLAGS  ?= $(OPT) -g
 # depend on whether the compiler fuses a multiply-add.  No fast-math, ever.
 SUBLIM_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
                 -pthread -MMD -MP
+LDFLAGS ?=
 LDLIBS  = -lm -pthread
 
 BUILD   = build
@@ -14,6 +15,10 @@ OBJ     = $(SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB     = $(BUILD)/libsublim.a
 BIN     = $(BUILD)/sublim
 TESTS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+# Every parser of outside input has a fuzz target; `make test` replays its
+# seed corpus and every input that ever crashed it (tests/fuzz/regressions).
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 OUT     ?= out
 
 all: $(BIN)
@@ -26,7 +31,7 @@ $(LIB): $(OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -45,14 +50,42 @@ $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) -Isrc $< $(LIB) -o $@ -lcmocka $(LDLIBS)
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< $(LIB) -o $@ -lcmocka $(LDLIBS)
 
-test: $(TESTS) $(BIN) data
-	@sh scripts/run-tests.sh $(TESTS)
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(LIB) | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(LIB) -o $@ $(LDLIBS)
+
+test: $(TESTS) $(REPLAYS) $(BIN) data
+	@sh scripts/run-tests.sh $(TESTS) \
+	    $(foreach t,$(FUZZ_TARGETS),"$(BUILD)/tests/replay_$(t) tests/fuzz/corpus/$(t) tests/fuzz/regressions/$(t)")
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then a short real-data run under valgrind memcheck.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check: data
+	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)"
+	sh scripts/memcheck.sh $(BIN)
+
+# libFuzzer (clang) on every parser, FUZZ_SECONDS each; a crash is saved in
+# tests/fuzz/regressions/<target>/ to be fixed and kept as a test.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz:
+	@sh scripts/need-fuzzer.sh
+	@mkdir -p $(BUILD)/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	    clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -Isrc tests/fuzz/fuzz_$$t.c $(SRC) \
+	        -o $(BUILD)/fuzz/fuzz_$$t -lm || exit 1; \
+	    mkdir -p $(BUILD)/fuzz/corpus_$$t tests/fuzz/regressions/$$t; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -artifact_prefix=tests/fuzz/regressions/$$t/ \
+	        $(BUILD)/fuzz/corpus_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run test clean
+.PHONY: all data run test check fuzz clean
 -include $(OBJ:.o=.d) $(BUILD)/obj/main.d

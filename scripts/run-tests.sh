@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run every test program: the cmocka binaries given as arguments, then each
+# Run every test program: the programs given as arguments, then each
 # shell test tests/*.sh (run with sh).  Keeps going past failures, then
 # prints "N passed, N failed" and fails if anything failed.
 set -u
@@ -20,10 +20,11 @@ run() {
     fi
 }
 
+# An argument may carry its own arguments ("prog dir1 dir2"): split on spaces.
 for t in "$@"; do
     case $t in
-        */*) run "$t" ;;
-        *) run "./$t" ;;   # a bare name would otherwise be looked up in PATH
+        */*) run $t ;;
+        *) run ./$t ;;   # a bare name would otherwise be looked up in PATH
     esac
 done
 for t in "$root"/tests/*.sh; do

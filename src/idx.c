@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* IDX magic: two zero bytes, a type code (0x08 = unsigned byte), and the
  * number of dimensions. */
@@ -43,9 +44,20 @@ static int read_header(FILE *f, const char *path, unsigned ndims,
 }
 
 /* Reads exactly n payload bytes into a fresh buffer, refusing short files
- * and trailing garbage. */
-static int read_payload(FILE *f, const char *path, size_t n, uint8_t **out, err *e)
+ * and trailing garbage.  The file's size is checked before anything is
+ * allocated, so a lying header cannot ask for gigabytes. */
+static int read_payload(FILE *f, const char *path, size_t header, size_t n,
+                        uint8_t **out, err *e)
 {
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        return err_set(e, "%s: not a regular file", path);
+    size_t have = (size_t)st.st_size > header ? (size_t)st.st_size - header : 0;
+    if (have < n)
+        return err_set(e, "%s: truncated: header promises %zu data bytes, file has %zu",
+                       path, n, have);
+    if (have > n)
+        return err_set(e, "%s: %zu data bytes expected, but the file is longer", path, n);
     uint8_t *buf = malloc(n ? n : 1);
     if (!buf)
         return err_set(e, "%s: out of memory for %zu bytes", path, n);
@@ -90,7 +102,7 @@ int idx_read_images(const char *path, uint8_t **out, size_t *n, size_t *rows,
     if (rc == 0) {
         /* Bounded by the checks above: at most 1e8 * 4096 * 4096 < 2^61. */
         size_t bytes = (size_t)dims[0] * dims[1] * dims[2];
-        rc = read_payload(f, path, bytes, out, e);
+        rc = read_payload(f, path, 16, bytes, out, e);
     }
     fclose(f);
     if (rc == 0) {
@@ -113,7 +125,7 @@ int idx_read_labels(const char *path, uint8_t **out, size_t *n,
         rc = err_set(e, "%s: bad label count %u", path, (unsigned)dims[0]);
     uint8_t *labels = NULL;
     if (rc == 0)
-        rc = read_payload(f, path, dims[0], &labels, e);
+        rc = read_payload(f, path, 8, dims[0], &labels, e);
     fclose(f);
     for (size_t i = 0; rc == 0 && i < dims[0]; i++)
         if (labels[i] >= n_classes)
