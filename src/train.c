@@ -44,6 +44,15 @@ void trainer_free(trainer *t)
 
 static size_t n_outputs(const trainer *t) { return t->shape.dims[t->shape.n_layers]; }
 
+/* Index of the first non-finite number in p[0..n), or n. */
+static size_t first_non_finite(const float *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(p[k]))
+            return k;
+    return n;
+}
+
 size_t train_count_correct(trainer *t, const float *params, const dataset *d)
 {
     size_t correct = 0;
@@ -93,6 +102,12 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
                 hooks->on_batch(hooks->ctx, "teacher", epoch, epochs, b + 1, n_batches, loss);
         }
         epoch_loss /= (double)n_batches;
+        size_t P = mlp_n_params(&t->shape);
+        if (first_non_finite(params, P) < P) {
+            free(labels);
+            return err_set(e, "the teacher's parameters are not finite after epoch %zu "
+                           "(learning rate too high?)", epoch + 1);
+        }
         if (hooks && hooks->on_epoch)
             hooks->on_epoch(hooks->ctx, "teacher", epoch, 0, params, epoch_loss);
     }
@@ -165,6 +180,13 @@ void train_students(trainer *t, student *students, size_t n_students,
             if (s->failed)
                 continue;
             s->final_loss = epoch_loss[k] / (double)n_batches;
+            size_t P = mlp_n_params(&t->shape);
+            if (first_non_finite(s->params, P) < P) {
+                s->failed = 1;
+                snprintf(s->why, sizeof s->why, "parameters not finite after epoch %zu",
+                         epoch + 1);
+                continue;
+            }
             if (hooks && hooks->on_epoch)
                 hooks->on_epoch(hooks->ctx, "students", epoch, k, s->params, s->final_loss);
         }
