@@ -100,7 +100,7 @@ int cmd_experiment(int argc, char **argv)
         double start = cmd_now_seconds();
         run_view view = {&cfg, start, rows, 0, ""};
         snprintf(view.csv_path, sizeof view.csv_path, "%s/results.csv", cfg.out_dir);
-        experiment_hooks hooks = {NULL, show_epoch, save_seed, &view};
+        experiment_hooks hooks = {.on_epoch = show_epoch, .on_seed = save_seed, .ctx = &view};
         fprintf(stderr, "sublim: %zu seed(s) from %" PRIu64 " on %zu thread(s), kernels %s\n",
                 cfg.seeds, cfg.seed_start, pool_threads(p), kern_path_name());
         if (experiment_run(&cfg, &train, &test, p, &hooks, rows, &e) == 0) {

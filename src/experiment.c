@@ -170,7 +170,11 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
     memcpy(st->teacher, st->init[0], P * sizeof(float));
     size_t teacher_arm = (size_t)experiment_arm_index("teacher");
     err terr;
-    if (train_teacher(&st->tr, st->teacher, &st->opt[teacher_arm], train,
+    int loaded = user_hooks && user_hooks->load_teacher &&
+                 user_hooks->load_teacher(user_hooks->ctx, seed, st->teacher,
+                                          &rows[teacher_arm].final_loss);
+    if (!loaded &&
+        train_teacher(&st->tr, st->teacher, &st->opt[teacher_arm], train,
                       cfg->teacher_epochs, seed, hooks, &rows[teacher_arm].final_loss,
                       &terr)) {
         /* Without a teacher no student can be trained: all of them fail. */
@@ -182,6 +186,9 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                      a == teacher_arm ? terr.msg : "no teacher (its training diverged)");
         }
     } else {
+        if (!loaded && user_hooks && user_hooks->on_teacher)
+            user_hooks->on_teacher(user_hooks->ctx, seed, st->teacher,
+                                   rows[teacher_arm].final_loss);
         train_noise_logits(&st->tr, st->teacher, st->noise_logits, seed, cfg->noise, n_noise);
         student students[N_ARMS];
         size_t arm_of[N_ARMS], n_students = 0;
@@ -229,6 +236,8 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     int rc = 0;
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
         arm_result *seed_rows = rows + s * N_ARMS;
+        if (hooks && hooks->seed_done && hooks->seed_done(hooks->ctx, cfg->seed_start + s))
+            continue;
         run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows);
         if (hooks && hooks->on_seed)
             rc = hooks->on_seed(hooks->ctx, seed_rows, N_ARMS, e);

@@ -79,6 +79,13 @@ typedef struct {
     /* When a seed's rows are final, so they can be saved at once; a
      * non-zero return stops the run with that error. */
     int (*on_seed)(void *ctx, const arm_result *rows, size_t n_rows, err *e);
+    /* Non-zero: this seed's rows are already in rows (a resumed run). */
+    int (*seed_done)(void *ctx, uint64_t seed);
+    /* A teacher ready for a seed: return non-zero and fill params (and
+     * *loss) to use a saved one instead of training it. */
+    int (*load_teacher)(void *ctx, uint64_t seed, float *params, double *loss);
+    /* A teacher just trained (for saving). */
+    void (*on_teacher)(void *ctx, uint64_t seed, const float *params, double loss);
     void *ctx;
 } experiment_hooks;
 
