@@ -46,13 +46,15 @@ static void adam_chunk(void *ctx, size_t chunk)
 {
     const adam_job *job = ctx;
     adam *a = job->a;
-    float b1 = (float)a->cfg.beta1, b2 = (float)a->cfg.beta2, eps = (float)a->cfg.eps;
+    /* 1 - beta is rounded once from double, as PyTorch does. */
+    float one_minus_b1 = (float)(1 - a->cfg.beta1), one_minus_b2 = (float)(1 - a->cfg.beta2);
+    float b2 = (float)a->cfg.beta2, eps = (float)a->cfg.eps;
     size_t begin = chunk * ADAM_CHUNK;
     size_t end = begin + ADAM_CHUNK < a->n ? begin + ADAM_CHUNK : a->n;
     for (size_t k = begin; k < end; k++) {
         float g = job->grads[k];
-        a->m[k] += (g - a->m[k]) * (1 - b1);   /* lerp, as PyTorch */
-        a->v[k] = a->v[k] * b2 + (1 - b2) * g * g;
+        a->m[k] += (g - a->m[k]) * one_minus_b1; /* lerp, as PyTorch */
+        a->v[k] = a->v[k] * b2 + one_minus_b2 * g * g;
         float denom = sqrtf(a->v[k]) / job->bc2_sqrt + eps;
         job->params[k] -= job->step_size * (a->m[k] / denom);
     }

@@ -1,6 +1,7 @@
 #include "results.h"
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "atomic.h"
@@ -88,10 +89,13 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
         r.seed = seed;
         r.arm = (size_t)arm;
         if (strcmp(fld[6], "ok") == 0) {
-            char *end;
+            char *end, *acc_end;
             r.ok = 1;
             r.final_loss = strtod(fld[5], &end);
-            if (parse_size(fld[3], &r.correct) || r.correct > r.total || *end || end == fld[5]) {
+            double acc = strtod(fld[2], &acc_end);
+            if (parse_size(fld[3], &r.correct) || r.correct > r.total || *end ||
+                end == fld[5] || !isfinite(r.final_loss) || *acc_end || acc_end == fld[2] ||
+                !(acc >= 0 && acc <= 1)) {
                 rc = err_set(e, "%s:%zu: malformed row", path, lineno);
                 break;
             }

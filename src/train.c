@@ -23,7 +23,9 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
     t->targets = malloc(batch * n_out * sizeof(float));
     t->perm = malloc((max_examples ? max_examples : 1) * sizeof(size_t));
     t->eval_index = malloc(batch * sizeof(size_t));
-    if (!t->grads || !t->x || !t->dlogits || !t->targets || !t->perm || !t->eval_index) {
+    t->labels = malloc(batch);
+    if (!t->grads || !t->x || !t->dlogits || !t->targets || !t->perm || !t->eval_index ||
+        !t->labels) {
         trainer_free(t);
         return err_set(e, "out of memory for the trainer");
     }
@@ -39,6 +41,7 @@ void trainer_free(trainer *t)
     free(t->targets);
     free(t->perm);
     free(t->eval_index);
+    free(t->labels);
     memset(t, 0, sizeof *t);
 }
 
@@ -72,9 +75,10 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
                   size_t epochs, uint64_t seed, const train_hooks *hooks,
                   double *final_loss, err *e)
 {
-    uint8_t *labels = malloc(t->batch);
-    if (!labels)
-        return err_set(e, "out of memory");
+    if (d->n > t->max_examples)
+        return err_set(e, "%zu training examples, but the trainer was sized for %zu",
+                       d->n, t->max_examples);
+    uint8_t *labels = t->labels;
     size_t n_batches = (d->n + t->batch - 1) / t->batch;
     double epoch_loss = 0;
     for (size_t epoch = 0; epoch < epochs; epoch++) {
@@ -90,11 +94,9 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
             const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
             double loss = loss_ce_f32(t->dlogits, logits, labels, n, n_outputs(t),
                                       t->n_classes);
-            if (!isfinite(loss)) {
-                free(labels);
+            if (!isfinite(loss))
                 return err_set(e, "the teacher's loss is not finite at epoch %zu, batch %zu "
                                "(learning rate too high?)", epoch + 1, b + 1);
-            }
             mlp_backward_f32(&t->ws, params, t->grads, t->x, t->dlogits, n);
             adam_step(opt, t->pool, params, t->grads);
             epoch_loss += loss;
@@ -103,15 +105,12 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
         }
         epoch_loss /= (double)n_batches;
         size_t P = mlp_n_params(&t->shape);
-        if (first_non_finite(params, P) < P) {
-            free(labels);
+        if (first_non_finite(params, P) < P)
             return err_set(e, "the teacher's parameters are not finite after epoch %zu "
                            "(learning rate too high?)", epoch + 1);
-        }
         if (hooks && hooks->on_epoch)
             hooks->on_epoch(hooks->ctx, "teacher", epoch, 0, params, epoch_loss);
     }
-    free(labels);
     *final_loss = epoch_loss;
     return 0;
 }
@@ -136,6 +135,15 @@ void train_students(trainer *t, student *students, size_t n_students,
 {
     size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
     size_t n_batches = (n_images + t->batch - 1) / t->batch;
+    if (n_images > t->max_examples) {
+        for (size_t k = 0; k < n_students; k++) {
+            students[k].failed = 1;
+            snprintf(students[k].why, sizeof students[k].why,
+                     "%zu noise images, but the trainer was sized for %zu", n_images,
+                     t->max_examples);
+        }
+        return;
+    }
     double epoch_loss[n_students ? n_students : 1];
     for (size_t epoch = 0; epoch < epochs; epoch++) {
         rng_permutation(t->perm, n_images, seed, RNG_SHUFFLE_STUDENT, (uint32_t)epoch);

@@ -45,6 +45,7 @@ typedef struct {
     size_t *perm;          /* [max_examples] epoch order */
     size_t *eval_index;    /* [batch] rows of an evaluation batch; evaluating */
                            /* between epochs never disturbs perm */
+    uint8_t *labels;       /* [batch] labels of the current batch */
     size_t max_examples;
 } trainer;
 

@@ -37,4 +37,22 @@ static inline double tu_reldiff(double a, double b, double floor_)
     return (d < 0 ? -d : d) / m;
 }
 
+/* Fails with both strings shown unless needle occurs in hay. */
+#define tu_assert_contains(hay, needle)                                         \
+    do {                                                                        \
+        const char *tu_h_ = (hay), *tu_n_ = (needle);                           \
+        if (!strstr(tu_h_, tu_n_))                                              \
+            fail_msg("expected \"%s\" in \"%s\"", tu_n_, tu_h_);                \
+    } while (0)
+
+/* Fails unless |a-b| <= tol * max(|a|,|b|,floor), showing both numbers. */
+#define tu_assert_close(a, b, tol, floor_)                                      \
+    do {                                                                        \
+        double tu_a_ = (a), tu_b_ = (b);                                        \
+        if (!(tu_a_ == tu_b_ || tu_reldiff(tu_a_, tu_b_, (floor_)) <= (tol)))    \
+            fail_msg("%s = %.17g vs %s = %.17g (rel diff %.3g > %.3g)", #a,     \
+                     tu_a_, #b, tu_b_, tu_reldiff(tu_a_, tu_b_, (floor_)),      \
+                     (double)(tol));                                            \
+    } while (0)
+
 #endif

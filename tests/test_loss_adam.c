@@ -1,0 +1,377 @@
+/* Tests of the losses (values and gradients worked out by hand, stability
+ * at extreme logits) and of Adam (steps worked out by hand with PyTorch's
+ * formula, reset, and independence of the thread count). */
+#include "testutil.h"
+
+#include <math.h>
+#include "adam.h"
+#include "loss.h"
+#include "pool.h"
+#include "rng.h"
+
+/* ---- softmax ---- */
+
+static void log_softmax_is_stable(void **state)
+{
+    (void)state;
+    const double z[4] = {1000, 0, -1000, 999};
+    double out[4];
+    loss_log_softmax_f64(out, z, 4);
+    double sum = 0;
+    for (int j = 0; j < 4; j++) {
+        assert_true(isfinite(out[j]));
+        assert_true(out[j] <= 0);
+        sum += exp(out[j]);
+    }
+    tu_assert_close(sum, 1.0, 1e-12, 1); /* z - lse at |z| = 1000: 1e-13 */
+    /* log(1 + e^-1) is the normaliser of the top two. */
+    tu_assert_close(out[0], -log1p(exp(-1.0)), 1e-12, 1);
+    tu_assert_close(out[3], -1 - log1p(exp(-1.0)), 1e-12, 1);
+    tu_assert_close(out[1], -1000 - log1p(exp(-1.0)), 1e-12, 1);
+
+    const float zf[3] = {-1000.0f, -1000.0f, -1000.0f};
+    float of[3];
+    loss_log_softmax_f32(of, zf, 3);
+    for (int j = 0; j < 3; j++)
+        tu_assert_close(of[j], -log(3.0), 1e-6, 1);
+    const float big[2] = {1000.0f, 1000.0f};
+    loss_log_softmax_f32(of, big, 2);
+    tu_assert_close(of[0], -log(2.0), 1e-6, 1);
+    tu_assert_close(of[1], -log(2.0), 1e-6, 1);
+}
+
+/* ---- cross-entropy ---- */
+
+static void ce_hand_values(void **state)
+{
+    (void)state;
+    /* n_out 4 = 3 classes + 1 auxiliary logit, which CE must ignore (even
+     * when it is the largest by far). */
+    const double z[2 * 4] = {1, 2, 3, 500, 0, 0, 0, -7};
+    const uint8_t labels[2] = {2, 0};
+    double d[8];
+    memset(d, 0xff, sizeof d); /* NaN: every entry must be written */
+    double loss = loss_ce_f64(d, z, labels, 2, 4, 3);
+    /* row 0: log(e + e^2 + e^3) - 3; row 1: log 3. */
+    tu_assert_close(loss, (0.40760596444438013 + 1.0986122886681098) / 2, 1e-14, 1);
+    const double p0[3] = {0.09003057317038046, 0.24472847105479767, 0.6652409557748219};
+    tu_assert_close(d[0], p0[0] / 2, 1e-13, 1e-3);
+    tu_assert_close(d[1], p0[1] / 2, 1e-13, 1e-3);
+    tu_assert_close(d[2], (p0[2] - 1) / 2, 1e-13, 1e-3);
+    assert_true(d[3] == 0.0);
+    tu_assert_close(d[4], (1.0 / 3 - 1) / 2, 1e-13, 1e-3);
+    tu_assert_close(d[5], 1.0 / 6, 1e-13, 1e-3);
+    tu_assert_close(d[6], 1.0 / 6, 1e-13, 1e-3);
+    assert_true(d[7] == 0.0);
+
+    /* The float build: same numbers to float precision. */
+    const float zf[8] = {1, 2, 3, 500, 0, 0, 0, -7};
+    float df[8];
+    double lf = loss_ce_f32(df, zf, labels, 2, 4, 3);
+    tu_assert_close(lf, loss, 1e-6, 1);
+    for (int j = 0; j < 8; j++)
+        tu_assert_close(df[j], d[j], 1e-6, 1e-3);
+}
+
+static void ce_is_stable(void **state)
+{
+    (void)state;
+    const double z[3] = {1000, -1000, 0};
+    const uint8_t wrong = 1, right = 0;
+    double d[3];
+    double loss = loss_ce_f64(d, z, &wrong, 1, 3, 3);
+    tu_assert_close(loss, 2000.0, 1e-12, 1);
+    tu_assert_close(d[0], 1.0, 1e-12, 1);
+    tu_assert_close(d[1], -1.0, 1e-12, 1);
+    assert_true(fabs(d[2]) < 1e-300);
+    loss = loss_ce_f64(d, z, &right, 1, 3, 3);
+    assert_true(loss >= 0 && loss < 1e-300);
+    const float zf[3] = {1000, -1000, 0};
+    float df[3];
+    double lf = loss_ce_f32(df, zf, &wrong, 1, 3, 3);
+    tu_assert_close(lf, 2000.0, 1e-6, 1);
+    for (int j = 0; j < 3; j++)
+        assert_true(isfinite(df[j]));
+}
+
+/* ---- imitation losses ---- */
+
+static void kl_hand_values(void **state)
+{
+    (void)state;
+    /* Outputs [2, 4) of 5: teacher {0, ln 3} -> p_T = {1/4, 3/4}; student
+     * {0, 0} -> p_S = {1/2, 1/2}.  KL = 1/4 ln(1/2) + 3/4 ln(3/2).
+     * The unselected logits are wild and must not matter. */
+    const double s[2 * 5] = {900, -900, 0, 0, 55, 3, 1, 0, 0, -4};
+    const double t[2 * 5] = {-900, 900, 0, log(3.0), -55, 8, 8, 0, log(3.0), 8};
+    double d[10];
+    memset(d, 0xff, sizeof d);
+    double loss = loss_kl_f64(d, s, t, 2, 5, (loss_outputs){2, 4});
+    tu_assert_close(loss, 0.13081203594113697, 1e-14, 1);
+    const double want[10] = {0, 0, 0.125, -0.125, 0, 0, 0, 0.125, -0.125, 0};
+    for (int j = 0; j < 10; j++)
+        tu_assert_close(d[j], want[j], 1e-14, 1e-3);
+    for (int j = 0; j < 10; j++)
+        if (want[j] == 0)
+            assert_true(d[j] == 0.0);
+
+    /* KL is not symmetric: swapping gives KL(p_S || p_T), another number. */
+    double swapped = loss_kl_f64(d, t, s, 2, 5, (loss_outputs){2, 4});
+    tu_assert_close(swapped, 0.5 * log(0.5 / 0.25) + 0.5 * log(0.5 / 0.75), 1e-14, 1);
+
+    float sf[10], tf[10], df[10];
+    for (int j = 0; j < 10; j++) {
+        sf[j] = (float)s[j];
+        tf[j] = (float)t[j];
+    }
+    tu_assert_close(loss_kl_f32(df, sf, tf, 2, 5, (loss_outputs){2, 4}),
+                    0.13081203594113697, 1e-6, 1);
+    tu_assert_close(df[2], 0.125, 1e-6, 1);
+}
+
+static void kl_of_identical_logits_is_zero(void **state)
+{
+    (void)state;
+    double z[3 * 13], d[3 * 13];
+    for (int k = 0; k < 3 * 13; k++)
+        z[k] = 5 * rng_normal(1, RNG_THEOREM, 0, (uint64_t)k);
+    z[5] = 1000; /* extremes too */
+    z[20] = -1000;
+    double loss = loss_kl_f64(d, z, z, 3, 13, (loss_outputs){0, 13});
+    assert_true(fabs(loss) < 1e-15);
+    for (int k = 0; k < 3 * 13; k++)
+        assert_true(d[k] == 0.0);
+
+    /* And positive, finite, with a finite gradient, when they differ. */
+    double t[3 * 13];
+    for (int k = 0; k < 3 * 13; k++)
+        t[k] = z[k] + rng_normal(1, RNG_THEOREM, 1, (uint64_t)k);
+    t[7] = -1000;
+    loss = loss_kl_f64(d, z, t, 3, 13, (loss_outputs){0, 13});
+    assert_true(isfinite(loss) && loss > 0);
+    for (int r = 0; r < 3; r++) {
+        double row = 0;
+        for (int j = 0; j < 13; j++) {
+            assert_true(isfinite(d[r * 13 + j]));
+            row += d[r * 13 + j];
+        }
+        assert_true(fabs(row) < 1e-15); /* p_S - p_T sums to zero */
+    }
+}
+
+static void mse_hand_values(void **state)
+{
+    (void)state;
+    const double s[2 * 3] = {1, 2, 100, -1, 0, 7};
+    const double t[2 * 3] = {0, 4, -100, 2, 0, 7};
+    double d[6];
+    memset(d, 0xff, sizeof d);
+    /* Outputs [0, 2): row 0: (1 + 4) / 2, row 1: 9 / 2; mean over 2 rows. */
+    double loss = loss_mse_f64(d, s, t, 2, 3, (loss_outputs){0, 2});
+    tu_assert_close(loss, (2.5 + 4.5) / 2, 1e-15, 1);
+    const double want[6] = {0.5, -1, 0, -1.5, 0, 0};
+    for (int j = 0; j < 6; j++)
+        assert_true(d[j] == want[j]);
+}
+
+static void correct_counts_first_max(void **state)
+{
+    (void)state;
+    /* 3 classes + 1 auxiliary output that argmax must ignore. */
+    const double z[4 * 4] = {
+        1, 3, 3, 0,      /* tie: the first maximum (1) wins */
+        1, 3, 3, 0,
+        0, 1, 0.5, 99,   /* aux is largest but not a class: 1 */
+        -5, -6, -7, 0,   /* all negative: 0 */
+    };
+    const uint8_t labels[4] = {1, 2, 1, 0};
+    assert_int_equal(loss_correct_f64(z, labels, 4, 4, 3), 3);
+    const uint8_t all_wrong[4] = {2, 2, 2, 1};
+    assert_int_equal(loss_correct_f64(z, all_wrong, 4, 4, 3), 0);
+    float zf[16];
+    for (int k = 0; k < 16; k++)
+        zf[k] = (float)z[k];
+    assert_int_equal(loss_correct_f32(zf, labels, 4, 4, 3), 3);
+    /* With the aux output counted as a class, rows 2 and 3 argmax to 3. */
+    const uint8_t four[4] = {1, 1, 3, 3};
+    assert_int_equal(loss_correct_f64(z, four, 4, 4, 4), 4);
+}
+
+/* ---- Adam ---- */
+
+static const adam_config CFG = {0.1, 0.9, 0.999, 1e-8};
+
+/* Adam's float moments round (1 - beta) differently from PyTorch's float
+ * tensors (1e-5 relative): compare to within 1e-4 of a step. */
+#define assert_step_close(p, want) tu_assert_close((p) - 1, (want) - 1, 1e-4, CFG.lr)
+
+static void adam_two_steps_by_hand(void **state)
+{
+    (void)state;
+    adam a;
+    err e;
+    assert_int_equal(adam_init(&a, 5, CFG, &e), 0);
+    float p[5] = {1, 1, 1, 1, 1};
+    /* g = 1e-8: mhat = g, vhat = g^2, so the step is lr g / (|g| + eps) =
+     * lr / 2.  It tells PyTorch's eps (after the bias correction) from
+     * the paper's "eps hat" form. */
+    const float g1[5] = {0.5f, -2.0f, 1e-3f, 0, 1e-8f};
+    const float g2[5] = {-0.5f, 1.0f, 1e-3f, 0, 1e-8f};
+    adam_step(&a, NULL, p, g1);
+    assert_int_equal(a.step, 1);
+    /* The first step moves every parameter by about lr * sign(g). */
+    assert_step_close(p[0], 0.900000002);
+    assert_step_close(p[1], 1.0999999995);
+    assert_step_close(p[2], 0.90000099999);
+    assert_true(p[3] == 1.0f); /* g = 0: m = 0, no move */
+    assert_step_close(p[4], 1 - 0.1 / 2);
+    tu_assert_close(a.m[0], 0.05, 1e-5, 1e-3);
+    tu_assert_close(a.v[0], 0.00025, 1e-4, 1e-6);
+
+    adam_step(&a, NULL, p, g2);
+    assert_int_equal(a.step, 2);
+    /* m2 = 0.9 * 0.05 - 0.05 = -0.005, v2 = 0.00049975, bc1 = 0.19,
+     * bc2 = 0.001999 (v2 / bc2 = 1/4 exactly): p += 0.1 / 0.19 * 0.005 / 0.5. */
+    assert_step_close(p[0], 0.9052631597894736);
+    assert_step_close(p[1], 1.1266337032975684);
+    assert_step_close(p[2], 0.8000019999800009);
+    assert_true(p[3] == 1.0f);
+    assert_step_close(p[4], 1 - 0.1);
+    adam_free(&a);
+}
+
+/* Many steps of Adam against a direct double implementation of PyTorch's
+ * formula, over more numbers than one work chunk. */
+static void adam_many_steps_match_formula(void **state)
+{
+    (void)state;
+    const size_t n = 40000, steps = 5;
+    const adam_config cfg = {3e-3, 0.8, 0.99, 1e-6};
+    adam a;
+    assert_int_equal(adam_init(&a, n, cfg, NULL), 0);
+    float *p = malloc(n * sizeof *p), *g = malloc(n * sizeof *g);
+    double *pd = malloc(n * sizeof *pd), *md = calloc(n, sizeof *md), *vd = calloc(n, sizeof *vd);
+    assert_non_null(p);
+    assert_non_null(g);
+    assert_non_null(pd);
+    assert_non_null(md);
+    assert_non_null(vd);
+    for (size_t k = 0; k < n; k++)
+        pd[k] = p[k] = (float)rng_normal(3, RNG_THEOREM, 0, k);
+    for (size_t t = 1; t <= steps; t++) {
+        for (size_t k = 0; k < n; k++)
+            g[k] = (float)rng_normal(3, RNG_THEOREM, (uint32_t)t, k);
+        adam_step(&a, NULL, p, g);
+        double bc1 = 1 - pow(cfg.beta1, (double)t), bc2 = 1 - pow(cfg.beta2, (double)t);
+        for (size_t k = 0; k < n; k++) {
+            md[k] = cfg.beta1 * md[k] + (1 - cfg.beta1) * g[k];
+            vd[k] = cfg.beta2 * vd[k] + (1 - cfg.beta2) * (double)g[k] * g[k];
+            pd[k] -= cfg.lr / bc1 * md[k] / (sqrt(vd[k]) / sqrt(bc2) + cfg.eps);
+        }
+    }
+    double moved = 0;
+    for (size_t k = 0; k < n; k++) {
+        /* float rounding of p (1e-7 |p|) plus a little of each step */
+        if (!(fabs(p[k] - pd[k]) <= 1e-6 * fabs(pd[k]) + 1e-4 * cfg.lr))
+            fail_msg("param %zu: adam %.9g, formula %.12g", k, (double)p[k], pd[k]);
+        moved += fabs(pd[k] - rng_normal(3, RNG_THEOREM, 0, k));
+    }
+    assert_true(moved / (double)n > 0.5 * cfg.lr); /* the steps did something */
+    adam_free(&a);
+    free(p);
+    free(g);
+    free(pd);
+    free(md);
+    free(vd);
+}
+
+static void adam_reset_is_a_fresh_optimizer(void **state)
+{
+    (void)state;
+    const size_t n = 1000;
+    adam a, fresh;
+    assert_int_equal(adam_init(&a, n, CFG, NULL), 0);
+    assert_int_equal(adam_init(&fresh, n, CFG, NULL), 0);
+    float *p = malloc(n * sizeof *p), *q = malloc(n * sizeof *q), *g = malloc(n * sizeof *g);
+    assert_non_null(p);
+    assert_non_null(q);
+    assert_non_null(g);
+    for (size_t k = 0; k < n; k++) {
+        p[k] = 0;
+        g[k] = (float)rng_normal(4, RNG_THEOREM, 0, k);
+    }
+    for (int t = 0; t < 3; t++)
+        adam_step(&a, NULL, p, g);
+    adam_reset(&a);
+    assert_int_equal(a.step, 0);
+    for (size_t k = 0; k < n; k++)
+        assert_true(a.m[k] == 0 && a.v[k] == 0);
+    memcpy(q, p, n * sizeof *p);
+    adam_step(&a, NULL, p, g);
+    adam_step(&fresh, NULL, q, g);
+    assert_memory_equal(p, q, n * sizeof *p);
+    assert_memory_equal(a.m, fresh.m, n * sizeof *a.m);
+    assert_memory_equal(a.v, fresh.v, n * sizeof *a.v);
+    adam_free(&a);
+    adam_free(&fresh);
+    free(p);
+    free(q);
+    free(g);
+}
+
+static void adam_bits_independent_of_threads(void **state)
+{
+    (void)state;
+    const size_t n = 50001; /* several chunks and a ragged end */
+    float *p[3], *g = malloc(n * sizeof *g);
+    adam a[3];
+    assert_non_null(g);
+    pool *pools[3] = {NULL, pool_create(2), pool_create(3)};
+    assert_non_null(pools[1]);
+    assert_non_null(pools[2]);
+    for (int c = 0; c < 3; c++) {
+        p[c] = malloc(n * sizeof *p[c]);
+        assert_non_null(p[c]);
+        for (size_t k = 0; k < n; k++)
+            p[c][k] = (float)rng_normal(5, RNG_THEOREM, 0, k);
+        assert_int_equal(adam_init(&a[c], n, CFG, NULL), 0);
+    }
+    for (uint32_t t = 1; t <= 3; t++) {
+        for (size_t k = 0; k < n; k++)
+            g[k] = (float)rng_normal(5, RNG_THEOREM, t, k);
+        for (int c = 0; c < 3; c++)
+            adam_step(&a[c], pools[c], p[c], g);
+    }
+    for (int c = 1; c < 3; c++) {
+        assert_memory_equal(p[0], p[c], n * sizeof(float));
+        assert_memory_equal(a[0].m, a[c].m, n * sizeof(float));
+        assert_memory_equal(a[0].v, a[c].v, n * sizeof(float));
+    }
+    /* ... and every number was updated, up to the last one. */
+    assert_true(p[0][n - 1] != (float)rng_normal(5, RNG_THEOREM, 0, n - 1));
+    assert_true(a[0].v[n - 1] > 0);
+    for (int c = 0; c < 3; c++) {
+        adam_free(&a[c]);
+        free(p[c]);
+        pool_free(pools[c]);
+    }
+    free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(log_softmax_is_stable),
+        cmocka_unit_test(ce_hand_values),
+        cmocka_unit_test(ce_is_stable),
+        cmocka_unit_test(kl_hand_values),
+        cmocka_unit_test(kl_of_identical_logits_is_zero),
+        cmocka_unit_test(mse_hand_values),
+        cmocka_unit_test(correct_counts_first_max),
+        cmocka_unit_test(adam_two_steps_by_hand),
+        cmocka_unit_test(adam_many_steps_match_formula),
+        cmocka_unit_test(adam_reset_is_a_fresh_optimizer),
+        cmocka_unit_test(adam_bits_independent_of_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
