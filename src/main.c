@@ -13,6 +13,8 @@ typedef struct {
 static const command COMMANDS[] = {
     {"experiment", cmd_experiment,
      "the paper's MNIST experiment: teacher, students, controls, seeds"},
+    {"theorem", cmd_theorem,
+     "the paper's theorem, checked in double: one imitation step moves toward the teacher"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -1,0 +1,456 @@
+/* Tests of the theorem check on tiny networks and synthetic digits:
+ * the forward-mode directional derivative against central differences,
+ * measured Δθ_S·Δθ_T against the exact first-order prediction (KL and MSE,
+ * auxiliary and all outputs), alignment for a shared init and both signs
+ * for independent inits, thread-count invariance, the check, the reports. */
+#include "testutil.h"
+
+#include <math.h>
+#include "idx.h"
+#include "loss.h"
+#include "mlp.h"
+#include "pool.h"
+#include "rng.h"
+#include "theorem.h"
+
+/* ---- fixtures ---- */
+
+/* n synthetic 4x4 "digits": random bytes, random labels < 10. */
+static dataset synthetic(size_t n, uint64_t seed)
+{
+    dataset d = {n, 4, 4, 16, malloc(n * 16), malloc(n)};
+    assert_non_null(d.images);
+    assert_non_null(d.labels);
+    for (size_t i = 0; i < n * 16; i++)
+        d.images[i] = (uint8_t)(256 * rng_uniform(seed, 99, 0, i));
+    for (size_t i = 0; i < n; i++)
+        d.labels[i] = (uint8_t)(10 * rng_uniform(seed, 99, 1, i));
+    return d;
+}
+
+static theorem_config tiny_config(void)
+{
+    theorem_config c = theorem_defaults();
+    c.trials = 5;
+    c.width = 8;
+    c.hidden_layers = 2;
+    c.m = 3;
+    c.input_batch = 32;
+    c.teacher_batch = 32;
+    c.heldout = 50;
+    c.steps = 3;
+    c.n_eps = 3;
+    c.eps[0] = 1e-2;
+    c.eps[1] = 1e-3;
+    c.eps[2] = 1e-5;
+    return c;
+}
+
+typedef struct {
+    dataset train, heldout;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = malloc(sizeof *f);
+    if (!f)
+        return -1;
+    f->train = synthetic(200, 1);
+    f->heldout = synthetic(100, 2);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    dataset_free(&f->train);
+    dataset_free(&f->heldout);
+    free(f);
+    return 0;
+}
+
+static void run(const fixture *f, const theorem_config *c, pool *p, theorem_result *r)
+{
+    err e;
+    assert_int_equal(theorem_result_init(r, c, &e), 0);
+    if (theorem_run(c, &f->train, &f->heldout, p, r, &e))
+        fail_msg("theorem_run: %s", e.msg);
+}
+
+/* ---- the directional derivative ---- */
+
+/* J(x)·d from mlp_jvp_f64 against (f(θ + h d) - f(θ - h d)) / 2h on every
+ * logit; h is small enough that no ReLU switches (checked), so the only
+ * error is O(h²) curvature and rounding. */
+static void jvp_matches_central_differences(void **state)
+{
+    (void)state;
+    mlp_shape s;
+    err e;
+    assert_int_equal(mlp_shape_make(&s, 16, 8, 2, 13, &e), 0);
+    size_t P = mlp_n_params(&s), B = 6, n_out = 13;
+    double *theta = mlp_arena_new_f64(&s), *dir = mlp_arena_new_f64(&s);
+    double *plus = mlp_arena_new_f64(&s), *minus = mlp_arena_new_f64(&s);
+    double *x = malloc(B * 16 * sizeof *x), *zp = malloc(B * n_out * sizeof *zp);
+    double *tan = malloc(B * n_out * sizeof *tan);
+    mlp_ws_f64 ws, wsp, wsm;
+    assert_int_equal(mlp_ws_init_f64(&ws, &s, B, NULL, &e), 0);
+    assert_int_equal(mlp_ws_init_f64(&wsp, &s, B, NULL, &e), 0);
+    assert_int_equal(mlp_ws_init_f64(&wsm, &s, B, NULL, &e), 0);
+    mlp_init_params_f64(theta, &s, MLP_INIT_UNIFORM, 7, 0);
+    for (size_t k = 0; k < P; k++)
+        dir[k] = rng_normal(7, 50, 0, k);
+    for (size_t k = 0; k < B * 16; k++)
+        x[k] = 2 * rng_uniform(7, 50, 1, k) - 1;
+    memcpy(tan, mlp_jvp_f64(&ws, theta, dir, x, B), B * n_out * sizeof *tan);
+
+    const double h = 1e-6;
+    for (size_t k = 0; k < P; k++) {
+        plus[k] = theta[k] + h * dir[k];
+        minus[k] = theta[k] - h * dir[k];
+    }
+    memcpy(zp, mlp_forward_f64(&wsp, plus, x, B), B * n_out * sizeof *zp);
+    const double *zm = mlp_forward_f64(&wsm, minus, x, B);
+    for (size_t l = 1; l < s.n_layers; l++)
+        for (size_t k = 0; k < B * s.dims[l]; k++) {
+            assert_true((wsp.act[l][k] > 0) == (ws.act[l][k] > 0));
+            assert_true((wsm.act[l][k] > 0) == (ws.act[l][k] > 0));
+        }
+    double norm = 0;
+    for (size_t k = 0; k < B * n_out; k++) {
+        double fd = (zp[k] - zm[k]) / (2 * h);
+        tu_assert_close(tan[k], fd, 1e-7, 1e-3);
+        norm += tan[k] * tan[k];
+    }
+    assert_true(norm > 1e-2); /* not trivially zero */
+
+    mlp_ws_free_f64(&ws);
+    mlp_ws_free_f64(&wsp);
+    mlp_ws_free_f64(&wsm);
+    free(theta);
+    free(dir);
+    free(plus);
+    free(minus);
+    free(x);
+    free(zp);
+    free(tan);
+}
+
+/* ---- measured against predicted ---- */
+
+/* At ε = 1e-5 every trial's Δθ_S·Δθ_T is η ε E_x[(JΔθ_T)ᵀ H (JΔθ_T)] to
+ * 1e-4 relative, for both losses and both output sets. */
+static void prediction_matches_measurement(void **state)
+{
+    const fixture *f = *state;
+    for (int loss = 0; loss < 2; loss++) {
+        for (int outputs = 0; outputs < 2; outputs++) {
+            theorem_config c = tiny_config();
+            c.loss = (enum theorem_loss)loss;
+            c.outputs = (enum theorem_outputs)outputs;
+            c.steps = 1;
+            c.n_eps = 1;
+            c.eps[0] = 1e-5;
+            theorem_result r;
+            run(f, &c, NULL, &r);
+            for (size_t t = 0; t < c.trials; t++) {
+                const theorem_obs *o = theorem_obs_at(&r, THEOREM_SAME, 0, t);
+                assert_true(o->predicted > 0);
+                if (!(fabs(o->inner / o->predicted - 1) <= 1e-4))
+                    fail_msg("loss %d outputs %d trial %zu: inner %.17g predicted %.17g",
+                             loss, outputs, t, o->inner, o->predicted);
+            }
+            theorem_result_free(&r);
+        }
+    }
+}
+
+/* The ratio approaches 1 as ε shrinks (first order: the error is O(ε)). */
+static void ratio_tends_to_one(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.steps = 1;
+    c.n_eps = 3;
+    c.eps[0] = 1e-1;
+    c.eps[1] = 1e-3;
+    c.eps[2] = 1e-5;
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    theorem_row rows[6];
+    assert_int_equal(theorem_n_rows(&r), 6);
+    theorem_summarize(&r, &c, rows);
+    assert_true(rows[2].ratio_maxdev < rows[1].ratio_maxdev);
+    assert_true(rows[1].ratio_maxdev < rows[0].ratio_maxdev);
+    assert_true(rows[2].ratio_maxdev < 1e-5);
+    theorem_result_free(&r);
+}
+
+/* ---- signs ---- */
+
+/* Over 50 trials: a shared init is aligned in every trial at small ε and
+ * the check passes; an independent init gives both signs. */
+static void same_init_aligned_cross_init_both_signs(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.trials = 50;
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    for (size_t ie = 0; ie < c.n_eps; ie++) {
+        size_t pos = 0, neg = 0;
+        for (size_t t = 0; t < c.trials; t++) {
+            const theorem_obs *same = theorem_obs_at(&r, THEOREM_SAME, ie, t);
+            const theorem_obs *cross = theorem_obs_at(&r, THEOREM_CROSS, ie, t);
+            if (c.eps[ie] <= 1e-3 && !(same->inner > 0))
+                fail_msg("eps %g trial %zu: same-init inner product %g", c.eps[ie], t,
+                         same->inner);
+            pos += cross->inner > 0;
+            neg += cross->inner < 0;
+        }
+        if (pos == 0 || neg == 0)
+            fail_msg("eps %g: cross-init inner products: %zu positive, %zu negative",
+                     c.eps[ie], pos, neg);
+    }
+    err e;
+    if (theorem_check(&r, &c, &e))
+        fail_msg("check: %s", e.msg);
+    theorem_result_free(&r);
+}
+
+/* ---- determinism ---- */
+
+static void bits_do_not_depend_on_threads(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.trials = 7;
+    theorem_result a, b, d;
+    pool *p1 = pool_create(1), *p3 = pool_create(3);
+    assert_non_null(p1);
+    assert_non_null(p3);
+    run(f, &c, NULL, &a);
+    run(f, &c, p1, &b);
+    run(f, &c, p3, &d);
+    size_t n_obs = THEOREM_N_VARIANTS * c.n_eps * c.trials;
+    size_t n_cos = c.n_eps * c.trials * c.steps;
+    assert_memory_equal(a.obs, b.obs, n_obs * sizeof *a.obs);
+    assert_memory_equal(a.obs, d.obs, n_obs * sizeof *a.obs);
+    assert_memory_equal(a.step_cos, d.step_cos, n_cos * sizeof *a.step_cos);
+    /* The first K-step is the one-step student. */
+    for (size_t t = 0; t < c.trials; t++)
+        assert_true(theorem_step_cos_at(&a, 0, t)[0] ==
+                    theorem_obs_at(&a, THEOREM_SAME, 0, t)->cos);
+    theorem_result_free(&a);
+    theorem_result_free(&b);
+    theorem_result_free(&d);
+    pool_free(p1);
+    pool_free(p3);
+}
+
+/* One step is linear in η: the ratio and the cosines do not move with it. */
+static void one_step_ratio_independent_of_lr(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.steps = 1;
+    theorem_result a, b;
+    run(f, &c, NULL, &a);
+    c.lr *= 8;
+    run(f, &c, NULL, &b);
+    for (size_t ie = 0; ie < c.n_eps; ie++)
+        for (size_t t = 0; t < c.trials; t++) {
+            const theorem_obs *x = theorem_obs_at(&a, THEOREM_SAME, ie, t);
+            const theorem_obs *y = theorem_obs_at(&b, THEOREM_SAME, ie, t);
+            tu_assert_close(x->inner / x->predicted, y->inner / y->predicted, 1e-13, 0);
+            tu_assert_close(x->cos, y->cos, 1e-13, 0);
+            tu_assert_close(8 * x->inner, y->inner, 1e-13, 0);
+        }
+    theorem_result_free(&a);
+    theorem_result_free(&b);
+}
+
+/* ---- the check ---- */
+
+static void check_names_what_failed(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    err e;
+    assert_int_equal(theorem_check(&r, &c, &e), 0);
+
+    /* ε = 1e-2 is outside the check: a bad trial there changes nothing. */
+    theorem_obs *o = theorem_obs_at(&r, THEOREM_SAME, 0, 2);
+    o->inner = -1;
+    assert_int_equal(theorem_check(&r, &c, &e), 0);
+
+    /* A non-positive inner product at ε = 1e-3. */
+    o = theorem_obs_at(&r, THEOREM_SAME, 1, 3);
+    double saved = o->inner;
+    o->inner = 0;
+    assert_int_equal(theorem_check(&r, &c, &e), -1);
+    tu_assert_contains(e.msg, "eps=0.001");
+    tu_assert_contains(e.msg, "non-positive inner product");
+    tu_assert_contains(e.msg, "trial 3");
+    o->inner = saved;
+
+    /* A mean ratio 3% off at ε = 1e-5. */
+    for (size_t t = 0; t < c.trials; t++)
+        theorem_obs_at(&r, THEOREM_SAME, 2, t)->predicted /= 1.03;
+    assert_int_equal(theorem_check(&r, &c, &e), -1);
+    tu_assert_contains(e.msg, "eps=1e-05");
+    tu_assert_contains(e.msg, "outside 1 ± 0.01");
+    theorem_result_free(&r);
+}
+
+/* ---- reports ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void reports(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    size_t n = theorem_n_rows(&r);
+    assert_int_equal(n, 9); /* same, cross, k3 × 3 ε */
+    theorem_row rows[9];
+    theorem_summarize(&r, &c, rows);
+    assert_string_equal(rows[0].variant, "same_init");
+    assert_string_equal(rows[3].variant, "cross_init");
+    assert_string_equal(rows[6].variant, "same_init_k3");
+    assert_true(rows[0].has_prediction && !rows[3].has_prediction && !rows[6].has_prediction);
+    assert_true(rows[2].eps == 1e-5 && rows[2].trials == c.trials);
+    assert_true(rows[2].aligned_frac == 1);
+
+    char dir[64], csv[128], json[128];
+    tu_tempdir(dir, sizeof dir);
+    snprintf(csv, sizeof csv, "%s/theorem.csv", dir);
+    snprintf(json, sizeof json, "%s/theorem.json", dir);
+    err e;
+    assert_int_equal(theorem_write_csv(csv, rows, n, &e), 0);
+    assert_int_equal(theorem_write_json(json, &c, &r, rows, n, 1, "test", 0.5, &e), 0);
+    char *text = slurp(csv);
+    assert_memory_equal(text, THEOREM_CSV_HEADER "\n", strlen(THEOREM_CSV_HEADER) + 1);
+    size_t lines = 0;
+    for (char *s = text; *s; s++)
+        lines += *s == '\n';
+    assert_int_equal(lines, n + 1);
+    /* No prediction for the controls: their ratio columns are empty. */
+    char *cross = strstr(text, "\ncross_init,");
+    assert_non_null(cross);
+    size_t commas = 0;
+    char *s = cross + 1;
+    for (; commas < 5 && *s; s++)
+        commas += *s == ',';
+    assert_memory_equal(s, ",,", 2);
+    free(text);
+    text = slurp(json);
+    tu_assert_contains(text, "\"variant\": \"same_init_k3\"");
+    tu_assert_contains(text, "\"steps\": [");
+    tu_assert_contains(text, "{\"step\": 3, \"cos_mean\": ");
+    tu_assert_contains(text, "\"ratio\": [");
+    tu_assert_contains(text, "\"loss\": \"kl\"");
+    free(text);
+    remove(csv);
+    remove(json);
+    remove(dir);
+
+    /* One step only: no K-step rows. */
+    theorem_result_free(&r);
+    c.steps = 1;
+    run(f, &c, NULL, &r);
+    assert_int_equal(theorem_n_rows(&r), 6);
+    theorem_result_free(&r);
+}
+
+/* ---- validation ---- */
+
+static void validate_rejects_bad_configs(void **state)
+{
+    const fixture *f = *state;
+    err e;
+    theorem_config c = tiny_config();
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), 0);
+    c.heldout = 101;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    tu_assert_contains(e.msg, "held-out");
+    c = tiny_config();
+    c.teacher_batch = 201;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    c = tiny_config();
+    c.eps[1] = 0;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    c = tiny_config();
+    c.trials = 0;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    dataset other = synthetic(10, 3);
+    other.pixels = 9;
+    c = tiny_config();
+    assert_int_equal(theorem_validate(&c, &f->train, &other, &e), -1);
+    tu_assert_contains(e.msg, "pixels");
+    dataset_free(&other);
+}
+
+/* Random unit directions and digit inputs run and stay aligned.  Where a
+ * ReLU switches between θ0 and θ_T the first-order prediction need not
+ * hold: in this width-8 network, with the normal init's zero biases, an
+ * input that switches off every first-layer unit leaves second-layer
+ * pre-activations at exactly 0, a kink at θ0 itself, which a random
+ * direction's bias entries push across (trial 4 here).  The ratio is
+ * checked on the trials without switches. */
+static void other_directions_and_inputs(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.direction = THEOREM_DIR_RANDOM;
+    c.inputs = THEOREM_INPUTS_DIGITS;
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    size_t smooth = 0;
+    for (size_t t = 0; t < c.trials; t++) {
+        const theorem_obs *o = theorem_obs_at(&r, THEOREM_SAME, 2, t);
+        assert_true(o->inner > 0);
+        if (o->relu_flips == 0) {
+            tu_assert_close(o->inner, o->predicted, 1e-4, 0);
+            smooth++;
+        }
+    }
+    assert_true(smooth >= 4);
+    theorem_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(jvp_matches_central_differences),
+        cmocka_unit_test_setup_teardown(prediction_matches_measurement, setup, teardown),
+        cmocka_unit_test_setup_teardown(ratio_tends_to_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_init_aligned_cross_init_both_signs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(bits_do_not_depend_on_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_step_ratio_independent_of_lr, setup, teardown),
+        cmocka_unit_test_setup_teardown(check_names_what_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(validate_rejects_bad_configs, setup, teardown),
+        cmocka_unit_test_setup_teardown(other_directions_and_inputs, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
