@@ -44,6 +44,7 @@ data:
 run: $(BIN) data
 	$(BIN) experiment --out $(OUT)
 	$(BIN) theorem --out $(OUT) --check
+	$(BIN) report $(OUT)
 
 # Tests: cmocka is installed on demand (apt-get as root, else a clear hint).
 $(BUILD)/cmocka.ok:

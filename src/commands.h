@@ -13,6 +13,8 @@
 /* Each takes the arguments after its name. */
 int cmd_experiment(int argc, char **argv);
 int cmd_theorem(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Parses a subcommand's flags: returns -1 to go on, else the exit code
  * (0 after printing --help, 2 after printing the flag's error). */

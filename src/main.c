@@ -15,6 +15,8 @@ static const command COMMANDS[] = {
      "the paper's MNIST experiment: teacher, students, controls, seeds"},
     {"theorem", cmd_theorem,
      "the paper's theorem, checked in double: one imitation step moves toward the teacher"},
+    {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder"},
+    {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -1,0 +1,71 @@
+/* svg: the two charts sublim draws, as hand-written SVG (no dependency).
+ *
+ * The output is a pure function of the input (no time, no locale-dependent
+ * formatting beyond "C" printf, deterministic jitter), so regenerating a
+ * chart from the same numbers gives the same bytes.
+ *
+ * Classes and data-* attributes name what each element shows, so tests can
+ * check the drawing against the numbers without rasterizing it:
+ *   <rect class="bar" data-arm=".." data-mean=".." x y width height>
+ *   <line class="grid" data-value="0.5" y1 y2>      (bar chart y grid)
+ *   <circle class="seed"> <g class="ci"> <path class="paper"> <line class="chance"> */
+#ifndef SUBLIM_SVG_H
+#define SUBLIM_SVG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* One bar: a mean with its 95% CI, one dot per value, an optional reference
+ * marker (the paper's number).  n == 0 draws no bar ("no data"). */
+typedef struct {
+    const char *id;        /* data-arm attribute */
+    const char *label;     /* first line under the bar */
+    const char *note;      /* second line under the bar; may be NULL */
+    const char *group;     /* consecutive bars of the same group are bracketed */
+                           /* under their labels with this text; may be NULL */
+    const char *color;     /* fill, "#rrggbb" */
+    size_t n;              /* values */
+    double mean, ci95;     /* ci95 == 0: no whisker (n < 2) */
+    const double *values;  /* [n] one dot each */
+    const uint64_t *keys;  /* [n] what the dot's jitter is derived from (seeds) */
+    double reference;      /* NaN: no marker */
+    size_t failed;         /* runs without a value, noted under the bar */
+} svg_bar;
+
+typedef struct {
+    const char *title, *subtitle; /* subtitle may be NULL */
+    const char *y_label;
+    const char *reference_label;  /* legend text of the reference marker */
+    double chance;                /* dashed line; NaN: none */
+    const svg_bar *bars;
+    size_t n_bars;
+} svg_bar_chart;
+
+/* Bars on a 0..1 axis. */
+void svg_write_bar_chart(FILE *f, const svg_bar_chart *c);
+
+/* One line of a panel: y[i] is the value at x = i + 1; NaN: no point. */
+typedef struct {
+    const char *label, *color;
+    const double *y;       /* [n_x of its panel] */
+} svg_series;
+
+typedef struct {
+    const char *title, *y_label, *x_label;
+    int log_y;             /* log10 axis over the data's decades; else y_min..y_max */
+    double y_min, y_max;
+    double chance;         /* dashed line; NaN: none */
+    size_t n_x;
+    const svg_series *series;
+    size_t n_series;
+} svg_panel;
+
+/* Panels side by side with one legend (each label once, first colour wins). */
+void svg_write_panels(FILE *f, const char *title, const char *subtitle,
+                      const svg_panel *panels, size_t n_panels);
+
+/* Writes s with &, <, >, " escaped for XML text and attribute values. */
+void svg_escape(FILE *f, const char *s);
+
+#endif
