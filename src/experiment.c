@@ -32,7 +32,7 @@ int experiment_arm_index(const char *name)
 experiment_config experiment_defaults(void)
 {
     experiment_config c = {
-        .seeds = 1,
+        .seeds = 5,
         .seed_start = 0,
         .teacher_epochs = 5,
         .student_epochs = 5,
