@@ -1,0 +1,485 @@
+/* One vector path of the dense-layer products, written once and included by
+ * kernels_x86.c for each (instruction set, precision).  The includer defines:
+ *
+ *   KS_REAL, KS_NAME(x)      element type; names the path's functions
+ *   KS_TARGET                function attribute enabling the instruction set
+ *   KS_VEC, KS_VL            vector type and its number of lanes
+ *   KS_MASK                  lane-mask type; KS_TAILMASK(n) keeps lanes < n
+ *   KS_MR, KS_NVMAX          register tile: KS_MR rows x KS_NVMAX vectors
+ *   KS_ZERO() KS_LOAD(p) KS_LOADM(p,k) KS_STORE(p,v) KS_STOREM(p,k,v)
+ *   KS_BCAST(p) KS_FMA(a,b,c)=a*b+c KS_ADD(a,b) KS_KEEPGT0(v,t)=t>0 ? v : 0
+ *   KS_NAME(transpose)(d, ldd, s, lds, nrows)  a function: d[c][r] = s[r][c]
+ *                            for a KS_VL x KS_VL block (row strides ldd, lds),
+ *                            reading rows r >= nrows as zero
+ *   KS_BUF_BYTES, KS_KC      packed-B bytes per task, preferred K block
+ *   KS_L2_BYTES              B bytes a task's column tile may keep in L2
+ *   KS_PACK_A                1: copy dy^T panels (pack_a); 0: read in place
+ *   KS_PF                    prefetch distance (k steps) for dy^T in place
+ *
+ * All three products are one GEMM, C[M][N] = A[M][K] B[K][N], with A and B
+ * read through strides: A(m,k) = a[m*ars + k*acs], B(k,n) = b[k*bks + n*bns].
+ *
+ *   forward           C = y  [batch][out]  A = x (rows)     B = w^T (packed)
+ *   backward_input    C = dx [batch][in]   A = dy (rows)    B = w   (direct)
+ *   backward_weights  C = dw [out][in]     A = dy^T (cols)  B = x   (direct)
+ *
+ * The micro-kernel keeps a KS_MR x (KS_NVMAX*KS_VL) block of C in registers,
+ * broadcasts one A element per row and multiplies it into the vectors of
+ * one B row.  A row-major A is read in place through KS_MR row pointers;
+ * dy^T in place too, with prefetching, or copied panel by panel to
+ * [k][KS_MR] (pack_a, where that is faster).  B is packed only
+ * for the forward product, whose weight matrix must be transposed so that
+ * a B row is contiguous (pack_b, by KS_VL x KS_VL register transposes).
+ * Everything needed per task lives on the stack of the thread running it
+ * (KS_BUF_BYTES + a KS_KC x KS_MR panel): no allocation, no shared state.
+ *
+ * Tasks are tiles of C (never a split of the K sum): a grid of column tiles
+ * (whole vectors) and row tiles (whole KS_MR panels), see gemm().
+ *
+ * Sum order (the determinism contract): every C element is one fused
+ * multiply-add chain over k = 0, 1, ..., K-1 starting from 0, then + bias,
+ * then ReLU / mask.  K blocking stores and reloads the running sum exactly,
+ * so the result does not depend on the tiling, the task split or the thread
+ * count -- and the AVX2 and AVX-512 paths give the same bits. */
+
+#define KS_NRP (KS_NVMAX * KS_VL) /* widest panel: columns per micro-kernel */
+
+/* Packed B block per task: KS_BUF_BYTES on the stack of the running thread. */
+#define KS_BUF (KS_BUF_BYTES / sizeof(KS_REAL))
+
+/* gemm() sizes packed tiles in whole panels: one must fit at a full K block. */
+_Static_assert(KS_BUF >= (size_t)KS_KC * KS_NRP, "pack buffer below one panel");
+
+/* Epilogue of the last K block, all pointers already at the tile origin. */
+typedef struct {
+    const KS_REAL *bias; /* [n] added to every row, or NULL */
+    const KS_REAL *mask; /* [m][ldm]: zero C where mask <= 0, or NULL */
+    size_t ldm;
+    int relu;
+} KS_NAME(epi);
+
+/* C[m][n] (+)= A B for one register tile.  A(r,k) = a[r*rs + k*cs]; rows
+ * r >= m_read repeat row m_read-1 (never read past A), rows r >= m are not
+ * stored; n <= nv*KS_VL columns.  B rows are bs apart; when b_padded, every
+ * B row is readable nv*KS_VL wide.  load_c continues the chain from C (a
+ * later K block); e != NULL applies the epilogue (the last K block). */
+KS_TARGET __attribute__((always_inline)) static inline void
+KS_NAME(ukr)(const int nv, const int prefetch_a, size_t k, const KS_REAL *a, size_t rs,
+             size_t cs, size_t m_read, size_t m, const KS_REAL *b, size_t bs,
+             int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,
+             const KS_NAME(epi) *e)
+{
+    const KS_REAL *ap[KS_MR];
+    KS_VEC acc[KS_MR][KS_NVMAX];
+    const size_t last_n = n - (size_t)(nv - 1) * KS_VL; /* lanes of the last vector */
+    const int full = last_n == KS_VL;
+    const KS_MASK tm = KS_TAILMASK(last_n);
+
+#pragma GCC unroll 16
+    for (int r = 0; r < KS_MR; r++)
+        ap[r] = a + ((size_t)r < m_read ? (size_t)r : m_read - 1) * rs;
+
+#pragma GCC unroll 16
+    for (int r = 0; r < KS_MR; r++) {
+#pragma GCC unroll 4
+        for (int v = 0; v < nv; v++) {
+            if (!load_c || (size_t)r >= m)
+                acc[r][v] = KS_ZERO();
+            else if (v < nv - 1 || full)
+                acc[r][v] = KS_LOAD(c + r * ldc + v * KS_VL);
+            else
+                acc[r][v] = KS_LOADM(c + r * ldc + v * KS_VL, tm);
+        }
+    }
+
+    if (b_padded || full) {
+        for (size_t kk = 0; kk < k; kk++) {
+            KS_VEC bv[KS_NVMAX];
+            if (prefetch_a) /* A by columns: one strided line per k */
+                __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
+#pragma GCC unroll 4
+            for (int v = 0; v < nv; v++)
+                bv[v] = KS_LOAD(b + v * KS_VL);
+#pragma GCC unroll 16
+            for (int r = 0; r < KS_MR; r++) {
+                KS_VEC av = KS_BCAST(ap[r] + kk * cs);
+#pragma GCC unroll 4
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
+            }
+            b += bs;
+        }
+    } else {
+        for (size_t kk = 0; kk < k; kk++) {
+            KS_VEC bv[KS_NVMAX];
+            if (prefetch_a)
+                __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
+#pragma GCC unroll 4
+            for (int v = 0; v < nv; v++)
+                bv[v] = v < nv - 1 ? KS_LOAD(b + v * KS_VL)
+                                   : KS_LOADM(b + v * KS_VL, tm);
+#pragma GCC unroll 16
+            for (int r = 0; r < KS_MR; r++) {
+                KS_VEC av = KS_BCAST(ap[r] + kk * cs);
+#pragma GCC unroll 4
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
+            }
+            b += bs;
+        }
+    }
+
+    if (e) {
+        if (e->bias) {
+#pragma GCC unroll 4
+            for (int v = 0; v < nv; v++) {
+                KS_VEC bb = (v < nv - 1 || full) ? KS_LOAD(e->bias + v * KS_VL)
+                                                 : KS_LOADM(e->bias + v * KS_VL, tm);
+#pragma GCC unroll 16
+                for (int r = 0; r < KS_MR; r++)
+                    acc[r][v] = KS_ADD(acc[r][v], bb);
+            }
+        }
+        if (e->relu) {
+#pragma GCC unroll 16
+            for (int r = 0; r < KS_MR; r++)
+#pragma GCC unroll 4
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] = KS_KEEPGT0(acc[r][v], acc[r][v]);
+        }
+        if (e->mask) {
+#pragma GCC unroll 16
+            for (int r = 0; r < KS_MR; r++) {
+                if ((size_t)r >= m)
+                    break;
+                const KS_REAL *mr = e->mask + r * e->ldm;
+#pragma GCC unroll 4
+                for (int v = 0; v < nv; v++) {
+                    KS_VEC mv = (v < nv - 1 || full) ? KS_LOAD(mr + v * KS_VL)
+                                                     : KS_LOADM(mr + v * KS_VL, tm);
+                    acc[r][v] = KS_KEEPGT0(acc[r][v], mv);
+                }
+            }
+        }
+    }
+
+#pragma GCC unroll 16
+    for (int r = 0; r < KS_MR; r++) {
+        if ((size_t)r >= m)
+            break;
+#pragma GCC unroll 4
+        for (int v = 0; v < nv; v++) {
+            if (v < nv - 1 || full)
+                KS_STORE(c + r * ldc + v * KS_VL, acc[r][v]);
+            else
+                KS_STOREM(c + r * ldc + v * KS_VL, tm, acc[r][v]);
+        }
+    }
+}
+
+/* The three widths, each compiled with constant nv, in two variants for
+ * the two layouts of A: "rows" reads a row-major A in place through KS_MR
+ * row pointers; "cols" reads an A stored by columns (dy^T) -- in place,
+ * prefetching, or (KS_PACK_A) from a [k][KS_MR] copy made by pack_a. */
+#if KS_PACK_A
+#define KS_UKR_COLS(NV) KS_NAME(ukr)(NV, 0, k, a, 1, KS_MR, KS_MR, m, b, bs, \
+                                     b_padded, n, c, ldc, load_c, e)
+#else
+#define KS_UKR_COLS(NV) KS_NAME(ukr)(NV, 1, k, a, 1, lda, m, m, b, bs, b_padded, \
+                                     n, c, ldc, load_c, e)
+#endif
+#define KS_UKR_VARIANT(NV)                                                       \
+    KS_TARGET static void KS_NAME(ukr_rows##NV)(                                 \
+        size_t k, const KS_REAL *a, size_t lda, size_t m, const KS_REAL *b,      \
+        size_t bs, int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,   \
+        const KS_NAME(epi) *e)                                                   \
+    {                                                                            \
+        KS_NAME(ukr)(NV, 0, k, a, lda, 1, m, m, b, bs, b_padded, n, c, ldc,      \
+                     load_c, e);                                                 \
+    }                                                                            \
+    KS_TARGET static void KS_NAME(ukr_cols##NV)(                                 \
+        size_t k, const KS_REAL *a, size_t lda, size_t m, const KS_REAL *b,      \
+        size_t bs, int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,   \
+        const KS_NAME(epi) *e)                                                   \
+    {                                                                            \
+        (void)lda;                                                               \
+        KS_UKR_COLS(NV);                                                         \
+    }
+KS_UKR_VARIANT(1)
+KS_UKR_VARIANT(2)
+#if KS_NVMAX >= 3
+KS_UKR_VARIANT(3)
+#endif
+#undef KS_UKR_VARIANT
+#undef KS_UKR_COLS
+
+typedef void KS_NAME(ukr_fn)(size_t k, const KS_REAL *a, size_t lda, size_t m,
+                             const KS_REAL *b, size_t bs, int b_padded, size_t n,
+                             KS_REAL *c, size_t ldc, int load_c,
+                             const KS_NAME(epi) *e);
+
+/* One GEMM call, split into tiles of C (tasks). */
+typedef struct {
+    KS_REAL *c;
+    size_t ldc;
+    size_t M, N, K;
+    const KS_REAL *a;
+    size_t ars, acs;
+    const KS_REAL *b;
+    size_t bks, bns;
+    int pack_b;
+    const KS_REAL *bias;
+    const KS_REAL *mask;
+    size_t ldm;
+    int relu;
+    KS_REAL *db;        /* backward_weights: column sums of A^T, or NULL */
+    size_t tiles_m, tiles_n; /* task grid: row panels x column vectors */
+    size_t kc;               /* K block */
+} KS_NAME(job);
+
+/* Packs B[k0, k0+kc) x [n0, n1) as panels of KS_NRP columns, each
+ * [kc][KS_NRP], zero-padded on the right. */
+KS_TARGET static void KS_NAME(pack_b)(KS_REAL *dst, const KS_NAME(job) *j,
+                                      size_t k0, size_t kc, size_t n0, size_t n1)
+{
+    for (size_t jn = n0; jn < n1; jn += KS_NRP, dst += kc * KS_NRP) {
+        size_t np = n1 - jn < KS_NRP ? n1 - jn : KS_NRP;
+        if (j->bns == 1) {
+            for (size_t kk = 0; kk < kc; kk++) {
+                const KS_REAL *s = j->b + (k0 + kk) * j->bks + jn;
+                KS_REAL *d = dst + kk * KS_NRP;
+                size_t col = 0;
+                for (; col < np; col++)
+                    d[col] = s[col];
+                for (; col < KS_NRP; col++)
+                    d[col] = 0;
+            }
+        } else {
+            /* Transpose, a KS_VL x KS_VL block at a time in registers; the
+             * ragged right and bottom edges element by element. */
+            for (size_t g = 0; g < KS_NRP; g += KS_VL) {
+                for (size_t kb = 0; kb < kc; kb += KS_VL) {
+                    size_t kn = kc - kb < KS_VL ? kc - kb : KS_VL;
+                    KS_REAL *d = dst + kb * KS_NRP + g;
+                    const KS_REAL *src = j->b + (jn + g) * j->bns + (k0 + kb) * j->bks;
+                    if (kn == KS_VL && j->bks == 1) {
+                        size_t rows = g < np ? np - g : 0;
+                        KS_NAME(transpose)(d, KS_NRP, src, j->bns,
+                                           rows < KS_VL ? rows : KS_VL);
+                        continue;
+                    }
+                    for (size_t kk = 0; kk < kn; kk++)
+                        for (size_t col = 0; col < KS_VL; col++)
+                            d[kk * KS_NRP + col] = g + col < np
+                                ? src[col * j->bns + kk * j->bks] : 0;
+                }
+            }
+        }
+    }
+}
+
+/* Copies A rows [i, i+m) x k [k0, k0+kc) to dst[kc][KS_MR] (rows past m
+ * zero).  For an A stored by columns (dy^T) the KS_MR elements of one k sit
+ * a whole A row apart, a stride that defeats L1 when the panel is reread
+ * for every B panel; the copy is read from L1.  Pays off where a k step of
+ * the micro-kernel is short (AVX2), not for AVX-512 (KS_PACK_A). */
+KS_TARGET static void KS_NAME(pack_a)(KS_REAL *dst, const KS_NAME(job) *j,
+                                      size_t i, size_t m, size_t k0, size_t kc)
+{
+    if (m == KS_MR && j->ars == 1) { /* the usual case: KS_MR adjacent values */
+        for (size_t kk = 0; kk < kc; kk++)
+            memcpy(dst + kk * KS_MR, j->a + i + (k0 + kk) * j->acs, sizeof(KS_REAL) * KS_MR);
+        return;
+    }
+    for (size_t kk = 0; kk < kc; kk++) {
+        const KS_REAL *s = j->a + i * j->ars + (k0 + kk) * j->acs;
+        KS_REAL *d = dst + kk * KS_MR;
+        for (size_t r = 0; r < m; r++)
+            d[r] = s[r * j->ars];
+        for (size_t r = m; r < KS_MR; r++)
+            d[r] = 0;
+    }
+}
+
+/* db[m] = sum over k of A(m,k) for m in [m0, m1), k increasing. */
+KS_TARGET static void KS_NAME(col_sums)(KS_REAL *db, const KS_NAME(job) *j,
+                                        size_t m0, size_t m1)
+{
+    for (size_t mi = m0; mi < m1; mi++)
+        db[mi] = 0;
+    for (size_t kk = 0; kk < j->K; kk++) {
+        const KS_REAL *s = j->a + kk * j->acs;
+        for (size_t mi = m0; mi < m1; mi++)
+            db[mi] += s[mi * j->ars];
+    }
+}
+
+KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
+{
+    const KS_NAME(job) *j = ctx;
+    size_t ti = t / j->tiles_n, tj = t % j->tiles_n;
+    /* rows: a share of the KS_MR-row panels; columns: of the vectors */
+    size_t pan_m = (j->M + KS_MR - 1) / KS_MR, vec_n = (j->N + KS_VL - 1) / KS_VL;
+    size_t m0 = ti * pan_m / j->tiles_m * KS_MR;
+    size_t m1 = (ti + 1) * pan_m / j->tiles_m * KS_MR;
+    size_t n0 = tj * vec_n / j->tiles_n * KS_VL;
+    size_t n1 = (tj + 1) * vec_n / j->tiles_n * KS_VL;
+    m1 = m1 < j->M ? m1 : j->M;
+    n1 = n1 < j->N ? n1 : j->N;
+    KS_REAL bbuf[KS_BUF] __attribute__((aligned(64)));
+    KS_REAL abuf[KS_PACK_A ? KS_KC * KS_MR : 1] __attribute__((aligned(64)));
+    const int rows = j->acs == 1; /* A row-major (else by columns) */
+
+    for (size_t k0 = 0;; ) {
+        size_t kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
+        int last = k0 + kc >= j->K;
+        if (j->pack_b)
+            KS_NAME(pack_b)(bbuf, j, k0, kc, n0, n1);
+        for (size_t i = m0; i < m1; i += KS_MR) {
+            size_t mm = m1 - i < KS_MR ? m1 - i : KS_MR;
+            const KS_REAL *a = j->a + i * j->ars + k0 * j->acs;
+            if (KS_PACK_A && !rows) {
+                KS_NAME(pack_a)(abuf, j, i, mm, k0, kc);
+                a = abuf;
+            }
+            size_t jp = 0;
+            for (size_t jn = n0; jn < n1; jn += KS_NRP, jp++) {
+                size_t nn = n1 - jn < KS_NRP ? n1 - jn : KS_NRP;
+                int nv = (int)((nn + KS_VL - 1) / KS_VL);
+                const KS_REAL *b;
+                size_t bs;
+                if (j->pack_b) {
+                    b = bbuf + jp * kc * KS_NRP;
+                    bs = KS_NRP;
+                } else {
+                    b = j->b + k0 * j->bks + jn;
+                    bs = j->bks;
+                }
+                KS_NAME(epi) e = {
+                    j->bias ? j->bias + jn : NULL,
+                    j->mask ? j->mask + i * j->ldm + jn : NULL,
+                    j->ldm, j->relu,
+                };
+                KS_NAME(ukr_fn) *f;
+#if KS_NVMAX >= 3
+                if (nv == 3)
+                    f = rows ? KS_NAME(ukr_rows3) : KS_NAME(ukr_cols3);
+                else
+#endif
+                if (nv == 2)
+                    f = rows ? KS_NAME(ukr_rows2) : KS_NAME(ukr_cols2);
+                else
+                    f = rows ? KS_NAME(ukr_rows1) : KS_NAME(ukr_cols1);
+                f(kc, a, rows ? j->ars : j->acs, mm, b, bs, j->pack_b, nn, j->c + i * j->ldc + jn,
+                  j->ldc, k0 > 0, last ? &e : NULL);
+            }
+        }
+        if (last)
+            break;
+        k0 += kc;
+    }
+
+    /* db[m] = sum_k A(m,k), k increasing, for this tile's rows (once per row
+     * tile: by the task of the first column tile). */
+    if (j->db && tj == 0)
+        KS_NAME(col_sums)(j->db, j, m0, m1);
+}
+
+/* Chooses the task tiling (it never changes a result, only the speed) and
+ * runs the tasks on the pool. */
+KS_TARGET static void KS_NAME(gemm)(pool *p, KS_NAME(job) *j)
+{
+    if (j->M == 0 || j->N == 0) {
+        if (j->db)
+            KS_NAME(col_sums)(j->db, j, 0, j->M);
+        return;
+    }
+    size_t threads = pool_threads(p);
+    size_t vec_n = (j->N + KS_VL - 1) / KS_VL;   /* column vectors */
+    size_t pan_m = (j->M + KS_MR - 1) / KS_MR;   /* row panels */
+    j->kc = j->K < KS_KC ? j->K : KS_KC;
+    if (j->kc == 0)
+        j->kc = 1;
+
+    /* Column tiles are narrow enough that a K block of B for one tile stays
+     * in L2 (and fits the pack buffer); with several threads there are
+     * about 4 tasks per thread.  Tiles are balanced in vectors and row
+     * panels.  None of this changes a result, only the speed. */
+    size_t max_vec = KS_L2_BYTES / (j->kc * KS_VL * sizeof(KS_REAL));
+    if (j->pack_b) {
+        /* packed as whole panels of KS_NVMAX vectors: a multiple of that
+         * (at least one, by the static assertion above) */
+        size_t fit = KS_BUF / (j->kc * KS_VL);
+        fit -= fit % KS_NVMAX;
+        if (max_vec > fit)
+            max_vec = fit;
+    }
+    if (max_vec == 0)
+        max_vec = 1;
+    size_t want = threads == 1 ? 1 : 4 * threads;
+    size_t tiles_n = (vec_n + max_vec - 1) / max_vec, tiles_m;
+    if (KS_PACK_A && j->acs != 1) {
+        /* A packed per task (dy^T): each column tile repacks all its rows,
+         * so split rows first, then columns if rows run out. */
+        tiles_m = (want + tiles_n - 1) / tiles_n;
+        tiles_m = tiles_m < pan_m ? tiles_m : pan_m;
+        size_t more = (want + tiles_m - 1) / tiles_m;
+        size_t cap = vec_n / 2 > 1 ? vec_n / 2 : 1;
+        if (tiles_n < more)
+            tiles_n = more < cap ? more : cap;
+        if (tiles_n < (vec_n + max_vec - 1) / max_vec)
+            tiles_n = (vec_n + max_vec - 1) / max_vec;
+    } else {
+        /* B packed per task (forward) or not at all: split columns first,
+         * tiles at least 2 vectors wide, then rows. */
+        size_t wide = vec_n / 2 < want ? vec_n / 2 : want;
+        if (tiles_n < wide)
+            tiles_n = wide;
+        if (tiles_n == 0)
+            tiles_n = 1;
+        tiles_m = (want + tiles_n - 1) / tiles_n;
+        tiles_m = tiles_m < pan_m ? tiles_m : pan_m;
+    }
+    j->tiles_n = tiles_n;
+    j->tiles_m = tiles_m;
+    pool_run(p, KS_NAME(task), j, j->tiles_m * j->tiles_n);
+}
+
+KS_TARGET void KS_NAME(forward)(pool *p, KS_REAL *y, const KS_REAL *x,
+                                const KS_REAL *w, const KS_REAL *b, size_t batch,
+                                size_t in, size_t out, int relu)
+{
+    KS_NAME(job) j = {
+        .c = y, .ldc = out, .M = batch, .N = out, .K = in,
+        .a = x, .ars = in, .acs = 1, .b = w, .bks = 1, .bns = in,
+        .pack_b = 1, .bias = b, .relu = relu,
+    };
+    KS_NAME(gemm)(p, &j);
+}
+
+KS_TARGET void KS_NAME(backward_input)(pool *p, KS_REAL *dx, const KS_REAL *dy,
+                                       const KS_REAL *w, const KS_REAL *mask,
+                                       size_t batch, size_t in, size_t out)
+{
+    KS_NAME(job) j = {
+        .c = dx, .ldc = in, .M = batch, .N = in, .K = out,
+        .a = dy, .ars = out, .acs = 1, .b = w, .bks = in, .bns = 1,
+        .mask = mask, .ldm = in,
+    };
+    KS_NAME(gemm)(p, &j);
+}
+
+KS_TARGET void KS_NAME(backward_weights)(pool *p, KS_REAL *dw, KS_REAL *db,
+                                         const KS_REAL *dy, const KS_REAL *x,
+                                         size_t batch, size_t in, size_t out)
+{
+    KS_NAME(job) j = {
+        .c = dw, .ldc = in, .M = out, .N = in, .K = batch,
+        .a = dy, .ars = 1, .acs = out, .b = x, .bks = in, .bns = 1,
+        .db = db,
+    };
+    KS_NAME(gemm)(p, &j);
+}
+
+#undef KS_NRP
+#undef KS_BUF
