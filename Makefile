@@ -46,6 +46,9 @@ run: $(BIN) data
 	$(BIN) theorem --out $(OUT) --check
 	$(BIN) report $(OUT)
 
+bench: $(BIN) data
+	$(BIN) bench
+
 # Tests: cmocka is installed on demand (apt-get as root, else a clear hint).
 $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
@@ -88,5 +91,5 @@ fuzz:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run test check fuzz clean
+.PHONY: all data run bench test check fuzz clean
 -include $(OBJ:.o=.d) $(BUILD)/obj/main.d

@@ -13,6 +13,7 @@
 /* Each takes the arguments after its name. */
 int cmd_experiment(int argc, char **argv);
 int cmd_theorem(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 

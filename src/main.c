@@ -16,6 +16,7 @@ static const command COMMANDS[] = {
     {"theorem", cmd_theorem,
      "the paper's theorem, checked in double: one imitation step moves toward the teacher"},
     {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder"},
+    {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine"},
     {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
