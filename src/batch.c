@@ -1,6 +1,9 @@
 #include "batch.h"
 #include "rng.h"
 
+/* Noise blocks made per call of rng_blocks (4 pixels each). */
+#define BATCH_NOISE_CHUNK 256
+
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels)
 {

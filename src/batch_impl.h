@@ -22,7 +22,21 @@ static void SFX(noise_row)(void *ctx, size_t r)
 {
     const SFX(noise_job) *job = ctx;
     real *o = job->out + r * job->pixels;
-    for (size_t quad = 0; 4 * quad < job->pixels; quad++) {
+    size_t quads = (job->pixels + 3) / 4;
+    if (job->kind == NOISE_UNIFORM) {
+        /* Image i's pixels are the words of blocks i*quads .. i*quads+quads-1,
+         * made in chunks so that any image size fits the stack buffer. */
+        uint32_t words[4 * BATCH_NOISE_CHUNK];
+        for (size_t q0 = 0; q0 < quads; q0 += BATCH_NOISE_CHUNK) {
+            size_t nq = quads - q0 < BATCH_NOISE_CHUNK ? quads - q0 : BATCH_NOISE_CHUNK;
+            rng_blocks(job->seed, RNG_NOISE, 0, (uint64_t)job->index[r] * quads + q0, nq,
+                       words);
+            for (size_t k = 0; k < 4 * nq && 4 * q0 + k < job->pixels; k++)
+                o[4 * q0 + k] = rng_sym_f32(words[k]);
+        }
+        return;
+    }
+    for (size_t quad = 0; quad < quads; quad++) {
         float q[4];
         batch_noise_quad(q, job->seed, job->kind, job->index[r], quad, job->pixels);
         for (size_t k = 0; k < 4 && 4 * quad + k < job->pixels; k++)
