@@ -10,7 +10,7 @@ int atomic_open(atomic_file *af, const char *path, err *e)
 {
     memset(af, 0, sizeof *af);
     if (strlen(path) >= sizeof af->path)
-        return err_set(e, "%s: path too long", path);
+        return err_set(e, "path too long (%zu bytes): %.200s...", strlen(path), path);
     strcpy(af->path, path);
     snprintf(af->tmp, sizeof af->tmp, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(af->tmp);
@@ -18,9 +18,10 @@ int atomic_open(atomic_file *af, const char *path, err *e)
         return err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
     af->f = fdopen(fd, "w");
     if (!af->f) {
+        int saved = errno; /* before close and unlink can change it */
         close(fd);
         unlink(af->tmp);
-        return err_set(e, "%s: %s", path, strerror(errno));
+        return err_set(e, "%s: cannot open a temporary file: %s", path, strerror(saved));
     }
     return 0;
 }

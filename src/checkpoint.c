@@ -233,7 +233,7 @@ int checkpoint_load(checkpoint *c, const char *path, err *e)
     }
     reader tail = {buf + size - 8, 8, 0};
     if (get_u64(&tail) != fnv1a(FNV_OFFSET, buf, size - 8)) {
-        rc = err_set(e, "%s: checkpoint is damaged (checksum mismatch)", path);
+        rc = err_set(e, "%s: checkpoint is damaged or truncated (checksum mismatch)", path);
         goto done;
     }
     r.left -= 8; /* the hash */

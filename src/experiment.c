@@ -1,4 +1,5 @@
 #include "experiment.h"
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,16 @@ static void bridge_epoch(void *ctx, const char *what, size_t epoch, size_t net,
     b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
 }
 
+/* Why an arm failed, naming the arm and the seed before the training
+ * loop's own words (which name the epoch and the batch). */
+static void set_why(arm_result *r, const char *what)
+{
+    int n = snprintf(r->why, sizeof r->why, "%s, seed %" PRIu64 ": ", ARMS[r->arm].name,
+                     r->seed);
+    if (n > 0 && (size_t)n < sizeof r->why)
+        snprintf(r->why + n, sizeof r->why - (size_t)n, "%s", what);
+}
+
 static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                      const dataset *train, const dataset *test, size_t n_noise,
                      const experiment_hooks *user_hooks, arm_result *rows)
@@ -182,8 +193,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
             if (ARMS[a].training == ARM_UNTRAINED)
                 continue;
             rows[a].ok = 0;
-            snprintf(rows[a].why, sizeof rows[a].why, "%.150s",
-                     a == teacher_arm ? terr.msg : "no teacher (its training diverged)");
+            set_why(&rows[a], a == teacher_arm ? terr.msg : "no teacher (its training diverged)");
         }
     } else {
         if (!loaded && user_hooks && user_hooks->on_teacher)
@@ -208,7 +218,8 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
             arm_result *r = &rows[arm_of[k]];
             r->ok = !students[k].failed;
             r->final_loss = students[k].final_loss;
-            snprintf(r->why, sizeof r->why, "%s", students[k].why);
+            if (!r->ok)
+                set_why(r, students[k].why);
         }
     }
 

@@ -18,6 +18,7 @@
 #include "train.h"
 
 #define EXPERIMENT_CLASSES 10 /* regular logits: the digits */
+#define EXPERIMENT_MAX_EPOCHS 1000 /* --epochs, --student-epochs; bounds curves.csv */
 
 typedef struct {
     size_t seeds;            /* replicates */

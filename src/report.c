@@ -56,6 +56,35 @@ const char *report_kvs_get(const report_kvs *k, const char *key)
     return NULL;
 }
 
+/* fgets for text files from outside: reads one line (with its '\n', if
+ * any) into line and its length into *len.  Returns 1 on a line, 0 at the
+ * end of the file, READ_NUL on a NUL byte (fgets would hide the rest of
+ * the line) and READ_LONG on a line longer than size - 1 bytes. */
+#define READ_NUL (-1)
+#define READ_LONG (-2)
+static int read_line(FILE *f, char *line, size_t size, size_t *len)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\0' || n + 1 >= size) {
+            *len = n;
+            return c == '\0' ? READ_NUL : READ_LONG;
+        }
+        line[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    line[n] = '\0';
+    *len = n;
+    return n > 0;
+}
+
+static const char *read_problem(int got)
+{
+    return got == READ_NUL ? "a NUL byte (not a text file)" : "line too long";
+}
+
 /* Reads "key=value" lines ('#' comments and blank lines skipped).  With
  * blocks, "[run]" starts a new list and entries before the first are an
  * error; without, there is one list.  *out (n_out lists) is malloc'ed. */
@@ -68,11 +97,12 @@ static int read_kv_file(const char *path, int blocks, report_kvs **out, size_t *
     size_t lineno = 0, n = blocks ? 0 : 1, cap = 1;
     report_kvs *lists = calloc(1, sizeof *lists);
     int rc = lists ? 0 : err_set(e, "out of memory reading %s", path);
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    size_t len;
+    int got;
+    while (rc == 0 && (got = read_line(f, line, sizeof line, &len)) != 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (line[len - 1] != '\n' && !feof(f)) {
-            rc = err_set(e, "%s:%zu: line too long", path, lineno);
+        if (got < 0) {
+            rc = err_set(e, "%s:%zu: %s", path, lineno, read_problem(got));
             break;
         }
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -145,7 +175,8 @@ static void format_double(char *buf, size_t size, double v)
     }
 }
 
-void report_config_make(report_kvs *out, const experiment_config *c, const char *data_dir)
+int report_config_make(report_kvs *out, const experiment_config *c, const char *data_dir,
+                       err *e)
 {
     char v[64];
     memset(out, 0, sizeof *out);
@@ -170,6 +201,11 @@ void report_config_make(report_kvs *out, const experiment_config *c, const char 
     char path[PATH_SIZE], line[512];
     join(path, data_dir, "SHA256SUMS");
     FILE *f = fopen(path, "r");
+    /* Absent: the data is unverified.  Present but unreadable (out of
+     * memory, a read error): an error, not a configuration that silently
+     * lacks the data's checksums. */
+    if (!f && errno != ENOENT)
+        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
     size_t found = 0;
     while (f && fgets(line, sizeof line, f)) {
         char hash[65], name[256];
@@ -180,10 +216,14 @@ void report_config_make(report_kvs *out, const experiment_config *c, const char 
         if (report_kvs_set(out, key, hash) == 0)
             found++;
     }
+    int failed = f && ferror(f);
     if (f)
         fclose(f);
+    if (failed)
+        return err_set(e, "%s: read error", path);
     if (!found)
         report_kvs_set(out, "data", "unverified (no SHA256SUMS in the data folder)");
+    return 0;
 }
 
 int report_config_write(const char *path, const report_kvs *config, err *e)
@@ -375,7 +415,8 @@ static int cmp_curve(const void *pa, const void *pb)
 
 void report_curves_sort(curve_point *pts, size_t n)
 {
-    qsort(pts, n, sizeof *pts, cmp_curve);
+    if (n > 1) /* qsort's pointer must not be NULL, even for no points */
+        qsort(pts, n, sizeof *pts, cmp_curve);
 }
 
 int report_curves_write(const char *path, const curve_point *pts, size_t n, err *e)
@@ -423,13 +464,15 @@ int report_curves_read(const char *path, curve_point **out, size_t *n_out, err *
     curve_point *pts = NULL;
     size_t n = 0, cap = 0, lineno = 1;
     int rc = 0;
-    if (!fgets(line, sizeof line, f) || strcmp(line, REPORT_CURVES_HEADER "\n") != 0)
+    size_t len;
+    int got = read_line(f, line, sizeof line, &len);
+    if (got != 1 || strcmp(line, REPORT_CURVES_HEADER "\n") != 0)
         rc = err_set(e, "%s: not a sublim curves.csv (bad header)", path);
-    while (rc == 0 && fgets(line, sizeof line, f)) {
+    while (rc == 0 && (got = read_line(f, line, sizeof line, &len)) != 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (line[len - 1] != '\n') {
-            rc = err_set(e, "%s:%zu: line too long or unterminated", path, lineno);
+        if (got < 0 || line[len - 1] != '\n') {
+            rc = err_set(e, "%s:%zu: %s", path, lineno,
+                         got < 0 ? read_problem(got) : "unterminated line");
             break;
         }
         line[len - 1] = '\0';
@@ -454,6 +497,13 @@ int report_curves_read(const char *path, curve_point **out, size_t *n_out, err *
                          REPORT_CURVES_HEADER);
             break;
         }
+        /* The figure allocates per epoch: an epoch no run can reach would
+         * size it (and could overflow the size). */
+        if (epoch > EXPERIMENT_MAX_EPOCHS) {
+            rc = err_set(e, "%s:%zu: epoch %" PRIu64 " (a run has at most %d)", path, lineno,
+                         epoch, EXPERIMENT_MAX_EPOCHS);
+            break;
+        }
         c.arm = (size_t)arm;
         c.epoch = (size_t)epoch;
         if (n == cap) {
@@ -467,6 +517,11 @@ int report_curves_read(const char *path, curve_point **out, size_t *n_out, err *
         }
         pts[n++] = c;
     }
+    if (rc == 0 && ferror(f))
+        rc = err_set(e, "%s: read error", path);
+    /* No points is still an array, so callers may memcpy from it. */
+    if (rc == 0 && !pts && !(pts = malloc(sizeof *pts)))
+        rc = err_set(e, "out of memory reading %s", path);
     fclose(f);
     if (rc) {
         free(pts);
@@ -948,11 +1003,12 @@ static int write_theorem(FILE *f, const char *dir, err *e)
                "initialization.\n\n");
     size_t lineno = 0, n_fields = 0, shown = 0, rows = 0;
     int rc = 0;
-    while (fgets(line, sizeof line, in)) {
+    size_t len;
+    int got;
+    while ((got = read_line(in, line, sizeof line, &len)) != 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (line[len - 1] != '\n' && !feof(in)) {
-            rc = err_set(e, "%s:%zu: line too long", path, lineno);
+        if (got < 0) {
+            rc = err_set(e, "%s:%zu: %s", path, lineno, read_problem(got));
             break;
         }
         line[strcspn(line, "\r\n")] = '\0';
@@ -1269,9 +1325,12 @@ int report_merge(const char *const *in, size_t n_in, const char *out, char *note
         for (size_t i = 0; i < n_in; i++) {
             for (size_t j = 0; j < fo[i].n_rows; j++)
                 rows[k++] = (sourced_row){fo[i].rows[j], i};
-            memcpy(curves + c, fo[i].curves, fo[i].n_curves * sizeof *curves);
+            /* A folder without curves.csv or run.txt has NULL for them. */
+            if (fo[i].n_curves)
+                memcpy(curves + c, fo[i].curves, fo[i].n_curves * sizeof *curves);
             c += fo[i].n_curves;
-            memcpy(runs + r, fo[i].runs, fo[i].n_runs * sizeof *runs);
+            if (fo[i].n_runs)
+                memcpy(runs + r, fo[i].runs, fo[i].n_runs * sizeof *runs);
             r += fo[i].n_runs;
         }
         qsort(rows, n_rows, sizeof *rows, cmp_sourced);

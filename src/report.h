@@ -64,8 +64,10 @@ const char *report_kvs_get(const report_kvs *k, const char *key);
 /* ---- config.txt ---- */
 
 /* The settings of cfg that results depend on, plus data.<file>=<sha256> for
- * each line of data_dir/SHA256SUMS (or data=unverified when there is none). */
-void report_config_make(report_kvs *out, const experiment_config *cfg, const char *data_dir);
+ * each line of data_dir/SHA256SUMS (or data=unverified when there is none);
+ * -1 when SHA256SUMS is there but cannot be read. */
+int report_config_make(report_kvs *out, const experiment_config *cfg, const char *data_dir,
+                       err *e);
 int report_config_write(const char *path, const report_kvs *config, err *e);
 int report_config_read(const char *path, report_kvs *config, err *e);
 /* Fills cfg's result-determining fields from config (the others keep their

@@ -130,10 +130,12 @@ void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summa
 {
     size_t n_arms;
     experiment_arms(&n_arms);
-    double *acc = malloc((n_rows ? n_rows : 1) * sizeof *acc);
+    /* Two passes over the rows with stats_summarize's arithmetic, in its
+     * order (so the same bits), but without copying the accuracies out: no
+     * allocation, so nothing that can fail and leave a summary of zeros. */
     for (size_t a = 0; a < n_arms; a++) {
         size_t n = 0, failed = 0;
-        double lo = 1, hi = 0;
+        double lo = 1, hi = 0, sum = 0;
         for (size_t i = 0; i < n_rows; i++) {
             if (rows[i].arm != a)
                 continue;
@@ -142,18 +144,30 @@ void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summa
                 continue;
             }
             double x = (double)rows[i].correct / (double)rows[i].total;
-            if (acc)
-                acc[n] = x;
+            sum += x;
             n++;
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
-        summaries[a].acc = acc ? stats_summarize(acc, n) : (stats_summary){0, 0, 0, 0};
+        stats_summary st = {n, 0, 0, 0};
+        if (n > 0)
+            st.mean = sum / (double)n;
+        if (n > 1) {
+            double ss = 0;
+            for (size_t i = 0; i < n_rows; i++) {
+                if (rows[i].arm != a || !rows[i].ok)
+                    continue;
+                double x = (double)rows[i].correct / (double)rows[i].total;
+                ss += (x - st.mean) * (x - st.mean);
+            }
+            st.sd = sqrt(ss / (double)(n - 1));
+            st.ci95 = stats_t975(n - 1) * st.sd / sqrt((double)n);
+        }
+        summaries[a].acc = st;
         summaries[a].failed = failed;
         summaries[a].min = n ? lo : 0;
         summaries[a].max = n ? hi : 0;
     }
-    free(acc);
 }
 
 void results_config_json(FILE *f, const experiment_config *c, const char *in)

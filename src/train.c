@@ -106,8 +106,8 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
         epoch_loss /= (double)n_batches;
         size_t P = mlp_n_params(&t->shape);
         if (first_non_finite(params, P) < P)
-            return err_set(e, "the teacher's parameters are not finite after epoch %zu "
-                           "(learning rate too high?)", epoch + 1);
+            return err_set(e, "the teacher's parameters are not finite after epoch %zu, "
+                           "batch %zu (learning rate too high?)", epoch + 1, n_batches);
         if (hooks && hooks->on_epoch)
             hooks->on_epoch(hooks->ctx, "teacher", epoch, 0, params, epoch_loss);
     }
@@ -191,8 +191,9 @@ void train_students(trainer *t, student *students, size_t n_students,
             size_t P = mlp_n_params(&t->shape);
             if (first_non_finite(s->params, P) < P) {
                 s->failed = 1;
-                snprintf(s->why, sizeof s->why, "parameters not finite after epoch %zu",
-                         epoch + 1);
+                snprintf(s->why, sizeof s->why,
+                         "parameters not finite after epoch %zu, batch %zu", epoch + 1,
+                         n_batches);
                 continue;
             }
             if (hooks && hooks->on_epoch)

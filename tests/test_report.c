@@ -101,7 +101,7 @@ static void make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
     assert_int_equal(results_write_csv(path_in(dir, "results.csv"), rows, n_seeds * n_arms, &e),
                      0);
     report_kvs config, run;
-    report_config_make(&config, cfg, "/nonexistent");
+    report_config_make(&config, cfg, "/nonexistent", NULL);
     assert_int_equal(report_config_write(path_in(dir, "config.txt"), &config, &e), 0);
     char *argv[] = {"sublim", "experiment", "--width", "64"};
     experiment_config rc = *cfg;
@@ -573,7 +573,7 @@ static void test_config_round_trip(void **state)
                         "t10k-images-idx3-ubyte.gz\n";
     tu_write_file(path_in(fx->dir, "SHA256SUMS"), sums, sizeof sums - 1);
     report_kvs k, back;
-    report_config_make(&k, &cfg, fx->dir);
+    assert_int_equal(report_config_make(&k, &cfg, fx->dir, NULL), 0);
     assert_string_equal(report_kvs_get(&k, "lr"), "0.0003");
     assert_string_equal(report_kvs_get(&k, "data.t10k-images-idx3-ubyte.gz"),
                         "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6");

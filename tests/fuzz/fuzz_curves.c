@@ -1,0 +1,29 @@
+/* Fuzz target: the curves.csv reader (used by report, merge and --resume). */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "fuzz_input.h"
+#include "report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char path[64];
+    if (fuzz_to_file(data, size, path))
+        return 0;
+    err e;
+    curve_point *pts = NULL;
+    size_t n = 0, n_arms;
+    experiment_arms(&n_arms);
+    if (report_curves_read(path, &pts, &n, &e) == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (pts[i].arm >= n_arms || pts[i].epoch == 0 ||
+                pts[i].epoch > EXPERIMENT_MAX_EPOCHS)
+                abort(); /* the reader promised to refuse these */
+        report_curves_sort(pts, n);
+        free(pts);
+    }
+    unlink(path);
+    return 0;
+}
