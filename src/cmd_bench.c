@@ -102,6 +102,7 @@ static int time_end_to_end(const experiment_config *cfg, const dataset *train,
 int cmd_bench(int argc, char **argv)
 {
     experiment_config cfg = experiment_defaults();
+    cfg.seeds = 1; /* time_end_to_end times exactly one seed */
     size_t threads = 0;
     int kernels_only = 0;
     const flag_spec specs[] = {
