@@ -5,30 +5,9 @@
 #include <unistd.h>
 #include "idx.h"
 
-typedef struct {
-    char dir[256];
-    char path[512];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
-        return -1;
-    tu_tempdir(fx->dir, sizeof fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    int rc = system(cmd);
-    free(fx);
-    return rc == 0 ? 0 : -1;
-}
+typedef tu_dir fixture;
+#define setup tu_dir_setup
+#define teardown tu_dir_teardown
 
 /* An IDX header: 0 0 type ndims, then ndims big-endian 32-bit sizes. */
 static size_t put_header(uint8_t *buf, uint8_t type, uint8_t ndims, const uint32_t *dims)

@@ -18,29 +18,9 @@
 
 #define TEST_TOTAL 10000
 
-typedef struct {
-    char dir[256];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx)
-        return -1;
-    tu_tempdir(fx->dir, sizeof fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    int rc = system(cmd);
-    free(fx);
-    return rc == 0 ? 0 : -1;
-}
+typedef tu_dir fixture;
+#define setup tu_dir_setup
+#define teardown tu_dir_teardown
 
 /* ---- fixtures ---- */
 

@@ -55,4 +55,33 @@ static inline double tu_reldiff(double a, double b, double floor_)
                      (double)(tol));                                            \
     } while (0)
 
+
+/* A temporary folder per test, as a cmocka setup/teardown pair:
+ * *state points to a tu_dir whose dir exists; path is the test's own. */
+typedef struct {
+    char dir[256];
+    char path[512];
+} tu_dir;
+
+static inline int tu_dir_setup(void **state)
+{
+    tu_dir *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    tu_tempdir(fx->dir, sizeof fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static inline int tu_dir_teardown(void **state)
+{
+    tu_dir *fx = *state;
+    char cmd[600];
+    /* Tests may leave read-only folders behind on purpose. */
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", fx->dir, fx->dir);
+    int rc = system(cmd);
+    free(fx);
+    return rc == 0 ? 0 : -1;
+}
+
 #endif
