@@ -120,7 +120,10 @@ if ${CC:-cc} -O1 -shared -fPIC "$root/scripts/failmalloc.c" -o "$preload" 2>/dev
                 # An allocation the run can do without: the results must
                 # still be right.
                 why=$(same_as_ref "$tmp/m") && cmp -s "$tmp/ref.stdout" "$tmp/m.stdout" ||
-                    { fail "$name, allocation $n failed: exit 0 but ${why:-stdout differs}"; bad=1; }
+                    {
+                        fail "$name, allocation $n failed: exit 0 but ${why:-stdout differs}"
+                        bad=1
+                    }
             elif [ "$rc" -eq 1 ] &&
                 grep -q '^sublim: .*\(memory\|allocate\|cannot start\)' "$tmp/m.err"; then
                 failed=$((failed + 1))
@@ -134,8 +137,9 @@ if ${CC:-cc} -O1 -shared -fPIC "$root/scripts/failmalloc.c" -o "$preload" 2>/dev
             ok "$name: each of its $total allocations failed in turn: $failed clear" \
                "out-of-memory errors (exit 1), the others done without, same results"
     }
-    fresh() { :; }
+    fresh() { rm -f "$tmp/m2.ck"; }
     half_done() { # 2 of 3 seeds done, their teachers saved
+        rm -f "$tmp/m.ck"
         "$bin" experiment "${small[@]}" --seeds 2 --out "$tmp/m" \
             --save-teacher "$tmp/m.ck" >/dev/null 2>&1
     }
@@ -246,7 +250,8 @@ if [ -n "$ro_dir" ]; then
             bad=1
         fi
     done
-    diff -r "$tmp/ref" "$ro_dir" >/dev/null || { fail "read-only folder: its files changed"; bad=1; }
+    diff -r "$tmp/ref" "$ro_dir" >/dev/null ||
+        { fail "read-only folder: its files changed"; bad=1; }
     [ "$bad" -eq 0 ] && ok "read-only output folder: exit 1 naming it; its files untouched"
 else
     skip "read-only folder: running as root without mount"
