@@ -26,6 +26,40 @@ static void split_args(int argc, char **argv, const flag_spec *specs, size_t n_s
     }
 }
 
+/* A command's flags and folder names, split and parsed. */
+typedef struct {
+    char **flags, **dirs;
+    int n_flags, n_dirs;
+} folder_args;
+
+/* Splits argv and parses its flags: returns -1 to go on (fa holds the
+ * folders; free it with folder_args_free), else the exit code. */
+static int parse_folder_args(const char *cmd, const char *usage, int argc, char **argv,
+                             const flag_spec *specs, size_t n_specs, folder_args *fa)
+{
+    fa->flags = malloc((size_t)(argc + 1) * sizeof *fa->flags);
+    fa->dirs = malloc((size_t)(argc + 1) * sizeof *fa->dirs);
+    if (!fa->flags || !fa->dirs) {
+        free(fa->flags);
+        free(fa->dirs);
+        fprintf(stderr, "sublim: out of memory\n");
+        return 1;
+    }
+    split_args(argc, argv, specs, n_specs, fa->flags, &fa->n_flags, fa->dirs, &fa->n_dirs);
+    int rc = cmd_parse_flags(cmd, usage, fa->n_flags, fa->flags, specs, n_specs);
+    if (rc >= 0) {
+        free(fa->flags);
+        free(fa->dirs);
+    }
+    return rc;
+}
+
+static void folder_args_free(folder_args *fa)
+{
+    free(fa->flags);
+    free(fa->dirs);
+}
+
 static void print_outputs(const char *dir)
 {
     char path[4200];
@@ -44,33 +78,24 @@ int cmd_report(int argc, char **argv)
         "an experiment wrote there: results.csv (the results), config.txt (the\n"
         "settings), run.txt (machine, threads, wall time), curves.csv and theorem.csv.\n"
         "The same files give the same bytes.";
-    char **flags = malloc((size_t)(argc + 1) * sizeof *flags);
-    char **dirs = malloc((size_t)(argc + 1) * sizeof *dirs);
-    int n_flags, n_dirs, rc;
-    if (!flags || !dirs) {
-        free(flags);
-        free(dirs);
-        fprintf(stderr, "sublim: out of memory\n");
-        return 1;
-    }
-    split_args(argc, argv, NULL, 0, flags, &n_flags, dirs, &n_dirs);
-    rc = cmd_parse_flags("report", usage, n_flags, flags, NULL, 0);
-    if (rc < 0 && n_dirs != 1) {
+    folder_args fa;
+    int rc = parse_folder_args("report", usage, argc, argv, NULL, 0, &fa);
+    if (rc >= 0)
+        return rc;
+    if (fa.n_dirs != 1) {
         fprintf(stderr, "sublim report: give exactly one result folder (see --help)\n");
         rc = CMD_EXIT_USAGE;
-    }
-    if (rc < 0) {
+    } else {
         err e;
         rc = 0;
-        if (report_regenerate(dirs[0], &e)) {
+        if (report_regenerate(fa.dirs[0], &e)) {
             fprintf(stderr, "sublim report: %s\n", e.msg);
             rc = 1;
         } else {
-            print_outputs(dirs[0]);
+            print_outputs(fa.dirs[0]);
         }
     }
-    free(flags);
-    free(dirs);
+    folder_args_free(&fa);
     return rc;
 }
 
@@ -86,23 +111,17 @@ int cmd_merge(int argc, char **argv)
     const flag_spec specs[] = {
         {"out", FLAG_STRING, &out, 0, 0, NULL, "the merged folder (new, or empty)"},
     };
-    char **flags = malloc((size_t)(argc + 1) * sizeof *flags);
-    char **dirs = malloc((size_t)(argc + 1) * sizeof *dirs);
-    int n_flags, n_dirs, rc;
-    if (!flags || !dirs) {
-        free(flags);
-        free(dirs);
-        fprintf(stderr, "sublim: out of memory\n");
-        return 1;
-    }
-    split_args(argc, argv, specs, 1, flags, &n_flags, dirs, &n_dirs);
-    rc = cmd_parse_flags("merge", usage, n_flags, flags, specs, 1);
-    if (rc < 0 && (n_dirs < 1 || !out)) {
+    folder_args fa;
+    int rc = parse_folder_args("merge", usage, argc, argv, specs, 1, &fa);
+    if (rc >= 0)
+        return rc;
+    char **dirs = fa.dirs;
+    int n_dirs = fa.n_dirs;
+    if (n_dirs < 1 || !out) {
         fprintf(stderr, "sublim merge: %s (see --help)\n",
                 out ? "give the folders to merge" : "--out DIR is required");
         rc = CMD_EXIT_USAGE;
-    }
-    if (rc < 0) {
+    } else {
         err e;
         char notes[1024];
         rc = 0;
@@ -117,7 +136,6 @@ int cmd_merge(int argc, char **argv)
             print_outputs(out);
         }
     }
-    free(flags);
-    free(dirs);
+    folder_args_free(&fa);
     return rc;
 }
