@@ -4,6 +4,9 @@
 /* Noise blocks made per call of rng_blocks (4 pixels each). */
 #define BATCH_NOISE_CHUNK 256
 
+/* Digit rows per pool task: enough to amortize claiming a task. */
+#define BATCH_DIGIT_ROWS 16
+
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels)
 {

@@ -24,9 +24,9 @@ void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels);
 
 #define BATCH_DECLARE(real, sfx)                                                 \
-    /* out[r] = scaled pixels of d->images[index[r]], r < n. */                  \
-    void batch_digits_##sfx(real *out, const dataset *d, const size_t *index,    \
-                            size_t n);                                           \
+    /* out[r] = scaled pixels of d->images[index[r]], r < n; built on p. */    \
+    void batch_digits_##sfx(pool *p, real *out, const dataset *d,               \
+                            const size_t *index, size_t n);                      \
     /* out[r] = noise image index[r], r < n; rows built in parallel on p. */     \
     void batch_noise_##sfx(pool *p, real *out, uint64_t seed,                    \
                            enum noise_kind kind, const size_t *index, size_t n,  \

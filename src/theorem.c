@@ -317,14 +317,14 @@ static void run_trial(slot *s, const job *j, size_t t)
 
     /* The batches of this trial. */
     sample_indices(s->index, c->teacher_batch, j->train->n, seed, SUB_TEACHER_DIGITS);
-    batch_digits_f64(s->xt, j->train, s->index, c->teacher_batch);
+    batch_digits_f64(NULL, s->xt, j->train, s->index, c->teacher_batch);
     take_labels(s->yt, j->train, s->index, c->teacher_batch);
     sample_indices(s->index, c->heldout, j->heldout->n, seed, SUB_HELDOUT_DIGITS);
-    batch_digits_f64(s->xh, j->heldout, s->index, c->heldout);
+    batch_digits_f64(NULL, s->xh, j->heldout, s->index, c->heldout);
     take_labels(s->yh, j->heldout, s->index, c->heldout);
     if (c->inputs == THEOREM_INPUTS_DIGITS) {
         sample_indices(s->index, N, j->train->n, seed, SUB_INPUT_DIGITS);
-        batch_digits_f64(s->x, j->train, s->index, N);
+        batch_digits_f64(NULL, s->x, j->train, s->index, N);
     } else {
         uint32_t w[4];
         rng_block(seed, RNG_THEOREM, SUB_NOISE_SEED, 0, w);

@@ -63,7 +63,7 @@ size_t train_count_correct(trainer *t, const float *params, const dataset *d)
         size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
         for (size_t r = 0; r < n; r++)
             t->eval_index[r] = begin + r;
-        batch_digits_f32(t->x, d, t->eval_index, n);
+        batch_digits_f32(t->pool, t->x, d, t->eval_index, n);
         const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
         correct += loss_correct_f32(logits, d->labels + begin, n, n_outputs(t),
                                     t->n_classes);
@@ -88,7 +88,7 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
             size_t begin = b * t->batch;
             size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
             const size_t *index = t->perm + begin;
-            batch_digits_f32(t->x, d, index, n);
+            batch_digits_f32(t->pool, t->x, d, index, n);
             for (size_t r = 0; r < n; r++)
                 labels[r] = d->labels[index[r]];
             const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);

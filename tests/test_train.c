@@ -262,7 +262,7 @@ static void count_correct_matches_rowwise(void **state)
     size_t want = 0;
     float x[PIXELS];
     for (size_t i = 0; i < fx->test.n; i++) {
-        batch_digits_f32(x, &fx->test, &i, 1);
+        batch_digits_f32(NULL, x, &fx->test, &i, 1);
         want += loss_correct_f32(mlp_forward_f32(&ws, p, x, 1), fx->test.labels + i, 1, OUT,
                                  CLASSES);
     }
