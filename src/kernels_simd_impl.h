@@ -301,16 +301,34 @@ KS_TARGET static void KS_NAME(pack_a)(KS_REAL *dst, const KS_NAME(job) *j,
     }
 }
 
-/* db[m] = sum over k of A(m,k) for m in [m0, m1), k increasing. */
+/* db[m] = sum over k of A(m,k) for m in [m0, m1), k increasing: a vector of
+ * rows at a time (rows are adjacent in dy^T), each lane its own sum. */
 KS_TARGET static void KS_NAME(col_sums)(KS_REAL *db, const KS_NAME(job) *j,
                                         size_t m0, size_t m1)
 {
-    for (size_t mi = m0; mi < m1; mi++)
-        db[mi] = 0;
-    for (size_t kk = 0; kk < j->K; kk++) {
-        const KS_REAL *s = j->a + kk * j->acs;
+    if (j->ars != 1) {
         for (size_t mi = m0; mi < m1; mi++)
-            db[mi] += s[mi * j->ars];
+            db[mi] = 0;
+        for (size_t kk = 0; kk < j->K; kk++)
+            for (size_t mi = m0; mi < m1; mi++)
+                db[mi] += j->a[mi * j->ars + kk * j->acs];
+        return;
+    }
+    for (size_t mi = m0; mi < m1; mi += KS_VL) {
+        size_t lanes = m1 - mi < KS_VL ? m1 - mi : KS_VL;
+        const KS_MASK tm = KS_TAILMASK(lanes);
+        const KS_REAL *s = j->a + mi;
+        KS_VEC acc = KS_ZERO();
+        if (lanes == KS_VL)
+            for (size_t kk = 0; kk < j->K; kk++)
+                acc = KS_ADD(acc, KS_LOAD(s + kk * j->acs));
+        else
+            for (size_t kk = 0; kk < j->K; kk++)
+                acc = KS_ADD(acc, KS_LOADM(s + kk * j->acs, tm));
+        if (lanes == KS_VL)
+            KS_STORE(db + mi, acc);
+        else
+            KS_STOREM(db + mi, tm, acc);
     }
 }
 
@@ -379,10 +397,16 @@ KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
         k0 += kc;
     }
 
-    /* db[m] = sum_k A(m,k), k increasing, for this tile's rows (once per row
-     * tile: by the task of the first column tile). */
-    if (j->db && tj == 0)
-        KS_NAME(col_sums)(j->db, j, m0, m1);
+    /* db[m] = sum_k A(m,k), k increasing, for this tile's rows, shared out
+     * in whole vectors among the tile's column tiles. */
+    if (j->db) {
+        size_t vecs = (m1 - m0 + KS_VL - 1) / KS_VL;
+        size_t s0 = m0 + tj * vecs / j->tiles_n * KS_VL;
+        size_t s1 = m0 + (tj + 1) * vecs / j->tiles_n * KS_VL;
+        s1 = s1 < m1 ? s1 : m1;
+        if (s0 < s1)
+            KS_NAME(col_sums)(j->db, j, s0, s1);
+    }
 }
 
 /* Chooses the task tiling (it never changes a result, only the speed) and

@@ -37,7 +37,12 @@ double rng_uniform(uint64_t seed, uint32_t stream, uint32_t sub, uint64_t index)
 double rng_normal(uint64_t seed, uint32_t stream, uint32_t sub, uint64_t index);
 
 /* Uniform float in [-1, 1), 24 random bits: exact in float, no rounding. */
-float rng_sym_f32(uint32_t word);
+static inline float rng_sym_f32(uint32_t word)
+{
+    /* 24-bit integer in [0, 2^24) mapped to [-1, 1) with step 2^-23
+     * (inline: the noise loops call it once per pixel). */
+    return (float)(word >> 8) * 0x1.0p-23f - 1.0f;
+}
 
 /* Fisher-Yates permutation of perm[0..n) (filled with 0..n-1 first),
  * driven by (seed, stream, sub); each swap scales a 53-bit uniform, so the
