@@ -7,6 +7,17 @@
 /* Digit rows per pool task: enough to amortize claiming a task. */
 #define BATCH_DIGIT_ROWS 16
 
+/* How many rows ahead a digit row is prefetched. */
+#define BATCH_PREFETCH_AHEAD 2
+
+/* The per-pixel loops are built for AVX-512 and AVX2 besides plain x86-64,
+ * picked when the program loads. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define BATCH_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BATCH_VECTOR_CLONES
+#endif
+
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels)
 {
