@@ -3,15 +3,22 @@
  * 1. every training kernel shape: tuned vs reference GFLOP/s and their
  *    largest difference, against the FMA peak measured here and now;
  * 2. end to end, at 1 thread and at --threads (default: online cores):
- *    the teacher alone (5 epochs) and one full seed (all arms), with their
- *    effective GFLOP/s, share of the measured peak and the speed-up;
- * 3. the process's peak resident memory.
- * Figures are ratios within this one run: the machines here are noisy. */
+ *    the teacher alone (5 epochs) and one full seed of the default
+ *    experiment (all arms, with the per-epoch test curves `sublim
+ *    experiment` measures by default), with their effective GFLOP/s, share
+ *    of the measured peak and the speed-up;
+ * 3. the peak resident memory of those end-to-end runs.
+ * Figures are ratios within this one run: the machines here are noisy, so
+ * the peak is measured again after the runs, and a drop (another process
+ * took a core) is reported next to the figures it spoils. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "bench_kernels.h"
 #include "commands.h"
 #include "experiment.h"
@@ -48,6 +55,14 @@ typedef struct {
     double teacher_flop, seed_flop;
 } e2e_times;
 
+/* The per-epoch test evaluation, as `sublim experiment` makes it by default:
+ * experiment_run evaluates when cfg->curves is set and someone listens. */
+static void ignore_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double loss,
+                         double test_acc)
+{
+    (void)ctx, (void)seed, (void)arm, (void)epoch, (void)loss, (void)test_acc;
+}
+
 /* Times the teacher alone, then one whole seed, on pool p. */
 static int time_end_to_end(const experiment_config *cfg, const dataset *train,
                            const dataset *test, pool *p, e2e_times *t, err *e)
@@ -82,27 +97,67 @@ static int time_end_to_end(const experiment_config *cfg, const dataset *train,
     if (rc)
         return rc;
 
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t n_arms, n_students = 0;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++)
+        n_students += arms[a].training == ARM_STUDENT;
     arm_result *rows = calloc(n_arms, sizeof *rows);
     if (!rows)
         return err_set(e, "out of memory");
+    experiment_hooks hooks = {.on_epoch = ignore_epoch};
     start = cmd_now_seconds();
-    rc = experiment_run(cfg, train, test, p, NULL, rows, e);
+    rc = experiment_run(cfg, train, test, p, &hooks, rows, e);
     t->seed_s = cmd_now_seconds() - start;
     free(rows);
-    /* Teacher + 4 students trained; teacher logits on the noise; 6 evaluations. */
+    /* Teacher and students trained; the teacher's logits on the noise; every
+     * arm evaluated at the end, and every trained one after every epoch. */
     double n_noise = (double)(cfg->n_noise ? cfg->n_noise : train->n);
+    double evals = (double)n_arms;
+    if (cfg->curves)
+        evals += (double)cfg->teacher_epochs + (double)(n_students * cfg->student_epochs);
     t->seed_flop = t->teacher_flop +
-                   4 * train_flops_per_example(&s) * n_noise * (double)cfg->student_epochs +
-                   forward_flops_per_example(&s) * (n_noise + (double)n_arms * (double)test->n);
+                   (double)n_students * train_flops_per_example(&s) * n_noise *
+                       (double)cfg->student_epochs +
+                   forward_flops_per_example(&s) * (n_noise + evals * (double)test->n);
     return rc;
+}
+
+/* Peak resident memory from here on, where Linux can restart the count
+ * (writing 5 to clear_refs resets VmHWM); 0 where it cannot. */
+static int rss_restart(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f)
+        return 0;
+    int ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+/* Peak resident memory in MB: since rss_restart when it worked, else of
+ * the whole process. */
+static double rss_peak_mb(int restarted)
+{
+    FILE *f = restarted ? fopen("/proc/self/status", "r") : NULL;
+    if (f) {
+        char line[256];
+        double kb = -1;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "VmHWM: %lf kB", &kb) == 1)
+                break;
+        fclose(f);
+        if (kb >= 0)
+            return kb / 1024;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024;
 }
 
 int cmd_bench(int argc, char **argv)
 {
     experiment_config cfg = experiment_defaults();
-    cfg.seeds = 1; /* time_end_to_end times exactly one seed */
+    cfg.seeds = 1;  /* time_end_to_end times exactly one seed */
+    cfg.curves = 1; /* as `sublim experiment` without --no-curves */
     size_t threads = 0;
     int kernels_only = 0;
     const flag_spec specs[] = {
@@ -137,6 +192,15 @@ int cmd_bench(int argc, char **argv)
             pool_free(one);
             return 1;
         }
+#ifdef __GLIBC__
+        /* The kernel table allocated and freed large buffers, which makes
+         * glibc raise its mmap threshold and serve later large blocks from
+         * the heap, where freed ones stay resident: the peak would then count
+         * the bench's own churn.  A fixed threshold keeps large blocks
+         * mmapped, as in a fresh `sublim experiment`. */
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+        int restarted = rss_restart();
         double peak1 = peak_gflops(), peakn = peak_gflops_pool(p);
         e2e_times t1, tn;
         printf("\nend to end (default experiment, seed %" PRIu64 "):\n", cfg.seed_start);
@@ -145,6 +209,8 @@ int cmd_bench(int argc, char **argv)
             fprintf(stderr, "sublim bench: %s\n", e.msg);
             rc = 1;
         } else {
+            double rss = rss_peak_mb(restarted);
+            double peak1_after = peak_gflops(), peakn_after = peak_gflops_pool(p);
             printf("  %-22s %9s %9s %8s %8s %9s\n", "", "1 thread", "N threads", "GFLOP/s",
                    "%peak", "speed-up");
             printf("  %-22s %8.2fs %8.2fs %8.1f %7.1f%% %8.2fx\n", "teacher (5 epochs)",
@@ -153,13 +219,23 @@ int cmd_bench(int argc, char **argv)
             printf("  %-22s %8.2fs %8.2fs %8.1f %7.1f%% %8.2fx\n", "one seed (all arms)",
                    t1.seed_s, tn.seed_s, tn.seed_flop / tn.seed_s * 1e-9,
                    100 * tn.seed_flop / tn.seed_s * 1e-9 / peakn, t1.seed_s / tn.seed_s);
-            printf("  (N = %zu; %.2f TFLOP per seed; measured FMA peak %.1f GFLOP/s on 1 thread,"
-                   " %.1f on N)\n", n_threads, tn.seed_flop * 1e-12, peak1, peakn);
+            printf("  (N = %zu; %.2f TFLOP per seed, curves included; measured FMA peak"
+                   " %.1f GFLOP/s on 1 thread, %.1f on N before the runs, %.1f and %.1f after)\n",
+                   n_threads, tn.seed_flop * 1e-12, peak1, peakn, peak1_after, peakn_after);
             printf("  100 seeds at this speed: %.1f minutes\n", 100 * tn.seed_s / 60);
+            /* Two cores free give about twice one core's peak; much less means
+             * another process held a core at some point, and the figures
+             * above measure the machine's load as much as sublim. */
+            double lo = peakn < peakn_after ? peakn : peakn_after;
+            double hi1 = peak1 > peak1_after ? peak1 : peak1_after;
+            if (n_threads > 1 && lo < 0.85 * (double)n_threads * hi1 &&
+                n_threads <= pool_online_cores())
+                printf("  warning: the %zu-thread peak was %.0f%% of %zu times the 1-thread"
+                       " peak: the machine was busy, so these times are not representative\n",
+                       n_threads, 100 * lo / ((double)n_threads * hi1), n_threads);
+            printf("\npeak resident memory of the end-to-end runs: %.1f MB%s\n", rss,
+                   restarted ? "" : " (of the whole bench process)");
         }
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        printf("\npeak resident memory: %.1f MB\n", (double)ru.ru_maxrss / 1024);
         dataset_free(&train);
         dataset_free(&test);
     }
