@@ -2,6 +2,11 @@
 #include <math.h>
 #include <string.h>
 
+enum loss_kind { LOSS_CE, LOSS_KL, LOSS_MSE };
+
+/* Rows per pool task: a row costs a few exp calls. */
+#define LOSS_TASK_ROWS 64
+
 #define real float
 #define SFX(name) name##_f32
 #include "loss_impl.h"

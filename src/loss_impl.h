@@ -29,64 +29,109 @@ static void SFX(log_softmax_d)(double *out, const real *z, size_t n)
         out[j] = (double)z[j] - lse;
 }
 
-double SFX(loss_ce)(real *dlogits, const real *logits, const uint8_t *labels,
-                    size_t batch, size_t n_out, size_t n_classes)
+/* One call of a loss: its operands and, for a parallel run, where each row
+ * leaves its loss terms. */
+typedef struct {
+    enum loss_kind kind;
+    real *dlogits;
+    const real *z;       /* logits (CE) or the student's (KL, MSE) */
+    const real *teacher; /* KL, MSE */
+    const uint8_t *labels; /* CE */
+    size_t batch, n_out;
+    loss_outputs sel;    /* CE: [0, n_classes) */
+    size_t per_row;      /* loss terms per row */
+    double *terms;       /* [batch][per_row], parallel runs only */
+} SFX(loss_job);
+
+/* Row r of a loss: writes its gradient row and its loss terms, in the
+ * order they are summed, to terms[0 .. j->per_row). */
+static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
 {
-    double total = 0, lp[LOSS_MAX_OUTPUTS];
-    for (size_t r = 0; r < batch; r++) {
-        const real *z = logits + r * n_out;
-        real *d = dlogits + r * n_out;
-        SFX(log_softmax_d)(lp, z, n_classes);
-        total -= lp[labels[r]];
-        /* d CE / d z_j = softmax_j - [j = label], averaged over the batch. */
-        for (size_t j = 0; j < n_out; j++)
-            d[j] = j < n_classes ? (real)((exp(lp[j]) - (j == labels[r])) / (double)batch) : 0;
+    double ls[LOSS_MAX_OUTPUTS], lt[LOSS_MAX_OUTPUTS];
+    size_t n = j->sel.end - j->sel.begin;
+    const real *s = j->z + r * j->n_out + j->sel.begin;
+    real *d = j->dlogits + r * j->n_out;
+    for (size_t k = 0; k < j->n_out; k++)
+        d[k] = 0;
+    d += j->sel.begin;
+    if (j->kind == LOSS_CE) {
+        SFX(log_softmax_d)(ls, s, n);
+        size_t label = j->labels[r];
+        terms[0] = -ls[label];
+        /* d CE / d z_k = softmax_k - [k = label], averaged over the batch. */
+        for (size_t k = 0; k < n; k++)
+            d[k] = (real)((exp(ls[k]) - (k == label)) / (double)j->batch);
+        return;
     }
-    return total / (double)batch;
+    const real *t = j->teacher + r * j->n_out + j->sel.begin;
+    if (j->kind == LOSS_KL) {
+        /* KL(p_T || p_S) = sum p_T (log p_T - log p_S); d/d s = p_S - p_T. */
+        SFX(log_softmax_d)(ls, s, n);
+        SFX(log_softmax_d)(lt, t, n);
+        for (size_t k = 0; k < n; k++) {
+            double pt = exp(lt[k]);
+            terms[k] = pt * (lt[k] - ls[k]);
+            d[k] = (real)((exp(ls[k]) - pt) / (double)j->batch);
+        }
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        double diff = (double)s[k] - (double)t[k];
+        terms[k] = 0.5 * diff * diff;
+        d[k] = (real)(diff / (double)j->batch);
+    }
 }
 
-/* The shared body of the two imitation losses: per row, loss and gradient
- * over the selected outputs only. */
-static double SFX(imitation)(real *dlogits, const real *student, const real *teacher,
-                             size_t batch, size_t n_out, loss_outputs sel, int kl)
+static void SFX(loss_task)(void *ctx, size_t task)
 {
-    double total = 0, ls[LOSS_MAX_OUTPUTS], lt[LOSS_MAX_OUTPUTS];
-    size_t n = sel.end - sel.begin;
-    memset(dlogits, 0, batch * n_out * sizeof *dlogits);
-    for (size_t r = 0; r < batch; r++) {
-        const real *s = student + r * n_out + sel.begin;
-        const real *t = teacher + r * n_out + sel.begin;
-        real *d = dlogits + r * n_out + sel.begin;
-        if (kl) {
-            /* KL(p_T || p_S) = sum p_T (log p_T - log p_S); d/d s = p_S - p_T. */
-            SFX(log_softmax_d)(ls, s, n);
-            SFX(log_softmax_d)(lt, t, n);
-            for (size_t j = 0; j < n; j++) {
-                double pt = exp(lt[j]);
-                total += pt * (lt[j] - ls[j]);
-                d[j] = (real)((exp(ls[j]) - pt) / (double)batch);
-            }
-        } else {
-            for (size_t j = 0; j < n; j++) {
-                double diff = (double)s[j] - (double)t[j];
-                total += 0.5 * diff * diff;
-                d[j] = (real)(diff / (double)batch);
-            }
+    const SFX(loss_job) *j = ctx;
+    for (size_t r = task * LOSS_TASK_ROWS; r < (task + 1) * LOSS_TASK_ROWS && r < j->batch; r++)
+        SFX(loss_row)(j, r, j->terms + r * j->per_row);
+}
+
+/* Runs a loss and sums its terms in row order, whichever thread made them,
+ * so the mean is the same bits on any number of threads. */
+static double SFX(loss_run)(pool *p, double *terms, SFX(loss_job) *j)
+{
+    double total = 0;
+    if (p && terms && pool_threads(p) > 1) {
+        j->terms = terms;
+        pool_run(p, SFX(loss_task), j, (j->batch + LOSS_TASK_ROWS - 1) / LOSS_TASK_ROWS);
+        for (size_t k = 0; k < j->batch * j->per_row; k++)
+            total += terms[k];
+    } else {
+        double row[LOSS_MAX_OUTPUTS];
+        for (size_t r = 0; r < j->batch; r++) {
+            SFX(loss_row)(j, r, row);
+            for (size_t k = 0; k < j->per_row; k++)
+                total += row[k];
         }
     }
-    return total / (double)batch;
+    return total / (double)j->batch;
 }
 
-double SFX(loss_kl)(real *dlogits, const real *student, const real *teacher,
-                    size_t batch, size_t n_out, loss_outputs sel)
+double SFX(loss_ce)(pool *p, double *terms, real *dlogits, const real *logits,
+                    const uint8_t *labels, size_t batch, size_t n_out, size_t n_classes)
 {
-    return SFX(imitation)(dlogits, student, teacher, batch, n_out, sel, 1);
+    SFX(loss_job) j = {LOSS_CE, dlogits, logits, NULL, labels, batch, n_out,
+                       {0, n_classes}, 1, NULL};
+    return SFX(loss_run)(p, terms, &j);
 }
 
-double SFX(loss_mse)(real *dlogits, const real *student, const real *teacher,
-                     size_t batch, size_t n_out, loss_outputs sel)
+double SFX(loss_kl)(pool *p, double *terms, real *dlogits, const real *student,
+                    const real *teacher, size_t batch, size_t n_out, loss_outputs sel)
 {
-    return SFX(imitation)(dlogits, student, teacher, batch, n_out, sel, 0);
+    SFX(loss_job) j = {LOSS_KL, dlogits, student, teacher, NULL, batch, n_out,
+                       sel, sel.end - sel.begin, NULL};
+    return SFX(loss_run)(p, terms, &j);
+}
+
+double SFX(loss_mse)(pool *p, double *terms, real *dlogits, const real *student,
+                     const real *teacher, size_t batch, size_t n_out, loss_outputs sel)
+{
+    SFX(loss_job) j = {LOSS_MSE, dlogits, student, teacher, NULL, batch, n_out,
+                       sel, sel.end - sel.begin, NULL};
+    return SFX(loss_run)(p, terms, &j);
 }
 
 size_t SFX(loss_correct)(const real *logits, const uint8_t *labels, size_t batch,

@@ -238,9 +238,9 @@ static void imitation_grad(const theorem_config *c, double *dlogits, const doubl
                            const double *teacher, size_t batch, size_t n_out)
 {
     if (c->loss == THEOREM_LOSS_KL)
-        loss_kl_f64(dlogits, student, teacher, batch, n_out, selected(c));
+        loss_kl_f64(NULL, NULL, dlogits, student, teacher, batch, n_out, selected(c));
     else
-        loss_mse_f64(dlogits, student, teacher, batch, n_out, selected(c));
+        loss_mse_f64(NULL, NULL, dlogits, student, teacher, batch, n_out, selected(c));
 }
 
 /* E_x[vᵀ H v] over the selected outputs, v = J Δθ_T [batch][n_out] and
@@ -292,7 +292,7 @@ static double heldout_loss(slot *s, const theorem_config *c, const double *param
     const mlp_shape *sh = &s->wsw.shape;
     size_t n_out = sh->dims[sh->n_layers];
     const double *z = mlp_forward_f64(&s->wsw, params, s->xh, c->heldout);
-    return loss_ce_f64(s->dlog, z, s->yh, c->heldout, n_out, THEOREM_CLASSES);
+    return loss_ce_f64(NULL, NULL, s->dlog, z, s->yh, c->heldout, n_out, THEOREM_CLASSES);
 }
 
 typedef struct {
@@ -338,7 +338,7 @@ static void run_trial(slot *s, const job *j, size_t t)
      * regular logits; or a random unit direction. */
     if (c->direction == THEOREM_DIR_GRADIENT) {
         const double *z = mlp_forward_f64(&s->wsw, s->theta0, s->xt, c->teacher_batch);
-        loss_ce_f64(s->dlog, z, s->yt, c->teacher_batch, n_out, THEOREM_CLASSES);
+        loss_ce_f64(NULL, NULL, s->dlog, z, s->yt, c->teacher_batch, n_out, THEOREM_CLASSES);
         mlp_backward_f64(&s->wsw, s->theta0, s->grad, s->xt, s->dlog, c->teacher_batch);
         for (size_t k = 0; k < P; k++)
             s->dir[k] = -s->grad[k];

@@ -20,11 +20,12 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
     t->grads = mlp_arena_new_f32(s);
     t->x = aligned_alloc(64, ((batch * s->dims[0] * sizeof(float)) + 63) & ~(size_t)63);
     t->dlogits = malloc(batch * n_out * sizeof(float));
+    t->loss_terms = malloc(batch * n_out * sizeof(double));
     t->targets = malloc(batch * n_out * sizeof(float));
     t->perm = malloc((max_examples ? max_examples : 1) * sizeof(size_t));
     t->eval_index = malloc(batch * sizeof(size_t));
     t->labels = malloc(batch);
-    if (!t->grads || !t->x || !t->dlogits || !t->targets || !t->perm || !t->eval_index ||
+    if (!t->grads || !t->x || !t->dlogits || !t->loss_terms || !t->targets || !t->perm || !t->eval_index ||
         !t->labels) {
         trainer_free(t);
         return err_set(e, "out of memory for the trainer");
@@ -38,6 +39,7 @@ void trainer_free(trainer *t)
     free(t->grads);
     free(t->x);
     free(t->dlogits);
+    free(t->loss_terms);
     free(t->targets);
     free(t->perm);
     free(t->eval_index);
@@ -92,8 +94,8 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
             for (size_t r = 0; r < n; r++)
                 labels[r] = d->labels[index[r]];
             const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
-            double loss = loss_ce_f32(t->dlogits, logits, labels, n, n_outputs(t),
-                                      t->n_classes);
+            double loss = loss_ce_f32(t->pool, t->loss_terms, t->dlogits, logits, labels, n,
+                                      n_outputs(t), t->n_classes);
             if (!isfinite(loss))
                 return err_set(e, "the teacher's loss is not finite at epoch %zu, batch %zu "
                                "(learning rate too high?)", epoch + 1, b + 1);
@@ -165,8 +167,8 @@ void train_students(trainer *t, student *students, size_t n_students,
                 if (s->failed)
                     continue;
                 const float *logits = mlp_forward_f32(&t->ws, s->params, t->x, n);
-                double loss = loss_kl_f32(t->dlogits, logits, t->targets, n, n_out,
-                                          s->outputs);
+                double loss = loss_kl_f32(t->pool, t->loss_terms, t->dlogits, logits,
+                                          t->targets, n, n_out, s->outputs);
                 if (!isfinite(loss)) {
                     s->failed = 1;
                     snprintf(s->why, sizeof s->why,

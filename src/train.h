@@ -41,6 +41,7 @@ typedef struct {
     float *grads;          /* arena */
     float *x;              /* [batch][d0] current input batch */
     float *dlogits;        /* [batch][dL] */
+    double *loss_terms;    /* [batch][dL]: the loss's per-row terms */
     float *targets;        /* [batch][dL] teacher logits gathered for a batch */
     size_t *perm;          /* [max_examples] epoch order */
     size_t *eval_index;    /* [batch] rows of an evaluation batch; evaluating */

@@ -51,7 +51,7 @@ static void ce_hand_values(void **state)
     const uint8_t labels[2] = {2, 0};
     double d[8];
     memset(d, 0xff, sizeof d); /* NaN: every entry must be written */
-    double loss = loss_ce_f64(d, z, labels, 2, 4, 3);
+    double loss = loss_ce_f64(NULL, NULL, d, z, labels, 2, 4, 3);
     /* row 0: log(e + e^2 + e^3) - 3; row 1: log 3. */
     tu_assert_close(loss, (0.40760596444438013 + 1.0986122886681098) / 2, 1e-14, 1);
     const double p0[3] = {0.09003057317038046, 0.24472847105479767, 0.6652409557748219};
@@ -67,7 +67,7 @@ static void ce_hand_values(void **state)
     /* The float build: same numbers to float precision. */
     const float zf[8] = {1, 2, 3, 500, 0, 0, 0, -7};
     float df[8];
-    double lf = loss_ce_f32(df, zf, labels, 2, 4, 3);
+    double lf = loss_ce_f32(NULL, NULL, df, zf, labels, 2, 4, 3);
     tu_assert_close(lf, loss, 1e-6, 1);
     for (int j = 0; j < 8; j++)
         tu_assert_close(df[j], d[j], 1e-6, 1e-3);
@@ -79,16 +79,16 @@ static void ce_is_stable(void **state)
     const double z[3] = {1000, -1000, 0};
     const uint8_t wrong = 1, right = 0;
     double d[3];
-    double loss = loss_ce_f64(d, z, &wrong, 1, 3, 3);
+    double loss = loss_ce_f64(NULL, NULL, d, z, &wrong, 1, 3, 3);
     tu_assert_close(loss, 2000.0, 1e-12, 1);
     tu_assert_close(d[0], 1.0, 1e-12, 1);
     tu_assert_close(d[1], -1.0, 1e-12, 1);
     assert_true(fabs(d[2]) < 1e-300);
-    loss = loss_ce_f64(d, z, &right, 1, 3, 3);
+    loss = loss_ce_f64(NULL, NULL, d, z, &right, 1, 3, 3);
     assert_true(loss >= 0 && loss < 1e-300);
     const float zf[3] = {1000, -1000, 0};
     float df[3];
-    double lf = loss_ce_f32(df, zf, &wrong, 1, 3, 3);
+    double lf = loss_ce_f32(NULL, NULL, df, zf, &wrong, 1, 3, 3);
     tu_assert_close(lf, 2000.0, 1e-6, 1);
     for (int j = 0; j < 3; j++)
         assert_true(isfinite(df[j]));
@@ -106,7 +106,7 @@ static void kl_hand_values(void **state)
     const double t[2 * 5] = {-900, 900, 0, log(3.0), -55, 8, 8, 0, log(3.0), 8};
     double d[10];
     memset(d, 0xff, sizeof d);
-    double loss = loss_kl_f64(d, s, t, 2, 5, (loss_outputs){2, 4});
+    double loss = loss_kl_f64(NULL, NULL, d, s, t, 2, 5, (loss_outputs){2, 4});
     tu_assert_close(loss, 0.13081203594113697, 1e-14, 1);
     const double want[10] = {0, 0, 0.125, -0.125, 0, 0, 0, 0.125, -0.125, 0};
     for (int j = 0; j < 10; j++)
@@ -116,7 +116,7 @@ static void kl_hand_values(void **state)
             assert_true(d[j] == 0.0);
 
     /* KL is not symmetric: swapping gives KL(p_S || p_T), another number. */
-    double swapped = loss_kl_f64(d, t, s, 2, 5, (loss_outputs){2, 4});
+    double swapped = loss_kl_f64(NULL, NULL, d, t, s, 2, 5, (loss_outputs){2, 4});
     tu_assert_close(swapped, 0.5 * log(0.5 / 0.25) + 0.5 * log(0.5 / 0.75), 1e-14, 1);
 
     float sf[10], tf[10], df[10];
@@ -124,7 +124,7 @@ static void kl_hand_values(void **state)
         sf[j] = (float)s[j];
         tf[j] = (float)t[j];
     }
-    tu_assert_close(loss_kl_f32(df, sf, tf, 2, 5, (loss_outputs){2, 4}),
+    tu_assert_close(loss_kl_f32(NULL, NULL, df, sf, tf, 2, 5, (loss_outputs){2, 4}),
                     0.13081203594113697, 1e-6, 1);
     tu_assert_close(df[2], 0.125, 1e-6, 1);
 }
@@ -137,7 +137,7 @@ static void kl_of_identical_logits_is_zero(void **state)
         z[k] = 5 * rng_normal(1, RNG_THEOREM, 0, (uint64_t)k);
     z[5] = 1000; /* extremes too */
     z[20] = -1000;
-    double loss = loss_kl_f64(d, z, z, 3, 13, (loss_outputs){0, 13});
+    double loss = loss_kl_f64(NULL, NULL, d, z, z, 3, 13, (loss_outputs){0, 13});
     assert_true(fabs(loss) < 1e-15);
     for (int k = 0; k < 3 * 13; k++)
         assert_true(d[k] == 0.0);
@@ -147,7 +147,7 @@ static void kl_of_identical_logits_is_zero(void **state)
     for (int k = 0; k < 3 * 13; k++)
         t[k] = z[k] + rng_normal(1, RNG_THEOREM, 1, (uint64_t)k);
     t[7] = -1000;
-    loss = loss_kl_f64(d, z, t, 3, 13, (loss_outputs){0, 13});
+    loss = loss_kl_f64(NULL, NULL, d, z, t, 3, 13, (loss_outputs){0, 13});
     assert_true(isfinite(loss) && loss > 0);
     for (int r = 0; r < 3; r++) {
         double row = 0;
@@ -167,7 +167,7 @@ static void mse_hand_values(void **state)
     double d[6];
     memset(d, 0xff, sizeof d);
     /* Outputs [0, 2): row 0: (1 + 4) / 2, row 1: 9 / 2; mean over 2 rows. */
-    double loss = loss_mse_f64(d, s, t, 2, 3, (loss_outputs){0, 2});
+    double loss = loss_mse_f64(NULL, NULL, d, s, t, 2, 3, (loss_outputs){0, 2});
     tu_assert_close(loss, (2.5 + 4.5) / 2, 1e-15, 1);
     const double want[6] = {0.5, -1, 0, -1.5, 0, 0};
     for (int j = 0; j < 6; j++)
@@ -195,6 +195,56 @@ static void correct_counts_first_max(void **state)
     /* With the aux output counted as a class, rows 2 and 3 argmax to 3. */
     const uint8_t four[4] = {1, 1, 3, 3};
     assert_int_equal(loss_correct_f64(z, four, 4, 4, 4), 4);
+}
+
+/* The three losses on pools of 1, 2 and 3 threads (rows in parallel, terms
+ * summed in row order) and without a pool: the same loss and gradient,
+ * bit for bit.  300 rows: several tasks and a ragged last one. */
+static void losses_bits_independent_of_threads(void **state)
+{
+    (void)state;
+    enum { ROWS = 300, OUT = 13, CLASSES = 10 };
+    float *z = malloc(ROWS * OUT * sizeof *z), *t = malloc(ROWS * OUT * sizeof *t);
+    float *d[4];
+    double *terms = malloc(ROWS * OUT * sizeof *terms);
+    uint8_t labels[ROWS];
+    assert_non_null(z);
+    assert_non_null(t);
+    assert_non_null(terms);
+    for (size_t k = 0; k < ROWS * OUT; k++) {
+        z[k] = (float)(3 * rng_normal(6, RNG_THEOREM, 0, k));
+        t[k] = (float)(3 * rng_normal(6, RNG_THEOREM, 1, k));
+    }
+    for (size_t r = 0; r < ROWS; r++)
+        labels[r] = (uint8_t)(r * 7 % CLASSES);
+    pool *pools[4] = {NULL, pool_create(1), pool_create(2), pool_create(3)};
+    for (int c = 0; c < 4; c++) {
+        d[c] = malloc(ROWS * OUT * sizeof *d[c]);
+        assert_non_null(d[c]);
+    }
+    for (int kind = 0; kind < 3; kind++) {
+        double loss[4];
+        for (int c = 0; c < 4; c++) {
+            double *scratch = c ? terms : NULL;
+            loss_outputs aux = {CLASSES, OUT};
+            loss[c] = kind == 0   ? loss_ce_f32(pools[c], scratch, d[c], z, labels, ROWS, OUT,
+                                                CLASSES)
+                      : kind == 1 ? loss_kl_f32(pools[c], scratch, d[c], z, t, ROWS, OUT, aux)
+                                  : loss_mse_f32(pools[c], scratch, d[c], z, t, ROWS, OUT, aux);
+        }
+        assert_true(loss[0] > 0);
+        for (int c = 1; c < 4; c++) {
+            assert_true(loss[c] == loss[0]);
+            assert_memory_equal(d[c], d[0], ROWS * OUT * sizeof(float));
+        }
+    }
+    for (int c = 0; c < 4; c++) {
+        pool_free(pools[c]);
+        free(d[c]);
+    }
+    free(z);
+    free(t);
+    free(terms);
 }
 
 /* ---- Adam ---- */
@@ -368,6 +418,7 @@ int main(void)
         cmocka_unit_test(kl_of_identical_logits_is_zero),
         cmocka_unit_test(mse_hand_values),
         cmocka_unit_test(correct_counts_first_max),
+        cmocka_unit_test(losses_bits_independent_of_threads),
         cmocka_unit_test(adam_two_steps_by_hand),
         cmocka_unit_test(adam_many_steps_match_formula),
         cmocka_unit_test(adam_reset_is_a_fresh_optimizer),

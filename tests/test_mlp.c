@@ -248,9 +248,9 @@ static double loss_at(tiny *t, const double *params, enum which_loss which, doub
 {
     const double *z = mlp_forward_f64(&t->ws, params, t->x, B);
     switch (which) {
-    case CE: return loss_ce_f64(dlogits, z, t->labels, B, OUT, CLASSES);
-    case KL: return loss_kl_f64(dlogits, z, t->teacher, B, OUT, KL_SEL);
-    case MSE: return loss_mse_f64(dlogits, z, t->teacher, B, OUT, MSE_SEL);
+    case CE: return loss_ce_f64(NULL, NULL, dlogits, z, t->labels, B, OUT, CLASSES);
+    case KL: return loss_kl_f64(NULL, NULL, dlogits, z, t->teacher, B, OUT, KL_SEL);
+    case MSE: return loss_mse_f64(NULL, NULL, dlogits, z, t->teacher, B, OUT, MSE_SEL);
     }
     return NAN;
 }
@@ -398,8 +398,8 @@ static void float_backward_matches_double(void **state)
         zmax = fmax(zmax, fabs(zd[k]));
     for (size_t k = 0; k < batch * n_out; k++)
         tu_assert_close(zf[k], zd[k], 1e-4, zmax);
-    double lf = loss_kl_f32(df, zf, tf, batch, n_out, (loss_outputs){10, 13});
-    double ld = loss_kl_f64(dd, zd, td, batch, n_out, (loss_outputs){10, 13});
+    double lf = loss_kl_f32(NULL, NULL, df, zf, tf, batch, n_out, (loss_outputs){10, 13});
+    double ld = loss_kl_f64(NULL, NULL, dd, zd, td, batch, n_out, (loss_outputs){10, 13});
     tu_assert_close(lf, ld, 1e-4, 1e-6);
     mlp_backward_f32(&wf, pf, gf, xf, df, batch);
     mlp_backward_f64(&wd, pd, gd, xd, dd, batch);
