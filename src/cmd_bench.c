@@ -110,11 +110,15 @@ static int time_end_to_end(const experiment_config *cfg, const dataset *train,
     t->seed_s = cmd_now_seconds() - start;
     free(rows);
     /* Teacher and students trained; the teacher's logits on the noise; every
-     * arm evaluated at the end, and every trained one after every epoch. */
+     * arm evaluated at the end, and with curves every trained one after every
+     * epoch instead (the last of which is its final evaluation). */
     double n_noise = (double)(cfg->n_noise ? cfg->n_noise : train->n);
     double evals = (double)n_arms;
-    if (cfg->curves)
-        evals += (double)cfg->teacher_epochs + (double)(n_students * cfg->student_epochs);
+    if (cfg->curves) {
+        size_t t_evals = cfg->teacher_epochs ? cfg->teacher_epochs : 1;
+        size_t s_evals = cfg->student_epochs ? cfg->student_epochs : 1;
+        evals += (double)(t_evals - 1) + (double)(n_students * (s_evals - 1));
+    }
     t->seed_flop = t->teacher_flop +
                    (double)n_students * train_flops_per_example(&s) * n_noise *
                        (double)cfg->student_epochs +

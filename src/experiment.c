@@ -126,6 +126,10 @@ typedef struct {
     const dataset *test;
     uint64_t seed;
     size_t student_arm[N_ARMS]; /* student k of train_students -> arm */
+    /* Test predictions of an arm's final parameters, counted for its last
+     * curve point, so the final evaluation need not count them again. */
+    size_t final_correct[N_ARMS];
+    int has_final_correct[N_ARMS];
 } bridge;
 
 static void bridge_batch(void *ctx, const char *what, size_t epoch, size_t n_epochs,
@@ -143,11 +147,17 @@ static void bridge_epoch(void *ctx, const char *what, size_t epoch, size_t net,
     bridge *b = ctx;
     if (!b->hooks->on_epoch)
         return;
-    size_t arm = strcmp(what, "teacher") == 0 ? (size_t)experiment_arm_index("teacher")
-                                              : b->student_arm[net];
+    int teacher = strcmp(what, "teacher") == 0;
+    size_t arm = teacher ? (size_t)experiment_arm_index("teacher") : b->student_arm[net];
     double acc = NAN;
-    if (b->cfg->curves)
-        acc = (double)train_count_correct(&b->st->tr, params, b->test) / (double)b->test->n;
+    if (b->cfg->curves) {
+        size_t correct = train_count_correct(&b->st->tr, params, b->test);
+        if (epoch + 1 == (teacher ? b->cfg->teacher_epochs : b->cfg->student_epochs)) {
+            b->final_correct[arm] = correct;
+            b->has_final_correct[arm] = 1;
+        }
+        acc = (double)correct / (double)b->test->n;
+    }
     b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
 }
 
@@ -165,7 +175,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                      const dataset *train, const dataset *test, size_t n_noise,
                      const experiment_hooks *user_hooks, arm_result *rows)
 {
-    bridge br = {user_hooks, cfg, st, test, seed, {0}};
+    bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}};
     train_hooks bridged = {bridge_batch, bridge_epoch, &br};
     const train_hooks *hooks = user_hooks ? &bridged : NULL;
     size_t P = st->n_params;
@@ -229,7 +239,8 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         const float *params = ARMS[a].training == ARM_UNTRAINED ? st->init[0]
                               : ARMS[a].training == ARM_TEACHER ? st->teacher
                                                                 : st->student[a];
-        rows[a].correct = train_count_correct(&st->tr, params, test);
+        rows[a].correct = br.has_final_correct[a] ? br.final_correct[a]
+                                                  : train_count_correct(&st->tr, params, test);
     }
 }
 
