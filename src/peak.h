@@ -10,7 +10,7 @@
 
 #include "pool.h"
 
-/* GFLOP/s (an FMA counts 2) of one thread, best of a few ~20 ms runs. */
+/* GFLOP/s (an FMA counts 2) of one thread, best of eight ~20 ms runs. */
 double peak_gflops(void);
 
 /* GFLOP/s of all of p's threads running the loop at once (summed). */
