@@ -2,6 +2,8 @@
  * batches built from it. */
 #include "testutil.h"
 
+#include <string.h>
+
 #include <math.h>
 #include "batch.h"
 #include "pool.h"
@@ -239,6 +241,30 @@ static void permutation_is_uniform(void **state)
     assert_int_equal(orders, 6);
 }
 
+/* rng_blocks (16 lanes at a time, AVX-512 where the CPU has it, the plain
+ * loop for the rest) gives exactly the words of rng_block, for every count
+ * and where the index's low word wraps into the high word. */
+static void blocks_match_block(void **state)
+{
+    (void)state;
+    const uint64_t firsts[] = {0, 5, 0xFFFFFFFFull - 20, 0x123456789ull};
+    const size_t counts[] = {0, 1, 15, 16, 17, 33, 100};
+    uint32_t got[4 * 100], want[4];
+    for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++)
+        for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+            size_t n = counts[c];
+            memset(got, 0xAB, sizeof got);
+            rng_blocks(0xDEADBEEFCAFEull, RNG_NOISE, 3, firsts[f], n, got);
+            for (size_t b = 0; b < n; b++) {
+                rng_block(0xDEADBEEFCAFEull, RNG_NOISE, 3, firsts[f] + b, want);
+                assert_memory_equal(got + 4 * b, want, sizeof want);
+            }
+            /* nothing written past the n blocks */
+            for (size_t k = 4 * n; k < 4 * 100; k++)
+                assert_int_equal(got[k], 0xABABABABu);
+        }
+}
+
 /* ---- noise batches ---- */
 
 enum { N_IMAGES = 24, PER_BATCH = 6 };
@@ -345,6 +371,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(philox_known_answers),
         cmocka_unit_test(block_is_a_pure_function),
+        cmocka_unit_test(blocks_match_block),
         cmocka_unit_test(every_coordinate_matters),
         cmocka_unit_test(uniform_moments),
         cmocka_unit_test(sym_f32_range),
