@@ -106,7 +106,7 @@ for n in $names; do
             fi
             rm -f "$part"
         done
-        [ $ok = yes ] || die "could not get a good $gz from any mirror (last: $problem)"
+        [ $ok = yes ] || die "could not get a good $gz from any mirror (last: $problem); offline, point MNIST_SRC at a folder holding the four .gz files (make run MNIST_SRC=DIR)"
         mv -f "$part" "$dir/$gz" || die "cannot rename $part"
         echo "fetch-mnist: downloaded $gz from $url"
     fi
