@@ -14,9 +14,17 @@ LDFLAGS ?=
 LDLIBS  = -lm -pthread
 
 BUILD   = build
-SRC     = $(filter-out src/main.c,$(wildcard src/*.c))
-OBJ     = $(SRC:src/%.c=$(BUILD)/obj/%.o)
+# src/ is layered, each folder including only from the ones before it
+# (tests/test_layers.sh checks it):
+#   base  nn  run  out  bench  cli
+# The library is base..out; bench and cli make the program around it.
+LAYERS  = base nn run out
+LIB_SRC = $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+CLI_SRC = $(filter-out src/cli/main.c,$(wildcard src/cli/*.c)) $(wildcard src/bench/*.c)
+OBJ     = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB     = $(BUILD)/libsublim.a
+CLI_LIB = $(BUILD)/libsublim_cli.a
 BIN     = $(BUILD)/sublim
 TESTS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 # Every parser of outside input has a fuzz target; `make test` replays its
@@ -27,17 +35,22 @@ OUT     ?= out
 
 all: $(BIN)
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) -Isrc -c $< -o $@
 
 $(LIB): $(OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/main.o $(LIB)
+$(CLI_LIB): $(CLI_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/cli/main.o $(CLI_LIB) $(LIB)
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 # The data: copied from $$MNIST_SRC when set, else downloaded; always verified.
@@ -58,11 +71,11 @@ $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< $(LIB) -o $@ -lcmocka $(LDLIBS)
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(LIB) | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(LIB) -o $@ $(LDLIBS)
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
 
 test: $(TESTS) $(REPLAYS) $(BIN) data
 	@sh scripts/run-tests.sh $(TESTS) \
@@ -85,7 +98,7 @@ check: $(BIN) data
 # `make fuzz FUZZ_TARGETS="idx cli"` runs some of them.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJ = $(SRC:src/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(CLI_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZERS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 
 $(BUILD)/fuzz/clang.ok:
@@ -93,7 +106,8 @@ $(BUILD)/fuzz/clang.ok:
 	@mkdir -p $(BUILD)/fuzz/obj && touch $@
 
 $(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/fuzz/clang.ok
-	clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	@mkdir -p $(@D)
+	clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -Isrc -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ)
 	clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc $< $(FUZZ_OBJ) -o $@ $(LDLIBS)
@@ -111,4 +125,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all data run bench test check fuzz clean
--include $(OBJ:.o=.d) $(BUILD)/obj/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)
+-include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)

@@ -3,7 +3,7 @@
 #include "testutil.h"
 
 #include <unistd.h>
-#include "idx.h"
+#include "nn/idx.h"
 
 typedef tu_dir fixture;
 #define setup tu_dir_setup

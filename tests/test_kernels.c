@@ -13,8 +13,8 @@
 
 #include <math.h>
 
-#include "kernels.h"
-#include "kernels_path.h"
+#include "nn/kernels.h"
+#include "nn/kernels_path.h"
 
 typedef struct {
     size_t batch, in, out;

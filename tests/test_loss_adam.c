@@ -4,10 +4,10 @@
 #include "testutil.h"
 
 #include <math.h>
-#include "adam.h"
-#include "loss.h"
-#include "pool.h"
-#include "rng.h"
+#include "nn/adam.h"
+#include "nn/loss.h"
+#include "base/pool.h"
+#include "base/rng.h"
 
 /* ---- softmax ---- */
 

@@ -4,11 +4,11 @@
 #include "testutil.h"
 
 #include <math.h>
-#include "kernels.h"
-#include "loss.h"
-#include "mlp.h"
-#include "pool.h"
-#include "rng.h"
+#include "nn/kernels.h"
+#include "nn/loss.h"
+#include "nn/mlp.h"
+#include "base/pool.h"
+#include "base/rng.h"
 
 /* ---- layout ---- */
 

@@ -7,7 +7,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "pool.h"
+#include "base/pool.h"
 
 #define MAX_TASKS 1000
 

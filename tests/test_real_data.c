@@ -6,8 +6,8 @@
 
 #include <time.h>
 #include <unistd.h>
-#include "experiment.h"
-#include "train.h"
+#include "run/experiment.h"
+#include "run/train.h"
 
 #define DATA_DIR "mnist"
 

@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "commands.h"
-#include "experiment.h"
-#include "progress.h"
-#include "report.h"
-#include "results.h"
+#include "cli/commands.h"
+#include "run/experiment.h"
+#include "out/progress.h"
+#include "out/report.h"
+#include "out/results.h"
 
 #define TEST_TOTAL 10000
 

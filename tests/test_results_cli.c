@@ -6,11 +6,11 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "atomic.h"
-#include "cli.h"
-#include "experiment.h"
-#include "results.h"
-#include "stats.h"
+#include "base/atomic.h"
+#include "cli/cli.h"
+#include "run/experiment.h"
+#include "out/results.h"
+#include "base/stats.h"
 
 typedef struct {
     char dir[256];

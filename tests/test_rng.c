@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include <math.h>
-#include "batch.h"
-#include "pool.h"
-#include "rng.h"
+#include "nn/batch.h"
+#include "base/pool.h"
+#include "base/rng.h"
 
 /* ---- Philox4x32-10 ---- */
 

@@ -20,12 +20,12 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "atomic.h"
-#include "checkpoint.h"
-#include "commands.h"
-#include "experiment.h"
-#include "results.h"
-#include "stats.h"
+#include "base/atomic.h"
+#include "run/checkpoint.h"
+#include "cli/commands.h"
+#include "run/experiment.h"
+#include "out/results.h"
+#include "base/stats.h"
 
 typedef struct {
     char dir[256];

@@ -6,12 +6,12 @@
 #include "testutil.h"
 
 #include <math.h>
-#include "idx.h"
-#include "loss.h"
-#include "mlp.h"
-#include "pool.h"
-#include "rng.h"
-#include "theorem.h"
+#include "nn/idx.h"
+#include "nn/loss.h"
+#include "nn/mlp.h"
+#include "base/pool.h"
+#include "base/rng.h"
+#include "run/theorem.h"
 
 /* ---- fixtures ---- */
 

@@ -5,9 +5,9 @@
 #include <math.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "experiment.h"
-#include "rng.h"
-#include "train.h"
+#include "run/experiment.h"
+#include "base/rng.h"
+#include "run/train.h"
 
 enum { SIDE = 8, PIXELS = SIDE * SIDE, CLASSES = 4, AUX = 3, OUT = CLASSES + AUX };
 enum { N_TRAIN = 200, N_TEST = 120, BATCH = 20, WIDTH = 32 };

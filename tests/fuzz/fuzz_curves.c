@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "report.h"
+#include "out/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

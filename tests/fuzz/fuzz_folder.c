@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "report.h"
+#include "out/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "results.h"
+#include "out/results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,49 @@
+/* sublim: the command line.  Commands live in cmd_*.c; they alone print
+ * errors and choose exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/commands.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} command;
+
+static const command COMMANDS[] = {
+    {"experiment", cmd_experiment,
+     "the paper's MNIST experiment: teacher, students, controls, seeds"},
+    {"theorem", cmd_theorem,
+     "the paper's theorem, checked in double: one imitation step moves toward the teacher"},
+    {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder"},
+    {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine"},
+    {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one"},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sublim <command> [flags]    (sublim <command> --help for its flags)\n\n"
+               "commands:\n");
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        fprintf(f, "  %-11s %s\n", COMMANDS[k].name, COMMANDS[k].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CMD_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        if (strcmp(name, COMMANDS[k].name) == 0)
+            return COMMANDS[k].run(argc - 2, argv + 2);
+    fprintf(stderr, "sublim: unknown command '%s'\n", name);
+    usage(stderr);
+    return CMD_EXIT_USAGE;
+}

@@ -1,0 +1,69 @@
+#include "nn/mlp.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn/kernels.h"
+#include "base/rng.h"
+
+int mlp_shape_make(mlp_shape *s, size_t in, size_t width, size_t hidden_layers,
+                   size_t out, err *e)
+{
+    memset(s, 0, sizeof *s);
+    if (in == 0 || width == 0 || out == 0)
+        return err_set(e, "network sizes must be positive");
+    if (hidden_layers + 1 > MLP_MAX_LAYERS)
+        return err_set(e, "at most %d hidden layers", MLP_MAX_LAYERS - 1);
+    s->n_layers = hidden_layers + 1;
+    s->dims[0] = in;
+    for (size_t l = 1; l <= hidden_layers; l++)
+        s->dims[l] = width;
+    s->dims[s->n_layers] = out;
+    return 0;
+}
+
+size_t mlp_weight_offset(const mlp_shape *s, size_t layer)
+{
+    size_t off = 0;
+    for (size_t l = 1; l < layer; l++)
+        off += s->dims[l] * s->dims[l - 1] + s->dims[l];
+    return off;
+}
+
+size_t mlp_bias_offset(const mlp_shape *s, size_t layer)
+{
+    return mlp_weight_offset(s, layer) + s->dims[layer] * s->dims[layer - 1];
+}
+
+size_t mlp_n_params(const mlp_shape *s)
+{
+    return mlp_weight_offset(s, s->n_layers + 1);
+}
+
+size_t mlp_max_dim(const mlp_shape *s)
+{
+    size_t m = 0;
+    for (size_t l = 0; l <= s->n_layers; l++)
+        if (s->dims[l] > m)
+            m = s->dims[l];
+    return m;
+}
+
+#define real float
+#define SFX(name) name##_f32
+#define KERN(name) kern_##name##_f32
+#define WS mlp_ws_f32
+#include "nn/mlp_impl.h"
+#undef real
+#undef SFX
+#undef KERN
+#undef WS
+
+#define real double
+#define SFX(name) name##_f64
+#define KERN(name) kern_##name##_f64
+#define WS mlp_ws_f64
+#include "nn/mlp_impl.h"
+#undef real
+#undef SFX
+#undef KERN
+#undef WS

@@ -1,0 +1,210 @@
+#include "out/progress.h"
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+void progress_init(progress *p, FILE *f, enum progress_mode mode, const experiment_config *cfg,
+                   size_t n_train, size_t n_noise, double now)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    memset(p, 0, sizeof *p);
+    p->f = f;
+    p->mode = mode;
+    p->seeds = cfg->seeds;
+    p->seed_start = cfg->seed_start;
+    p->batch = cfg->batch;
+    p->teacher_epochs = cfg->teacher_epochs;
+    p->student_epochs = cfg->student_epochs;
+    for (size_t a = 0; a < n_arms; a++)
+        p->n_students += arms[a].training == ARM_STUDENT;
+    /* The same batch counts as train.c: ceil(examples / batch) per epoch. */
+    p->batches[0] = cfg->teacher_epochs * ((n_train + cfg->batch - 1) / cfg->batch);
+    p->batches[1] = cfg->student_epochs * ((n_noise + cfg->batch - 1) / cfg->batch);
+    p->start = p->last_event = p->last_draw = p->phase_start = now;
+    p->phase = -1;
+    for (size_t a = 0; a < PROGRESS_MAX_ARMS; a++)
+        p->loss[a] = p->acc[a] = NAN;
+}
+
+void progress_format_duration(char *buf, size_t size, double s)
+{
+    if (!(s >= 0))
+        snprintf(buf, size, "?");
+    else if (s >= 3600)
+        snprintf(buf, size, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+    else if (s >= 60)
+        snprintf(buf, size, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+    else
+        snprintf(buf, size, "%.0fs", s);
+}
+
+double progress_seconds_left(const progress *p)
+{
+    if (p->done[0] == 0 && p->done[1] == 0)
+        return -1;
+    double rate_t = p->done[0] ? p->spent[0] / (double)p->done[0] : NAN;
+    /* Before the students have run, a student batch is guessed at one
+     * teacher batch per student (each one runs forward and backward). */
+    double rate_s = p->done[1] ? p->spent[1] / (double)p->done[1]
+                               : rate_t * (double)(p->n_students ? p->n_students : 1);
+    if (isnan(rate_t))
+        rate_t = rate_s / (double)(p->n_students ? p->n_students : 1);
+    double per_seed = (double)p->batches[0] * rate_t + (double)p->batches[1] * rate_s;
+    size_t index = (size_t)(p->seed - p->seed_start);
+    double left = 0;
+    if (p->phase == 0)
+        left = (double)(p->batches[0] - p->phase_done) * rate_t +
+               (double)p->batches[1] * rate_s;
+    else if (p->phase == 1)
+        left = (double)(p->batches[1] - p->phase_done) * rate_s;
+    if (index + 1 < p->seeds)
+        left += (double)(p->seeds - index - 1) * per_seed;
+    return left;
+}
+
+/* "seed 3 (4/20)" */
+static void seed_label(char *buf, size_t size, const progress *p)
+{
+    snprintf(buf, size, "seed %" PRIu64 " (%zu/%zu)", p->seed,
+             (size_t)(p->seed - p->seed_start) + 1, p->seeds);
+}
+
+/* Closes the current terminal line with the phase's outcome. */
+static void close_line(progress *p, double now, const char *outcome)
+{
+    if (p->mode != PROGRESS_TERMINAL || !p->line_open)
+        return;
+    char who[64], took[32];
+    seed_label(who, sizeof who, p);
+    progress_format_duration(took, sizeof took, now - p->phase_start);
+    fprintf(p->f, "\r\033[K%s  %-8s  %zu epoch%s in %s  %s\n", who,
+            p->phase == 0 ? "teacher" : "students",
+            p->phase == 0 ? p->teacher_epochs : p->student_epochs,
+            (p->phase == 0 ? p->teacher_epochs : p->student_epochs) == 1 ? "" : "s", took,
+            outcome);
+    fflush(p->f);
+    p->line_open = 0;
+}
+
+/* The teacher's line ends with its last loss and (with curves) accuracy. */
+static void close_teacher(progress *p, double now)
+{
+    int t = experiment_arm_index("teacher");
+    char outcome[96] = "";
+    if (t >= 0 && !isnan(p->loss[t]))
+        snprintf(outcome, sizeof outcome, "loss %.4f", p->loss[t]);
+    if (t >= 0 && !isnan(p->acc[t]))
+        snprintf(outcome + strlen(outcome), sizeof outcome - strlen(outcome),
+                 "  test acc %.1f%%", 100 * p->acc[t]);
+    close_line(p, now, outcome);
+}
+
+void progress_batch(progress *p, double now, uint64_t seed, const char *phase, size_t epoch,
+                    size_t n_epochs, size_t batch, size_t n_batches, double loss)
+{
+    int ph = strcmp(phase, "teacher") == 0 ? 0 : 1;
+    if (ph != p->phase || seed != p->seed) {
+        if (p->phase == 0)
+            close_teacher(p, p->last_event);
+        else
+            close_line(p, p->last_event, "");
+        p->phase = ph;
+        p->seed = seed;
+        p->phase_start = p->last_event;
+        p->rate_start = now;
+        p->rate_from = epoch * n_batches + batch;
+    } else {
+        /* Time since the last event is this batch's, with what ran between
+         * batches (evaluations).  A phase's first batch is left out: its
+         * time holds the phase's setup (the teacher's logits on the noise),
+         * which would skew the rate of a few batches. */
+        p->spent[ph] += now - p->last_event;
+        p->done[ph]++;
+    }
+    p->last_event = now;
+    p->phase_done = epoch * n_batches + batch;
+    if (p->mode != PROGRESS_TERMINAL || (now - p->last_draw < 0.1 && batch != n_batches))
+        return;
+    p->last_draw = now;
+    char who[64], left[32], rate[32];
+    seed_label(who, sizeof who, p);
+    double secs = now - p->rate_start;
+    double per_s = secs > 0 ? (double)((p->phase_done - p->rate_from) * p->batch) / secs : 0;
+    if (per_s == 0)
+        snprintf(rate, sizeof rate, "- img/s");
+    else if (per_s >= 1000)
+        snprintf(rate, sizeof rate, "%.1fk img/s", per_s / 1000);
+    else
+        snprintf(rate, sizeof rate, "%.0f img/s", per_s);
+    progress_format_duration(left, sizeof left, progress_seconds_left(p));
+    fprintf(p->f, "\r\033[K%s  %-8s  epoch %zu/%zu  batch %zu/%zu  loss %.4f  %s  ~%s left", who,
+            phase, epoch + 1, n_epochs, batch, n_batches, loss, rate, left);
+    fflush(p->f);
+    p->line_open = 1;
+}
+
+void progress_epoch(progress *p, double now, uint64_t seed, size_t arm, size_t epoch,
+                    double loss, double test_acc)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    if (arm < PROGRESS_MAX_ARMS) {
+        p->loss[arm] = loss;
+        p->acc[arm] = test_acc;
+    }
+    if (p->phase >= 0)
+        p->spent[p->phase] += now - p->last_event;
+    p->last_event = now;
+    if (p->mode != PROGRESS_LINES)
+        return;
+    char left[32];
+    progress_format_duration(left, sizeof left, progress_seconds_left(p));
+    fprintf(p->f, "[%7.1fs] seed %" PRIu64 " %-18s epoch %zu/%zu loss %.5f", now - p->start,
+            seed, arms[arm].name, epoch + 1,
+            arms[arm].training == ARM_TEACHER ? p->teacher_epochs : p->student_epochs, loss);
+    if (!isnan(test_acc))
+        fprintf(p->f, " test acc %.4f", test_acc);
+    fprintf(p->f, "  ~%s left\n", left);
+    fflush(p->f);
+}
+
+void progress_seed(progress *p, double now, const arm_result *rows, size_t n_rows)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    char outcome[512] = "test acc";
+    size_t used = strlen(outcome);
+    for (size_t i = 0; i < n_rows && used < sizeof outcome; i++) {
+        const char *name = arms[rows[i].arm].name;
+        if (arms[rows[i].arm].training != ARM_STUDENT)
+            continue;
+        if (strncmp(name, "student_", 8) == 0)
+            name += 8;
+        if (rows[i].ok)
+            used += (size_t)snprintf(outcome + used, sizeof outcome - used, "  %s %.1f%%", name,
+                                     100.0 * (double)rows[i].correct / (double)rows[i].total);
+        else
+            used += (size_t)snprintf(outcome + used, sizeof outcome - used, "  %s diverged",
+                                     name);
+    }
+    if (p->phase == 0)
+        close_teacher(p, now);
+    else
+        close_line(p, now, outcome);
+    if (p->phase >= 0)
+        p->spent[p->phase] += now - p->last_event;
+    p->last_event = now;
+    p->phase = -1;
+    for (size_t a = 0; a < PROGRESS_MAX_ARMS; a++)
+        p->loss[a] = p->acc[a] = NAN;
+}
+
+void progress_end(progress *p)
+{
+    if (p->mode == PROGRESS_TERMINAL && p->line_open) {
+        fputc('\n', p->f);
+        fflush(p->f);
+        p->line_open = 0;
+    }
+}

@@ -1,0 +1,44 @@
+/* results: the experiment's output files and table.
+ *
+ * OUT/results.csv (one row per seed × arm) is the source of truth; the
+ * summary and the table are derived from its rows alone.  Every file is
+ * written atomically. */
+#ifndef SUBLIM_RESULTS_H
+#define SUBLIM_RESULTS_H
+
+#include <stdio.h>
+#include "base/err.h"
+#include "run/experiment.h"
+#include "base/stats.h"
+
+#define RESULTS_CSV_HEADER "seed,arm,test_acc,test_correct,test_total,final_loss,status"
+
+/* Writes rows to path as CSV. */
+int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e);
+
+/* Reads a results.csv written by results_write_csv; *rows is malloc'ed. */
+int results_read_csv(const char *path, arm_result **rows, size_t *n_rows, err *e);
+
+/* Per-arm summary over the successful rows. */
+typedef struct {
+    stats_summary acc;
+    size_t failed;
+    double min, max;
+} arm_summary;
+
+/* summaries[a] for every arm a of experiment_arms(). */
+void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries);
+
+/* The configuration as one JSON object (no trailing newline). */
+void results_config_json(FILE *f, const experiment_config *cfg, const char *indent);
+
+/* Writes summary.json: configuration, per-arm n/mean/sd/ci95, and how the
+ * run went (threads, kernel path, wall time). */
+int results_write_summary(const char *path, const experiment_config *cfg,
+                          const arm_summary *summaries, size_t threads,
+                          const char *kernels, double wall_seconds, err *e);
+
+/* The readable table. */
+void results_print_table(FILE *f, const arm_summary *summaries);
+
+#endif

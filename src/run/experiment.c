@@ -1,0 +1,269 @@
+#include "run/experiment.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* paper_mean: Cloud et al. 2025, MNIST figure (mean of 100 runs). */
+static const arm_spec ARMS[] = {
+    {"reference", ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE, 0.10},
+    {"teacher", ARM_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE, 0.943},
+    {"student_aux_same", ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, 0.53},
+    {"student_aux_cross", ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, 0.107},
+    {"student_all_same", ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL, 0.91},
+    {"student_all_cross", ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, 0.74},
+};
+#define N_ARMS (sizeof ARMS / sizeof ARMS[0])
+
+const arm_spec *experiment_arms(size_t *n_arms)
+{
+    *n_arms = N_ARMS;
+    return ARMS;
+}
+
+int experiment_arm_index(const char *name)
+{
+    for (size_t a = 0; a < N_ARMS; a++)
+        if (strcmp(ARMS[a].name, name) == 0)
+            return (int)a;
+    return -1;
+}
+
+experiment_config experiment_defaults(void)
+{
+    experiment_config c = {
+        .seeds = 5,
+        .seed_start = 0,
+        .teacher_epochs = 5,
+        .student_epochs = 5,
+        .m = 3,
+        .width = 256,
+        .hidden_layers = 2,
+        .batch = 1024,
+        .lr = 3e-4,
+        .init = MLP_INIT_NORMAL,
+        .noise = NOISE_UNIFORM,
+        .n_noise = 0,
+        .threads = 0,
+        .curves = 0,
+        .data_dir = "mnist",
+        .out_dir = "out",
+    };
+    return c;
+}
+
+/* Everything one seed needs, allocated once for the whole run. */
+typedef struct {
+    mlp_shape shape;
+    size_t n_params;
+    float *init[2];        /* θ0 (shared) and θ0' (other) */
+    float *teacher;
+    float *student[N_ARMS];
+    adam opt[N_ARMS];
+    float *noise_logits;   /* [n_noise][dL] */
+    trainer tr;
+} run_state;
+
+static void state_free(run_state *st)
+{
+    free(st->init[0]);
+    free(st->init[1]);
+    free(st->teacher);
+    for (size_t a = 0; a < N_ARMS; a++) {
+        free(st->student[a]);
+        adam_free(&st->opt[a]);
+    }
+    free(st->noise_logits);
+    trainer_free(&st->tr);
+}
+
+static int state_init(run_state *st, const experiment_config *cfg, size_t pixels,
+                      size_t n_train, size_t n_noise, pool *p, err *e)
+{
+    memset(st, 0, sizeof *st);
+    if (mlp_shape_make(&st->shape, pixels, cfg->width, cfg->hidden_layers,
+                       EXPERIMENT_CLASSES + cfg->m, e))
+        return -1;
+    st->n_params = mlp_n_params(&st->shape);
+    adam_config ac = {cfg->lr, 0.9, 0.999, 1e-8};
+    int ok = 1;
+    for (int k = 0; k < 2; k++)
+        ok &= (st->init[k] = mlp_arena_new_f32(&st->shape)) != NULL;
+    ok &= (st->teacher = mlp_arena_new_f32(&st->shape)) != NULL;
+    for (size_t a = 0; a < N_ARMS && ok; a++) {
+        if (ARMS[a].training == ARM_UNTRAINED)
+            continue;
+        if (ARMS[a].training == ARM_STUDENT)
+            ok &= (st->student[a] = mlp_arena_new_f32(&st->shape)) != NULL;
+        ok &= adam_init(&st->opt[a], st->n_params, ac, NULL) == 0;
+    }
+    size_t n_out = st->shape.dims[st->shape.n_layers];
+    ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
+    size_t most = n_train > n_noise ? n_train : n_noise;
+    if (!ok || trainer_init(&st->tr, &st->shape, EXPERIMENT_CLASSES, cfg->batch, most,
+                            p, e)) {
+        state_free(st);
+        return ok ? -1 : err_set(e, "out of memory for the experiment's networks");
+    }
+    return 0;
+}
+
+static loss_outputs outputs_of(enum arm_outputs o, size_t m)
+{
+    loss_outputs sel = {0, EXPERIMENT_CLASSES + m};
+    if (o == ARM_OUTPUTS_AUX)
+        sel.begin = EXPERIMENT_CLASSES;
+    return sel;
+}
+
+/* Bridges the training loops' callbacks to the experiment's: names the
+ * arm, and measures test accuracy per epoch when curves are asked for. */
+typedef struct {
+    const experiment_hooks *hooks;
+    const experiment_config *cfg;
+    run_state *st;
+    const dataset *test;
+    uint64_t seed;
+    size_t student_arm[N_ARMS]; /* student k of train_students -> arm */
+    /* Test predictions of an arm's final parameters, counted for its last
+     * curve point, so the final evaluation need not count them again. */
+    size_t final_correct[N_ARMS];
+    int has_final_correct[N_ARMS];
+} bridge;
+
+static void bridge_batch(void *ctx, const char *what, size_t epoch, size_t n_epochs,
+                         size_t batch, size_t n_batches, double loss)
+{
+    bridge *b = ctx;
+    if (b->hooks->on_batch)
+        b->hooks->on_batch(b->hooks->ctx, b->seed, what, epoch, n_epochs, batch,
+                           n_batches, loss);
+}
+
+static void bridge_epoch(void *ctx, const char *what, size_t epoch, size_t net,
+                         const float *params, double loss)
+{
+    bridge *b = ctx;
+    if (!b->hooks->on_epoch)
+        return;
+    int teacher = strcmp(what, "teacher") == 0;
+    size_t arm = teacher ? (size_t)experiment_arm_index("teacher") : b->student_arm[net];
+    double acc = NAN;
+    if (b->cfg->curves) {
+        size_t correct = train_count_correct(&b->st->tr, params, b->test);
+        if (epoch + 1 == (teacher ? b->cfg->teacher_epochs : b->cfg->student_epochs)) {
+            b->final_correct[arm] = correct;
+            b->has_final_correct[arm] = 1;
+        }
+        acc = (double)correct / (double)b->test->n;
+    }
+    b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
+}
+
+/* Why an arm failed, naming the arm and the seed before the training
+ * loop's own words (which name the epoch and the batch). */
+static void set_why(arm_result *r, const char *what)
+{
+    int n = snprintf(r->why, sizeof r->why, "%s, seed %" PRIu64 ": ", ARMS[r->arm].name,
+                     r->seed);
+    if (n > 0 && (size_t)n < sizeof r->why)
+        snprintf(r->why + n, sizeof r->why - (size_t)n, "%s", what);
+}
+
+static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
+                     const dataset *train, const dataset *test, size_t n_noise,
+                     const experiment_hooks *user_hooks, arm_result *rows)
+{
+    bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}};
+    train_hooks bridged = {bridge_batch, bridge_epoch, &br};
+    const train_hooks *hooks = user_hooks ? &bridged : NULL;
+    size_t P = st->n_params;
+    mlp_init_params_f32(st->init[0], &st->shape, cfg->init, seed, 0);
+    mlp_init_params_f32(st->init[1], &st->shape, cfg->init, seed, 1);
+    for (size_t a = 0; a < N_ARMS; a++) {
+        rows[a] = (arm_result){.seed = seed, .arm = a, .ok = 1, .total = test->n};
+        if (ARMS[a].training != ARM_UNTRAINED)
+            adam_reset(&st->opt[a]);
+    }
+
+    /* The teacher, then its logits on this seed's noise, computed once. */
+    memcpy(st->teacher, st->init[0], P * sizeof(float));
+    size_t teacher_arm = (size_t)experiment_arm_index("teacher");
+    err terr;
+    int loaded = user_hooks && user_hooks->load_teacher &&
+                 user_hooks->load_teacher(user_hooks->ctx, seed, st->teacher,
+                                          &rows[teacher_arm].final_loss);
+    if (!loaded &&
+        train_teacher(&st->tr, st->teacher, &st->opt[teacher_arm], train,
+                      cfg->teacher_epochs, seed, hooks, &rows[teacher_arm].final_loss,
+                      &terr)) {
+        /* Without a teacher no student can be trained: all of them fail. */
+        for (size_t a = 0; a < N_ARMS; a++) {
+            if (ARMS[a].training == ARM_UNTRAINED)
+                continue;
+            rows[a].ok = 0;
+            set_why(&rows[a], a == teacher_arm ? terr.msg : "no teacher (its training diverged)");
+        }
+    } else {
+        if (!loaded && user_hooks && user_hooks->on_teacher)
+            user_hooks->on_teacher(user_hooks->ctx, seed, st->teacher,
+                                   rows[teacher_arm].final_loss);
+        train_noise_logits(&st->tr, st->teacher, st->noise_logits, seed, cfg->noise, n_noise);
+        student students[N_ARMS];
+        size_t arm_of[N_ARMS], n_students = 0;
+        for (size_t a = 0; a < N_ARMS; a++) {
+            if (ARMS[a].training != ARM_STUDENT)
+                continue;
+            int from = ARMS[a].start == ARM_FROM_SHARED_INIT ? 0 : 1;
+            memcpy(st->student[a], st->init[from], P * sizeof(float));
+            students[n_students] = (student){.params = st->student[a], .opt = &st->opt[a],
+                                             .outputs = outputs_of(ARMS[a].outputs, cfg->m)};
+            br.student_arm[n_students] = a;
+            arm_of[n_students++] = a;
+        }
+        train_students(&st->tr, students, n_students, st->noise_logits, n_noise,
+                       cfg->student_epochs, seed, cfg->noise, hooks);
+        for (size_t k = 0; k < n_students; k++) {
+            arm_result *r = &rows[arm_of[k]];
+            r->ok = !students[k].failed;
+            r->final_loss = students[k].final_loss;
+            if (!r->ok)
+                set_why(r, students[k].why);
+        }
+    }
+
+    for (size_t a = 0; a < N_ARMS; a++) {
+        if (!rows[a].ok)
+            continue;
+        const float *params = ARMS[a].training == ARM_UNTRAINED ? st->init[0]
+                              : ARMS[a].training == ARM_TEACHER ? st->teacher
+                                                                : st->student[a];
+        rows[a].correct = br.has_final_correct[a] ? br.final_correct[a]
+                                                  : train_count_correct(&st->tr, params, test);
+    }
+}
+
+int experiment_run(const experiment_config *cfg, const dataset *train,
+                   const dataset *test, pool *p, const experiment_hooks *hooks,
+                   arm_result *rows, err *e)
+{
+    if (train->pixels != test->pixels)
+        return err_set(e, "training images are %zux%zu but test images %zux%zu",
+                       train->rows, train->cols, test->rows, test->cols);
+    size_t n_noise = cfg->n_noise ? cfg->n_noise : train->n;
+    run_state st;
+    if (state_init(&st, cfg, train->pixels, train->n, n_noise, p, e))
+        return -1;
+    int rc = 0;
+    for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
+        arm_result *seed_rows = rows + s * N_ARMS;
+        if (hooks && hooks->seed_done && hooks->seed_done(hooks->ctx, cfg->seed_start + s))
+            continue;
+        run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows);
+        if (hooks && hooks->on_seed)
+            rc = hooks->on_seed(hooks->ctx, seed_rows, N_ARMS, e);
+    }
+    state_free(&st);
+    return rc;
+}

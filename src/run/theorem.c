@@ -1,0 +1,845 @@
+/* theorem: Cloud et al. 2025, Theorem 1, measured and predicted in double.
+ * Sections: configuration, sampling, one trial, running the trials,
+ * summaries and the check, reports. */
+#include "run/theorem.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/atomic.h"
+#include "nn/loss.h"
+#include "base/rng.h"
+
+/* ---- configuration ---- */
+
+/* RNG_THEOREM sub-streams, one per purpose, so that changing how one is
+ * drawn never shifts another (the key is the trial's seed). */
+enum {
+    SUB_TEACHER_DIGITS = 1, /* which training digits give Δθ_T */
+    SUB_HELDOUT_DIGITS,     /* which held-out digits measure the L_T change */
+    SUB_INPUT_DIGITS,       /* which training digits are imitated (--inputs mnist) */
+    SUB_NOISE_SEED,         /* the seed of the imitated noise images */
+    SUB_DIRECTION,          /* the entries of a random Δθ_T */
+};
+
+theorem_config theorem_defaults(void)
+{
+    theorem_config c = {
+        .trials = 20,
+        .seed = 0,
+        .n_eps = 6,
+        .eps = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6},
+        /* One gradient step is exactly linear in η, so η scales Δθ_S and
+         * leaves inner/predicted and every cosine unchanged; it matters
+         * only for the K-step variant and for the L_T change beyond first
+         * order.  0.01 keeps those steps small. */
+        .lr = 1e-2,
+        .steps = 10,
+        .loss = THEOREM_LOSS_KL,
+        .outputs = THEOREM_OUTPUTS_AUX,
+        .direction = THEOREM_DIR_GRADIENT,
+        .inputs = THEOREM_INPUTS_NOISE,
+        .width = 256,
+        .hidden_layers = 2,
+        .m = 3,
+        .init = MLP_INIT_NORMAL,
+        .noise = NOISE_UNIFORM,
+        /* 256 imitated inputs: E_x of the theorem as a batch mean, the size
+         * of one training batch's worth of curvature.  256 training digits
+         * for Δθ_T: one ordinary gradient step's batch.  1000 held-out
+         * digits: enough that the sign of a small L_T change is not noise
+         * from which digits were drawn. */
+        .input_batch = 256,
+        .teacher_batch = 256,
+        .heldout = 1000,
+        .threads = 0,
+    };
+    return c;
+}
+
+int theorem_validate(const theorem_config *c, const dataset *train,
+                     const dataset *heldout, err *e)
+{
+    if (c->trials == 0)
+        return err_set(e, "at least one trial is needed");
+    if (c->n_eps == 0 || c->n_eps > THEOREM_MAX_EPS)
+        return err_set(e, "between 1 and %d values of eps are needed", THEOREM_MAX_EPS);
+    for (size_t k = 0; k < c->n_eps; k++)
+        if (!(c->eps[k] > 0) || !isfinite(c->eps[k]))
+            return err_set(e, "eps must be positive and finite (got %g)", c->eps[k]);
+    if (!(c->lr > 0) || !isfinite(c->lr))
+        return err_set(e, "the step size must be positive and finite");
+    if (c->steps == 0)
+        return err_set(e, "at least one student step is needed");
+    if (c->m == 0 || c->width == 0)
+        return err_set(e, "the network needs at least one auxiliary logit and one unit");
+    if (c->input_batch == 0 || c->teacher_batch == 0 || c->heldout == 0)
+        return err_set(e, "batch sizes must be positive");
+    if (train->pixels != heldout->pixels)
+        return err_set(e, "training images have %zu pixels but held-out ones %zu",
+                       train->pixels, heldout->pixels);
+    if (c->teacher_batch > train->n)
+        return err_set(e, "the teacher batch (%zu) is larger than the training set (%zu)",
+                       c->teacher_batch, train->n);
+    if (c->inputs == THEOREM_INPUTS_DIGITS && c->input_batch > train->n)
+        return err_set(e, "the input batch (%zu) is larger than the training set (%zu)",
+                       c->input_batch, train->n);
+    if (c->heldout > heldout->n)
+        return err_set(e, "%zu held-out digits asked for but the set has %zu", c->heldout,
+                       heldout->n);
+    return 0;
+}
+
+/* ---- sampling ---- */
+
+/* k distinct indices in [0, n), k <= n (Floyd's algorithm), a pure function
+ * of (seed, sub).  O(k²) membership tests: a millisecond for k = 1000. */
+static void sample_indices(size_t *out, size_t k, size_t n, uint64_t seed, uint32_t sub)
+{
+    size_t c = 0;
+    for (size_t j = n - k; j < n; j++) {
+        size_t t = (size_t)(rng_uniform(seed, RNG_THEOREM, sub, j) * (double)(j + 1));
+        if (t > j)
+            t = j;
+        int seen = 0;
+        for (size_t i = 0; i < c && !seen; i++)
+            seen = out[i] == t;
+        out[c++] = seen ? j : t;
+    }
+}
+
+static void take_labels(uint8_t *out, const dataset *d, const size_t *index, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        out[r] = d->labels[index[r]];
+}
+
+/* ---- arena arithmetic ---- */
+
+/* Σ a_k b_k in four interleaved partial sums (k mod 4), added in a fixed
+ * order: the same bits on every run, and four times fewer dependent adds
+ * than one running sum over a 270k-number arena. */
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += a[k] * b[k];
+        s1 += a[k + 1] * b[k + 1];
+        s2 += a[k + 2] * b[k + 2];
+        s3 += a[k + 3] * b[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += a[k] * b[k];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* y = a + s * x */
+static void axpy_to(double *y, const double *a, double s, const double *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        y[k] = a[k] + s * x[k];
+}
+
+static double cosine(double inner, double norm_a, double norm_b)
+{
+    double d = norm_a * norm_b;
+    return d > 0 ? inner / d : 0;
+}
+
+/* ---- one trial ---- */
+
+/* Everything one worker needs, allocated before any trial runs. */
+typedef struct {
+    mlp_ws_f64 ws0;   /* θ0 on the imitation inputs; kept for every same-init backward */
+    mlp_ws_f64 wsx;   /* θ0' on the imitation inputs; kept for every cross-init backward */
+    mlp_ws_f64 wsw;   /* work: Δθ_T, teacher forwards, held-out losses, K steps */
+    /* arenas, [n_params] each */
+    double *theta0, *theta0x, *dir, *theta_t, *grad, *d_same, *d_cross, *d_steps, *tmp;
+    double *x;        /* imitation inputs [input_batch][pixels] */
+    double *xt;       /* teacher digits [teacher_batch][pixels] */
+    double *xh;       /* held-out digits [heldout][pixels] */
+    uint8_t *yt, *yh; /* their labels */
+    size_t *index;    /* [max batch] */
+    double *tlog;     /* teacher logits on x [input_batch][n_out] */
+    double *dlog;     /* d loss / d logits [max batch][n_out] */
+    int ready;
+} slot;
+
+static void slot_free(slot *s)
+{
+    mlp_ws_free_f64(&s->ws0);
+    mlp_ws_free_f64(&s->wsx);
+    mlp_ws_free_f64(&s->wsw);
+    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
+                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
+    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+        free(*arenas[k]);
+    free(s->x);
+    free(s->xt);
+    free(s->xh);
+    free(s->yt);
+    free(s->yh);
+    free(s->index);
+    free(s->tlog);
+    free(s->dlog);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t max3(size_t a, size_t b, size_t c)
+{
+    size_t m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
+static int slot_init(slot *s, const theorem_config *c, const mlp_shape *shape,
+                     size_t pixels, pool *p, err *e)
+{
+    memset(s, 0, sizeof *s);
+    size_t n_out = shape->dims[shape->n_layers];
+    size_t big = max3(c->input_batch, c->teacher_batch, c->heldout);
+    if (mlp_ws_init_f64(&s->ws0, shape, c->input_batch, p, e) ||
+        mlp_ws_init_f64(&s->wsx, shape, c->input_batch, p, e) ||
+        mlp_ws_init_f64(&s->wsw, shape, big, p, e)) {
+        slot_free(s);
+        return -1;
+    }
+    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
+                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
+    int ok = 1;
+    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+        ok &= (*arenas[k] = mlp_arena_new_f64(shape)) != NULL;
+    ok &= (s->x = malloc(c->input_batch * pixels * sizeof(double))) != NULL;
+    ok &= (s->xt = malloc(c->teacher_batch * pixels * sizeof(double))) != NULL;
+    ok &= (s->xh = malloc(c->heldout * pixels * sizeof(double))) != NULL;
+    ok &= (s->yt = malloc(c->teacher_batch)) != NULL;
+    ok &= (s->yh = malloc(c->heldout)) != NULL;
+    ok &= (s->index = malloc(big * sizeof(size_t))) != NULL;
+    ok &= (s->tlog = malloc(c->input_batch * n_out * sizeof(double))) != NULL;
+    ok &= (s->dlog = malloc(big * n_out * sizeof(double))) != NULL;
+    if (!ok) {
+        slot_free(s);
+        return err_set(e, "out of memory for the theorem's networks and batches");
+    }
+    s->ready = 1;
+    return 0;
+}
+
+static loss_outputs selected(const theorem_config *c)
+{
+    loss_outputs sel = {0, THEOREM_CLASSES + c->m};
+    if (c->outputs == THEOREM_OUTPUTS_AUX)
+        sel.begin = THEOREM_CLASSES;
+    return sel;
+}
+
+/* The imitation loss's gradient into dlogits (its value is not needed). */
+static void imitation_grad(const theorem_config *c, double *dlogits, const double *student,
+                           const double *teacher, size_t batch, size_t n_out)
+{
+    if (c->loss == THEOREM_LOSS_KL)
+        loss_kl_f64(NULL, NULL, dlogits, student, teacher, batch, n_out, selected(c));
+    else
+        loss_mse_f64(NULL, NULL, dlogits, student, teacher, batch, n_out, selected(c));
+}
+
+/* E_x[vᵀ H v] over the selected outputs, v = J Δθ_T [batch][n_out] and
+ * logits the student's at θ0.  KL(p_T || p_S) in the student's logits s:
+ * gradient p_S - p_T, Hessian H = diag(p) - p pᵀ at p = softmax(s), so
+ * vᵀHv = Σ p_j v_j² - (Σ p_j v_j)².  MSE (1/2 |s - t|²): H = I. */
+static double quad_form_mean(const theorem_config *c, const double *logits, const double *v,
+                             size_t batch, size_t n_out)
+{
+    loss_outputs sel = selected(c);
+    size_t n = sel.end - sel.begin;
+    double total = 0, lp[LOSS_MAX_OUTPUTS];
+    for (size_t r = 0; r < batch; r++) {
+        const double *z = logits + r * n_out + sel.begin;
+        const double *vr = v + r * n_out + sel.begin;
+        double q = 0;
+        if (c->loss == THEOREM_LOSS_KL) {
+            loss_log_softmax_f64(lp, z, n);
+            double pv = 0, pvv = 0;
+            for (size_t j = 0; j < n; j++) {
+                double pj = exp(lp[j]);
+                pv += pj * vr[j];
+                pvv += pj * vr[j] * vr[j];
+            }
+            q = pvv - pv * pv;
+        } else {
+            for (size_t j = 0; j < n; j++)
+                q += vr[j] * vr[j];
+        }
+        total += q;
+    }
+    return total / (double)batch;
+}
+
+/* (input, hidden unit) pairs whose ReLU state differs between two forward
+ * passes on the same inputs. */
+static size_t relu_flips(const mlp_ws_f64 *a, const mlp_ws_f64 *b, size_t batch)
+{
+    const mlp_shape *s = &a->shape;
+    size_t flips = 0;
+    for (size_t l = 1; l < s->n_layers; l++)
+        for (size_t k = 0; k < batch * s->dims[l]; k++)
+            flips += (a->act[l][k] > 0) != (b->act[l][k] > 0);
+    return flips;
+}
+
+static double heldout_loss(slot *s, const theorem_config *c, const double *params)
+{
+    const mlp_shape *sh = &s->wsw.shape;
+    size_t n_out = sh->dims[sh->n_layers];
+    const double *z = mlp_forward_f64(&s->wsw, params, s->xh, c->heldout);
+    return loss_ce_f64(NULL, NULL, s->dlog, z, s->yh, c->heldout, n_out, THEOREM_CLASSES);
+}
+
+typedef struct {
+    const theorem_config *cfg;
+    const dataset *train, *heldout;
+    theorem_result *res;
+    slot *slots;
+    size_t n_slots;
+} job;
+
+static void run_trial(slot *s, const job *j, size_t t)
+{
+    const theorem_config *c = j->cfg;
+    const mlp_shape *shape = &s->wsw.shape;
+    size_t P = mlp_n_params(shape), L = shape->n_layers, n_out = shape->dims[L];
+    size_t N = c->input_batch, pixels = j->train->pixels;
+    uint64_t seed = c->seed + t;
+    double eta = c->lr;
+
+    mlp_init_params_f64(s->theta0, shape, c->init, seed, 0);
+    mlp_init_params_f64(s->theta0x, shape, c->init, seed, 1);
+
+    /* The batches of this trial. */
+    sample_indices(s->index, c->teacher_batch, j->train->n, seed, SUB_TEACHER_DIGITS);
+    batch_digits_f64(NULL, s->xt, j->train, s->index, c->teacher_batch);
+    take_labels(s->yt, j->train, s->index, c->teacher_batch);
+    sample_indices(s->index, c->heldout, j->heldout->n, seed, SUB_HELDOUT_DIGITS);
+    batch_digits_f64(NULL, s->xh, j->heldout, s->index, c->heldout);
+    take_labels(s->yh, j->heldout, s->index, c->heldout);
+    if (c->inputs == THEOREM_INPUTS_DIGITS) {
+        sample_indices(s->index, N, j->train->n, seed, SUB_INPUT_DIGITS);
+        batch_digits_f64(NULL, s->x, j->train, s->index, N);
+    } else {
+        uint32_t w[4];
+        rng_block(seed, RNG_THEOREM, SUB_NOISE_SEED, 0, w);
+        uint64_t noise_seed = (uint64_t)w[0] | (uint64_t)w[1] << 32;
+        for (size_t r = 0; r < N; r++)
+            s->index[r] = r;
+        batch_noise_f64(NULL, s->x, noise_seed, c->noise, s->index, N, pixels);
+    }
+
+    /* Δθ_T: the teacher's gradient step direction -∇L_T(θ0), CE over the
+     * regular logits; or a random unit direction. */
+    if (c->direction == THEOREM_DIR_GRADIENT) {
+        const double *z = mlp_forward_f64(&s->wsw, s->theta0, s->xt, c->teacher_batch);
+        loss_ce_f64(NULL, NULL, s->dlog, z, s->yt, c->teacher_batch, n_out, THEOREM_CLASSES);
+        mlp_backward_f64(&s->wsw, s->theta0, s->grad, s->xt, s->dlog, c->teacher_batch);
+        for (size_t k = 0; k < P; k++)
+            s->dir[k] = -s->grad[k];
+    } else {
+        for (size_t k = 0; k < P; k++)
+            s->dir[k] = rng_normal(seed, RNG_THEOREM, SUB_DIRECTION, k);
+        double norm = sqrt(dot(s->dir, s->dir, P));
+        for (size_t k = 0; k < P; k++)
+            s->dir[k] /= norm;
+    }
+    double dir_norm = sqrt(dot(s->dir, s->dir, P));
+
+    /* θ0 on the inputs with the tangent J Δθ_T (forward mode, exact): the
+     * prediction's E_x[(JΔθ_T)ᵀ H (JΔθ_T)], independent of ε.  ws0 keeps
+     * θ0's activations for every same-init backward below. */
+    const double *v = mlp_jvp_f64(&s->ws0, s->theta0, s->dir, s->x, N);
+    double quad = quad_form_mean(c, s->ws0.act[L], v, N, n_out);
+    mlp_forward_f64(&s->wsx, s->theta0x, s->x, N);
+    double lt0 = heldout_loss(s, c, s->theta0), lt0x = heldout_loss(s, c, s->theta0x);
+
+    for (size_t ie = 0; ie < c->n_eps; ie++) {
+        double eps = c->eps[ie];
+        axpy_to(s->theta_t, s->theta0, eps, s->dir, P);
+        const double *zt = mlp_forward_f64(&s->wsw, s->theta_t, s->x, N);
+        memcpy(s->tlog, zt, N * n_out * sizeof(double));
+        size_t flips = relu_flips(&s->ws0, &s->wsw, N);
+
+        /* same_init: one step from θ0. */
+        theorem_obs *o = theorem_obs_at(j->res, THEOREM_SAME, ie, t);
+        imitation_grad(c, s->dlog, s->ws0.act[L], s->tlog, N, n_out);
+        mlp_backward_f64(&s->ws0, s->theta0, s->grad, s->x, s->dlog, N);
+        for (size_t k = 0; k < P; k++)
+            s->d_same[k] = -eta * s->grad[k];
+        o->inner = dot(s->d_same, s->dir, P);
+        o->cos = cosine(o->inner, sqrt(dot(s->d_same, s->d_same, P)), dir_norm);
+        o->predicted = eta * eps * quad;
+        o->relu_flips = flips;
+        axpy_to(s->tmp, s->theta0, 1, s->d_same, P);
+        o->loss_change = heldout_loss(s, c, s->tmp) - lt0;
+
+        /* cross_init: one step from θ0'. */
+        o = theorem_obs_at(j->res, THEOREM_CROSS, ie, t);
+        imitation_grad(c, s->dlog, s->wsx.act[L], s->tlog, N, n_out);
+        mlp_backward_f64(&s->wsx, s->theta0x, s->grad, s->x, s->dlog, N);
+        for (size_t k = 0; k < P; k++)
+            s->d_cross[k] = -eta * s->grad[k];
+        o->inner = dot(s->d_cross, s->dir, P);
+        o->cos = cosine(o->inner, sqrt(dot(s->d_cross, s->d_cross, P)), dir_norm);
+        o->predicted = 0;
+        o->relu_flips = 0;
+        axpy_to(s->tmp, s->theta0x, 1, s->d_cross, P);
+        o->loss_change = heldout_loss(s, c, s->tmp) - lt0x;
+
+        if (c->steps < 2)
+            continue;
+        /* same_init_k<K>: K steps toward the fixed teacher; the first is
+         * the same_init step.  The displacement θ_S,k - θ0 is accumulated
+         * on its own, so tiny steps are not rounded away against θ0. */
+        double *sc = theorem_step_cos_at(j->res, ie, t);
+        memcpy(s->d_steps, s->d_same, P * sizeof(double));
+        sc[0] = theorem_obs_at(j->res, THEOREM_SAME, ie, t)->cos;
+        for (size_t k = 1; k < c->steps; k++) {
+            axpy_to(s->tmp, s->theta0, 1, s->d_steps, P);
+            const double *zs = mlp_forward_f64(&s->wsw, s->tmp, s->x, N);
+            imitation_grad(c, s->dlog, zs, s->tlog, N, n_out);
+            mlp_backward_f64(&s->wsw, s->tmp, s->grad, s->x, s->dlog, N);
+            for (size_t q = 0; q < P; q++)
+                s->d_steps[q] -= eta * s->grad[q];
+            sc[k] = cosine(dot(s->d_steps, s->dir, P),
+                           sqrt(dot(s->d_steps, s->d_steps, P)), dir_norm);
+        }
+        o = theorem_obs_at(j->res, THEOREM_STEPS, ie, t);
+        o->inner = dot(s->d_steps, s->dir, P);
+        o->cos = sc[c->steps - 1];
+        o->predicted = 0;
+        o->relu_flips = flips;
+        axpy_to(s->tmp, s->theta0, 1, s->d_steps, P);
+        o->loss_change = heldout_loss(s, c, s->tmp) - lt0;
+    }
+}
+
+/* ---- running the trials ---- */
+
+/* Worker k runs trials k, k + n_slots, ...: every trial's numbers depend
+ * on the trial alone, never on which worker ran it. */
+static void run_slot(void *ctx, size_t k)
+{
+    const job *j = ctx;
+    for (size_t t = k; t < j->cfg->trials; t += j->n_slots)
+        run_trial(&j->slots[k], j, t);
+}
+
+int theorem_result_init(theorem_result *r, const theorem_config *c, err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->trials = c->trials;
+    r->n_eps = c->n_eps;
+    r->steps = c->steps;
+    r->obs = calloc(THEOREM_N_VARIANTS * c->n_eps * c->trials, sizeof *r->obs);
+    r->step_cos = calloc(c->n_eps * c->trials * c->steps, sizeof *r->step_cos);
+    if (!r->obs || !r->step_cos) {
+        theorem_result_free(r);
+        return err_set(e, "out of memory for %zu trials' results", c->trials);
+    }
+    return 0;
+}
+
+void theorem_result_free(theorem_result *r)
+{
+    free(r->obs);
+    free(r->step_cos);
+    memset(r, 0, sizeof *r);
+}
+
+theorem_obs *theorem_obs_at(const theorem_result *r, enum theorem_variant v, size_t eps,
+                            size_t trial)
+{
+    return &r->obs[((size_t)v * r->n_eps + eps) * r->trials + trial];
+}
+
+double *theorem_step_cos_at(const theorem_result *r, size_t eps, size_t trial)
+{
+    return &r->step_cos[(eps * r->trials + trial) * r->steps];
+}
+
+int theorem_run(const theorem_config *c, const dataset *train, const dataset *heldout,
+                pool *p, theorem_result *res, err *e)
+{
+    if (theorem_validate(c, train, heldout, e))
+        return -1;
+    if (res->trials != c->trials || res->n_eps != c->n_eps || res->steps != c->steps)
+        return err_set(e, "the result was sized for another configuration");
+    mlp_shape shape;
+    if (mlp_shape_make(&shape, train->pixels, c->width, c->hidden_layers,
+                       THEOREM_CLASSES + c->m, e))
+        return -1;
+    size_t n_slots = pool_threads(p);
+    if (n_slots > c->trials)
+        n_slots = c->trials;
+    slot *slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return err_set(e, "out of memory for %zu workers", n_slots);
+    /* One worker: its kernels use the pool.  Several: each is one thread. */
+    int rc = 0;
+    for (size_t k = 0; k < n_slots && rc == 0; k++)
+        rc = slot_init(&slots[k], c, &shape, train->pixels, n_slots == 1 ? p : NULL, e);
+    if (rc == 0) {
+        job j = {c, train, heldout, res, slots, n_slots};
+        if (n_slots == 1)
+            run_slot(&j, 0);
+        else
+            pool_run(p, run_slot, &j, n_slots);
+    }
+    for (size_t k = 0; k < n_slots; k++)
+        if (slots[k].ready)
+            slot_free(&slots[k]);
+    free(slots);
+    return rc;
+}
+
+/* ---- summaries and the check ---- */
+
+size_t theorem_n_rows(const theorem_result *r)
+{
+    return (r->steps > 1 ? 3 : 2) * r->n_eps;
+}
+
+static void variant_name(char *out, size_t n, enum theorem_variant v, size_t steps)
+{
+    if (v == THEOREM_SAME)
+        snprintf(out, n, "same_init");
+    else if (v == THEOREM_CROSS)
+        snprintf(out, n, "cross_init");
+    else
+        snprintf(out, n, "same_init_k%zu", steps);
+}
+
+void theorem_summarize(const theorem_result *r, const theorem_config *c, theorem_row *rows)
+{
+    size_t n_var = theorem_n_rows(r) / r->n_eps, T = r->trials;
+    for (size_t v = 0; v < n_var; v++) {
+        for (size_t ie = 0; ie < r->n_eps; ie++) {
+            theorem_row *row = &rows[v * r->n_eps + ie];
+            memset(row, 0, sizeof *row);
+            variant_name(row->variant, sizeof row->variant, (enum theorem_variant)v, r->steps);
+            row->eps = c->eps[ie];
+            row->trials = T;
+            row->has_prediction = v == THEOREM_SAME;
+            row->cos_min = INFINITY;
+            row->cos_max = -INFINITY;
+            size_t aligned = 0, drops = 0, kinked = 0;
+            double cos_sum = 0, inner_sum = 0, pred_sum = 0, ratio_sum = 0, flip_sum = 0;
+            double dev_max = 0, smooth_dev_max = 0;
+            int dev_nan = 0, smooth_nan = 0; /* a zero prediction: no ratio */
+            for (size_t t = 0; t < T; t++) {
+                const theorem_obs *o = theorem_obs_at(r, (enum theorem_variant)v, ie, t);
+                aligned += o->inner > 0;
+                drops += o->loss_change < 0;
+                cos_sum += o->cos;
+                inner_sum += o->inner;
+                row->cos_min = fmin(row->cos_min, o->cos);
+                row->cos_max = fmax(row->cos_max, o->cos);
+                flip_sum += (double)o->relu_flips;
+                if (!row->has_prediction)
+                    continue;
+                double ratio = o->inner / o->predicted, dev = fabs(ratio - 1);
+                pred_sum += o->predicted;
+                ratio_sum += ratio;
+                dev_nan |= isnan(dev);
+                dev_max = fmax(dev_max, dev);
+                if (o->relu_flips) {
+                    kinked++;
+                } else {
+                    smooth_nan |= isnan(dev);
+                    smooth_dev_max = fmax(smooth_dev_max, dev);
+                }
+            }
+            row->aligned_frac = (double)aligned / (double)T;
+            row->loss_drop_frac = (double)drops / (double)T;
+            row->cos_mean = cos_sum / (double)T;
+            row->inner_mean = inner_sum / (double)T;
+            row->flips_mean = flip_sum / (double)T;
+            if (row->has_prediction) {
+                row->predicted_mean = pred_sum / (double)T;
+                row->ratio_mean = ratio_sum / (double)T;
+                row->ratio_maxdev = dev_nan ? NAN : dev_max;
+                row->kinked_frac = (double)kinked / (double)T;
+                row->ratio_maxdev_smooth = (smooth_nan || kinked == T) ? NAN : smooth_dev_max;
+            }
+        }
+    }
+}
+
+int theorem_check(const theorem_result *r, const theorem_config *c, err *e)
+{
+    char msg[sizeof e->msg];
+    size_t used = 0, failures = 0;
+    msg[0] = '\0';
+    for (size_t ie = 0; ie < r->n_eps; ie++) {
+        if (!(c->eps[ie] <= THEOREM_CHECK_MAX_EPS))
+            continue;
+        size_t bad = 0, first_bad = 0;
+        double ratio_sum = 0;
+        for (size_t t = 0; t < r->trials; t++) {
+            const theorem_obs *o = theorem_obs_at(r, THEOREM_SAME, ie, t);
+            if (!(o->inner > 0) && bad++ == 0)
+                first_bad = t;
+            ratio_sum += o->inner / o->predicted;
+        }
+        double ratio = ratio_sum / (double)r->trials;
+        char one[256] = "";
+        if (bad)
+            snprintf(one, sizeof one,
+                     "%sat eps=%g, %zu trial(s) have a non-positive inner product "
+                     "(first: trial %zu, %.3g)", failures ? "; " : "", c->eps[ie], bad,
+                     first_bad, theorem_obs_at(r, THEOREM_SAME, ie, first_bad)->inner);
+        if (!(fabs(ratio - 1) <= THEOREM_CHECK_RATIO_TOL))
+            snprintf(one + strlen(one), sizeof one - strlen(one),
+                     "%sat eps=%g, mean ratio measured/predicted %.9g is outside 1 ± %g",
+                     (failures || bad) ? "; " : "", c->eps[ie], ratio,
+                     THEOREM_CHECK_RATIO_TOL);
+        if (one[0]) {
+            failures++;
+            int w = snprintf(msg + used, sizeof msg - used, "%s", one);
+            used += w > 0 ? (size_t)w : 0;
+            if (used >= sizeof msg)
+                used = sizeof msg - 1;
+        }
+    }
+    if (failures)
+        return err_set(e, "same_init: %s", msg);
+    return 0;
+}
+
+/* ---- reports ---- */
+
+static const char *const LOSS_NAMES[] = {"kl", "mse"};
+static const char *const OUTPUT_NAMES[] = {"aux", "all"};
+static const char *const DIRECTION_NAMES[] = {"gradient", "random"};
+static const char *const INPUT_NAMES[] = {"noise", "mnist"};
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as x: exact, and
+ * 1e-05 rather than 1.0000000000000001e-05. */
+static void put_num(FILE *f, double x)
+{
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, f);
+}
+
+/* A JSON number, or null where JSON has none (NaN, infinities). */
+static void json_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        put_num(f, x);
+    else
+        fprintf(f, "null");
+}
+
+/* A CSV field: empty where there is no number. */
+static void csv_num(FILE *f, double x)
+{
+    fputc(',', f);
+    if (isfinite(x))
+        put_num(f, x);
+}
+
+int theorem_write_csv(const char *path, const theorem_row *rows, size_t n_rows, err *e)
+{
+    atomic_file af;
+    if (atomic_open(&af, path, e))
+        return -1;
+    fprintf(af.f, "%s\n", THEOREM_CSV_HEADER);
+    for (size_t i = 0; i < n_rows; i++) {
+        const theorem_row *r = &rows[i];
+        fprintf(af.f, "%s,", r->variant);
+        put_num(af.f, r->eps);
+        fprintf(af.f, ",%zu", r->trials);
+        csv_num(af.f, r->aligned_frac);
+        csv_num(af.f, r->cos_mean);
+        if (r->has_prediction) {
+            csv_num(af.f, r->ratio_mean);
+            csv_num(af.f, r->ratio_maxdev);
+        } else {
+            fprintf(af.f, ",,");
+        }
+        csv_num(af.f, r->loss_drop_frac);
+        csv_num(af.f, r->inner_mean);
+        if (r->has_prediction)
+            csv_num(af.f, r->predicted_mean);
+        else
+            fprintf(af.f, ",");
+        csv_num(af.f, r->cos_min);
+        csv_num(af.f, r->cos_max);
+        if (r->has_prediction) {
+            csv_num(af.f, r->flips_mean);
+            csv_num(af.f, r->kinked_frac);
+            csv_num(af.f, r->ratio_maxdev_smooth);
+        } else {
+            fprintf(af.f, ",,,");
+        }
+        fprintf(af.f, "\n");
+    }
+    return atomic_commit(&af, e);
+}
+
+static void json_config(FILE *f, const theorem_config *c)
+{
+    fprintf(f, "{\n    \"trials\": %zu,\n    \"seed\": %" PRIu64 ",\n    \"eps\": [", c->trials,
+            c->seed);
+    for (size_t k = 0; k < c->n_eps; k++) {
+        fprintf(f, "%s", k ? ", " : "");
+        json_num(f, c->eps[k]);
+    }
+    fprintf(f, "],\n    \"lr\": ");
+    json_num(f, c->lr);
+    fprintf(f, ",\n    \"steps\": %zu,\n", c->steps);
+    fprintf(f, "    \"loss\": \"%s\",\n", LOSS_NAMES[c->loss]);
+    fprintf(f, "    \"outputs\": \"%s\",\n", OUTPUT_NAMES[c->outputs]);
+    fprintf(f, "    \"direction\": \"%s\",\n", DIRECTION_NAMES[c->direction]);
+    fprintf(f, "    \"inputs\": \"%s\",\n", INPUT_NAMES[c->inputs]);
+    fprintf(f, "    \"width\": %zu,\n    \"hidden_layers\": %zu,\n    \"m\": %zu,\n",
+            c->width, c->hidden_layers, c->m);
+    fprintf(f, "    \"init\": \"%s\",\n", c->init == MLP_INIT_NORMAL ? "normal" : "uniform");
+    fprintf(f, "    \"noise\": \"%s\",\n", c->noise == NOISE_UNIFORM ? "uniform" : "normal");
+    fprintf(f, "    \"input_batch\": %zu,\n    \"teacher_batch\": %zu,\n"
+               "    \"heldout\": %zu,\n",
+            c->input_batch, c->teacher_batch, c->heldout);
+    fprintf(f, "    \"precision\": \"double\"\n  }");
+}
+
+/* One per-trial array of a row: field k of theorem_obs (0 inner, 1 cos,
+ * 2 ratio, 3 loss change, 4 ReLU flips). */
+static void json_trials(FILE *f, const theorem_result *r, enum theorem_variant v, size_t ie,
+                        const char *name, int field)
+{
+    fprintf(f, ",\n      \"%s\": [", name);
+    for (size_t t = 0; t < r->trials; t++) {
+        const theorem_obs *o = theorem_obs_at(r, v, ie, t);
+        double x = field == 0   ? o->inner
+                   : field == 1 ? o->cos
+                   : field == 2 ? o->inner / o->predicted
+                   : field == 3 ? o->loss_change
+                                : (double)o->relu_flips;
+        fprintf(f, "%s", t ? ", " : "");
+        json_num(f, x);
+    }
+    fprintf(f, "]");
+}
+
+int theorem_write_json(const char *path, const theorem_config *c, const theorem_result *r,
+                       const theorem_row *rows, size_t n_rows, size_t threads,
+                       const char *kernels, double wall_seconds, err *e)
+{
+    atomic_file af;
+    if (atomic_open(&af, path, e))
+        return -1;
+    FILE *f = af.f;
+    fprintf(f, "{\n  \"tool\": \"sublim theorem\",\n  \"config\": ");
+    json_config(f, c);
+    fprintf(f, ",\n  \"rows\": [\n");
+    for (size_t i = 0; i < n_rows; i++) {
+        const theorem_row *row = &rows[i];
+        enum theorem_variant v = (enum theorem_variant)(i / r->n_eps);
+        size_t ie = i % r->n_eps;
+        fprintf(f, "    {\"variant\": \"%s\", \"eps\": ", row->variant);
+        json_num(f, row->eps);
+        fprintf(f, ", \"trials\": %zu,\n      \"aligned_frac\": ", row->trials);
+        json_num(f, row->aligned_frac);
+        fprintf(f, ", \"cos_mean\": ");
+        json_num(f, row->cos_mean);
+        fprintf(f, ", \"cos_min\": ");
+        json_num(f, row->cos_min);
+        fprintf(f, ", \"cos_max\": ");
+        json_num(f, row->cos_max);
+        fprintf(f, ", \"inner_mean\": ");
+        json_num(f, row->inner_mean);
+        fprintf(f, ", \"loss_drop_frac\": ");
+        json_num(f, row->loss_drop_frac);
+        if (row->has_prediction) {
+            fprintf(f, ",\n      \"predicted_mean\": ");
+            json_num(f, row->predicted_mean);
+            fprintf(f, ", \"ratio_mean\": ");
+            json_num(f, row->ratio_mean);
+            fprintf(f, ", \"ratio_maxdev\": ");
+            json_num(f, row->ratio_maxdev);
+            fprintf(f, ", \"relu_flips_mean\": ");
+            json_num(f, row->flips_mean);
+            fprintf(f, ", \"kinked_frac\": ");
+            json_num(f, row->kinked_frac);
+            fprintf(f, ", \"ratio_maxdev_smooth\": ");
+            json_num(f, row->ratio_maxdev_smooth);
+        } else {
+            fprintf(f, ",\n      \"predicted_mean\": null, \"ratio_mean\": null, "
+                       "\"ratio_maxdev\": null");
+        }
+        if (v == THEOREM_STEPS) {
+            /* Per step k = 1..K over trials: cosine of θ_S,k - θ0 with Δθ_T. */
+            fprintf(f, ",\n      \"steps\": [");
+            for (size_t k = 0; k < r->steps; k++) {
+                double sum = 0, lo = INFINITY, hi = -INFINITY;
+                size_t pos = 0;
+                for (size_t t = 0; t < r->trials; t++) {
+                    double x = theorem_step_cos_at(r, ie, t)[k];
+                    sum += x;
+                    lo = fmin(lo, x);
+                    hi = fmax(hi, x);
+                    pos += x > 0;
+                }
+                fprintf(f, "%s\n        {\"step\": %zu, \"cos_mean\": ", k ? "," : "", k + 1);
+                json_num(f, sum / (double)r->trials);
+                fprintf(f, ", \"cos_min\": ");
+                json_num(f, lo);
+                fprintf(f, ", \"cos_max\": ");
+                json_num(f, hi);
+                fprintf(f, ", \"aligned_frac\": ");
+                json_num(f, (double)pos / (double)r->trials);
+                fprintf(f, "}");
+            }
+            fprintf(f, "]");
+        }
+        json_trials(f, r, v, ie, "inner", 0);
+        json_trials(f, r, v, ie, "cos", 1);
+        if (row->has_prediction)
+            json_trials(f, r, v, ie, "ratio", 2);
+        json_trials(f, r, v, ie, "loss_change", 3);
+        if (row->has_prediction)
+            json_trials(f, r, v, ie, "relu_flips", 4);
+        fprintf(f, "}%s\n", i + 1 < n_rows ? "," : "");
+    }
+    fprintf(f, "  ],\n  \"run\": {\"threads\": %zu, \"kernels\": \"%s\", \"wall_seconds\": ",
+            threads, kernels);
+    json_num(f, wall_seconds);
+    fprintf(f, "}\n}\n");
+    return atomic_commit(&af, e);
+}
+
+void theorem_print_table(FILE *f, const theorem_row *rows, size_t n_rows)
+{
+    fprintf(f, "%-14s %7s %4s %7s %9s %9s %9s %13s %9s %7s %9s %8s\n", "variant", "eps", "n",
+            "aligned", "cos mean", "cos min", "cos max", "ratio mean", "max|r-1|", "kinked",
+            "(smooth)", "L_T drop");
+    for (size_t i = 0; i < n_rows; i++) {
+        const theorem_row *r = &rows[i];
+        if (i > 0 && strcmp(r->variant, rows[i - 1].variant) != 0)
+            fprintf(f, "\n");
+        fprintf(f, "%-14s %7.3g %4zu %6.1f%% %9.3g %9.3g %9.3g ", r->variant, r->eps,
+                r->trials, 100 * r->aligned_frac, r->cos_mean, r->cos_min, r->cos_max);
+        if (r->has_prediction) {
+            fprintf(f, "%13.10f %9.3g %6.1f%% ", r->ratio_mean, r->ratio_maxdev,
+                    100 * r->kinked_frac);
+            if (isnan(r->ratio_maxdev_smooth))
+                fprintf(f, "%9s", "-");
+            else
+                fprintf(f, "%9.3g", r->ratio_maxdev_smooth);
+        } else
+            fprintf(f, "%13s %9s %7s %9s", "-", "-", "-", "-");
+        fprintf(f, " %7.1f%%\n", 100 * r->loss_drop_frac);
+    }
+}

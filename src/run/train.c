@@ -1,0 +1,205 @@
+#include "run/train.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/rng.h"
+
+int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
+                 size_t max_examples, pool *p, err *e)
+{
+    memset(t, 0, sizeof *t);
+    t->shape = *s;
+    t->n_classes = n_classes;
+    t->batch = batch;
+    t->pool = p;
+    t->max_examples = max_examples;
+    size_t n_out = s->dims[s->n_layers];
+    if (mlp_ws_init_f32(&t->ws, s, batch, p, e))
+        return -1;
+    t->grads = mlp_arena_new_f32(s);
+    t->x = aligned_alloc(64, ((batch * s->dims[0] * sizeof(float)) + 63) & ~(size_t)63);
+    t->dlogits = malloc(batch * n_out * sizeof(float));
+    t->loss_terms = malloc(batch * n_out * sizeof(double));
+    t->targets = malloc(batch * n_out * sizeof(float));
+    t->perm = malloc((max_examples ? max_examples : 1) * sizeof(size_t));
+    t->eval_index = malloc(batch * sizeof(size_t));
+    t->labels = malloc(batch);
+    if (!t->grads || !t->x || !t->dlogits || !t->loss_terms || !t->targets || !t->perm || !t->eval_index ||
+        !t->labels) {
+        trainer_free(t);
+        return err_set(e, "out of memory for the trainer");
+    }
+    return 0;
+}
+
+void trainer_free(trainer *t)
+{
+    mlp_ws_free_f32(&t->ws);
+    free(t->grads);
+    free(t->x);
+    free(t->dlogits);
+    free(t->loss_terms);
+    free(t->targets);
+    free(t->perm);
+    free(t->eval_index);
+    free(t->labels);
+    memset(t, 0, sizeof *t);
+}
+
+static size_t n_outputs(const trainer *t) { return t->shape.dims[t->shape.n_layers]; }
+
+/* Index of the first non-finite number in p[0..n), or n. */
+static size_t first_non_finite(const float *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(p[k]))
+            return k;
+    return n;
+}
+
+size_t train_count_correct(trainer *t, const float *params, const dataset *d)
+{
+    size_t correct = 0;
+    for (size_t begin = 0; begin < d->n; begin += t->batch) {
+        size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
+        for (size_t r = 0; r < n; r++)
+            t->eval_index[r] = begin + r;
+        batch_digits_f32(t->pool, t->x, d, t->eval_index, n);
+        const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
+        correct += loss_correct_f32(logits, d->labels + begin, n, n_outputs(t),
+                                    t->n_classes);
+    }
+    return correct;
+}
+
+int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
+                  size_t epochs, uint64_t seed, const train_hooks *hooks,
+                  double *final_loss, err *e)
+{
+    if (d->n > t->max_examples)
+        return err_set(e, "%zu training examples, but the trainer was sized for %zu",
+                       d->n, t->max_examples);
+    uint8_t *labels = t->labels;
+    size_t n_batches = (d->n + t->batch - 1) / t->batch;
+    double epoch_loss = 0;
+    for (size_t epoch = 0; epoch < epochs; epoch++) {
+        rng_permutation(t->perm, d->n, seed, RNG_SHUFFLE_TEACHER, (uint32_t)epoch);
+        epoch_loss = 0;
+        for (size_t b = 0; b < n_batches; b++) {
+            size_t begin = b * t->batch;
+            size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
+            const size_t *index = t->perm + begin;
+            batch_digits_f32(t->pool, t->x, d, index, n);
+            for (size_t r = 0; r < n; r++)
+                labels[r] = d->labels[index[r]];
+            const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
+            double loss = loss_ce_f32(t->pool, t->loss_terms, t->dlogits, logits, labels, n,
+                                      n_outputs(t), t->n_classes);
+            if (!isfinite(loss))
+                return err_set(e, "the teacher's loss is not finite at epoch %zu, batch %zu "
+                               "(learning rate too high?)", epoch + 1, b + 1);
+            mlp_backward_f32(&t->ws, params, t->grads, t->x, t->dlogits, n);
+            adam_step(opt, t->pool, params, t->grads);
+            epoch_loss += loss;
+            if (hooks && hooks->on_batch)
+                hooks->on_batch(hooks->ctx, "teacher", epoch, epochs, b + 1, n_batches, loss);
+        }
+        epoch_loss /= (double)n_batches;
+        size_t P = mlp_n_params(&t->shape);
+        if (first_non_finite(params, P) < P)
+            return err_set(e, "the teacher's parameters are not finite after epoch %zu, "
+                           "batch %zu (learning rate too high?)", epoch + 1, n_batches);
+        if (hooks && hooks->on_epoch)
+            hooks->on_epoch(hooks->ctx, "teacher", epoch, 0, params, epoch_loss);
+    }
+    *final_loss = epoch_loss;
+    return 0;
+}
+
+void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,
+                        enum noise_kind noise, size_t n_images)
+{
+    size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
+    for (size_t begin = 0; begin < n_images; begin += t->batch) {
+        size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
+        for (size_t r = 0; r < n; r++)
+            t->eval_index[r] = begin + r;
+        batch_noise_f32(t->pool, t->x, seed, noise, t->eval_index, n, pixels);
+        const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
+        memcpy(out + begin * n_out, logits, n * n_out * sizeof *out);
+    }
+}
+
+void train_students(trainer *t, student *students, size_t n_students,
+                    const float *teacher_logits, size_t n_images, size_t epochs,
+                    uint64_t seed, enum noise_kind noise, const train_hooks *hooks)
+{
+    size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
+    size_t n_batches = (n_images + t->batch - 1) / t->batch;
+    if (n_images > t->max_examples) {
+        for (size_t k = 0; k < n_students; k++) {
+            students[k].failed = 1;
+            snprintf(students[k].why, sizeof students[k].why,
+                     "%zu noise images, but the trainer was sized for %zu", n_images,
+                     t->max_examples);
+        }
+        return;
+    }
+    double epoch_loss[n_students ? n_students : 1];
+    for (size_t epoch = 0; epoch < epochs; epoch++) {
+        rng_permutation(t->perm, n_images, seed, RNG_SHUFFLE_STUDENT, (uint32_t)epoch);
+        for (size_t k = 0; k < n_students; k++)
+            epoch_loss[k] = 0;
+        for (size_t b = 0; b < n_batches; b++) {
+            size_t begin = b * t->batch;
+            size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
+            const size_t *index = t->perm + begin;
+            /* One noise batch and one gather of targets serve every student. */
+            batch_noise_f32(t->pool, t->x, seed, noise, index, n, pixels);
+            for (size_t r = 0; r < n; r++)
+                memcpy(t->targets + r * n_out, teacher_logits + index[r] * n_out,
+                       n_out * sizeof *t->targets);
+            double mean = 0;
+            size_t alive = 0;
+            for (size_t k = 0; k < n_students; k++) {
+                student *s = &students[k];
+                if (s->failed)
+                    continue;
+                const float *logits = mlp_forward_f32(&t->ws, s->params, t->x, n);
+                double loss = loss_kl_f32(t->pool, t->loss_terms, t->dlogits, logits,
+                                          t->targets, n, n_out, s->outputs);
+                if (!isfinite(loss)) {
+                    s->failed = 1;
+                    snprintf(s->why, sizeof s->why,
+                             "loss not finite at epoch %zu, batch %zu", epoch + 1, b + 1);
+                    continue;
+                }
+                mlp_backward_f32(&t->ws, s->params, t->grads, t->x, t->dlogits, n);
+                adam_step(s->opt, t->pool, s->params, t->grads);
+                epoch_loss[k] += loss;
+                mean += loss;
+                alive++;
+            }
+            if (hooks && hooks->on_batch)
+                hooks->on_batch(hooks->ctx, "students", epoch, epochs, b + 1, n_batches,
+                                alive ? mean / (double)alive : NAN);
+        }
+        for (size_t k = 0; k < n_students; k++) {
+            student *s = &students[k];
+            if (s->failed)
+                continue;
+            s->final_loss = epoch_loss[k] / (double)n_batches;
+            size_t P = mlp_n_params(&t->shape);
+            if (first_non_finite(s->params, P) < P) {
+                s->failed = 1;
+                snprintf(s->why, sizeof s->why,
+                         "parameters not finite after epoch %zu, batch %zu", epoch + 1,
+                         n_batches);
+                continue;
+            }
+            if (hooks && hooks->on_epoch)
+                hooks->on_epoch(hooks->ctx, "students", epoch, k, s->params, s->final_loss);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/* train: the training loops of the experiment, in float.
+ *
+ *  - the teacher: softmax cross-entropy over the regular logits, on digits;
+ *  - students: imitation (KL) of the teacher's logits over a chosen block
+ *    of outputs, on noise.  All students of a seed step in lock-step over
+ *    the same noise batches, so each noise batch is built once and the
+ *    teacher's logits on the noise are computed once for all of them;
+ *  - evaluation: accuracy by argmax over the regular logits.
+ *
+ * Everything is allocated by trainer_init; nothing allocates in the loops. */
+#ifndef SUBLIM_TRAIN_H
+#define SUBLIM_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nn/adam.h"
+#include "nn/batch.h"
+#include "base/err.h"
+#include "nn/idx.h"
+#include "nn/loss.h"
+#include "nn/mlp.h"
+#include "base/pool.h"
+
+/* Called after every batch (and with batch == n_batches at epoch end);
+ * may be NULL.  `what` names the phase ("teacher", "students"). */
+typedef struct {
+    void (*on_batch)(void *ctx, const char *what, size_t epoch, size_t n_epochs,
+                     size_t batch, size_t n_batches, double loss);
+    /* At the end of each epoch, with the network(s) being trained. */
+    void (*on_epoch)(void *ctx, const char *what, size_t epoch, size_t net,
+                     const float *params, double mean_loss);
+    void *ctx;
+} train_hooks;
+
+typedef struct {
+    mlp_shape shape;
+    size_t n_classes;      /* regular logits: outputs [0, n_classes) */
+    size_t batch;          /* training batch size */
+    pool *pool;            /* borrowed */
+    mlp_ws_f32 ws;
+    float *grads;          /* arena */
+    float *x;              /* [batch][d0] current input batch */
+    float *dlogits;        /* [batch][dL] */
+    double *loss_terms;    /* [batch][dL]: the loss's per-row terms */
+    float *targets;        /* [batch][dL] teacher logits gathered for a batch */
+    size_t *perm;          /* [max_examples] epoch order */
+    size_t *eval_index;    /* [batch] rows of an evaluation batch; evaluating */
+                           /* between epochs never disturbs perm */
+    uint8_t *labels;       /* [batch] labels of the current batch */
+    size_t max_examples;
+} trainer;
+
+int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
+                 size_t max_examples, pool *p, err *e);
+void trainer_free(trainer *t);
+
+/* Correct test predictions of params on d, in batches of t->batch.
+ * Safe to call from a train_hooks callback. */
+size_t train_count_correct(trainer *t, const float *params, const dataset *d);
+
+/* Trains params (in place) for `epochs` epochs of Adam on d, reshuffled per
+ * epoch from seed.  *final_loss gets the last epoch's mean batch loss.
+ * Fails, naming epoch and batch, when the loss stops being finite. */
+int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
+                  size_t epochs, uint64_t seed, const train_hooks *hooks,
+                  double *final_loss, err *e);
+
+/* out[i] = logits of params on noise image i, i < n_images: [n][dL]. */
+void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,
+                        enum noise_kind noise, size_t n_images);
+
+/* One student: its parameters, optimizer, the outputs it imitates, and
+ * what became of it. */
+typedef struct {
+    float *params;
+    adam *opt;
+    loss_outputs outputs;
+    int failed;            /* the loss stopped being finite */
+    double final_loss;     /* last epoch's mean batch loss */
+    char why[160];         /* when failed: epoch and batch */
+} student;
+
+/* Trains every student for `epochs` epochs over the n_images noise images,
+ * reshuffled per epoch from seed, imitating teacher_logits [n_images][dL].
+ * A student whose loss stops being finite is marked failed and skipped;
+ * the others go on. */
+void train_students(trainer *t, student *students, size_t n_students,
+                    const float *teacher_logits, size_t n_images, size_t epochs,
+                    uint64_t seed, enum noise_kind noise, const train_hooks *hooks);
+
+#endif
