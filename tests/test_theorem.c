@@ -11,6 +11,7 @@
 #include "nn/mlp.h"
 #include "base/pool.h"
 #include "base/rng.h"
+#include "out/theorem_out.h"
 #include "run/theorem.h"
 
 /* ---- fixtures ---- */
@@ -345,8 +346,8 @@ static void reports(void **state)
     snprintf(csv, sizeof csv, "%s/theorem.csv", dir);
     snprintf(json, sizeof json, "%s/theorem.json", dir);
     err e;
-    assert_int_equal(theorem_write_csv(csv, rows, n, &e), 0);
-    assert_int_equal(theorem_write_json(json, &c, &r, rows, n, 1, "test", 0.5, &e), 0);
+    assert_int_equal(theorem_out_write_csv(csv, rows, n, &e), 0);
+    assert_int_equal(theorem_out_write_json(json, &c, &r, rows, n, 1, "test", 0.5, &e), 0);
     char *text = slurp(csv);
     assert_memory_equal(text, THEOREM_CSV_HEADER "\n", strlen(THEOREM_CSV_HEADER) + 1);
     size_t lines = 0;

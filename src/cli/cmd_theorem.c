@@ -6,6 +6,7 @@
 #include "base/atomic.h"
 #include "cli/commands.h"
 #include "nn/kernels.h"
+#include "out/theorem_out.h"
 #include "run/theorem.h"
 
 static const char *const LOSS_CHOICES[] = {"kl", "mse", NULL};
@@ -145,19 +146,14 @@ int cmd_theorem(int argc, char **argv)
     char csv[4200], json[4200];
     snprintf(csv, sizeof csv, "%s/theorem.csv", out_dir);
     snprintf(json, sizeof json, "%s/theorem.json", out_dir);
-    if (theorem_write_csv(csv, rows, n_rows, &e) ||
-        theorem_write_json(json, &cfg, &res, rows, n_rows, pool_threads(p), kern_path_name(),
-                           wall, &e)) {
+    if (theorem_out_write_csv(csv, rows, n_rows, &e) ||
+        theorem_out_write_json(json, &cfg, &res, rows, n_rows, pool_threads(p),
+                               kern_path_name(), wall, &e)) {
         fprintf(stderr, "sublim: %s\n", e.msg);
         goto done;
     }
-    theorem_print_table(stdout, rows, n_rows);
-    printf("\naligned: trials with Δθ_S·Δθ_T > 0.  ratio: measured / predicted, the "
-           "prediction\nbeing first order in ε.  kinked: trials where some ReLU (input, "
-           "hidden unit)\ndiffers between θ0 and θ_T: there the teacher left θ0's linear "
-           "piece, which makes\nthe ratio's approach to 1 uneven; (smooth): max|r-1| over "
-           "the other trials.\nL_T drop: trials whose held-out L_T fell after the "
-           "student's step(s).\n");
+    theorem_out_print_table(stdout, rows, n_rows);
+    theorem_out_print_legend(stdout);
     printf("\n%zu trial(s) in %.1f s; results in %s/\n", cfg.trials, wall, out_dir);
     rc = 0;
     if (check) {

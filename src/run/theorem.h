@@ -18,13 +18,13 @@
  *                  no prediction, either sign);
  *   same_init_k<K> the student takes K steps of size η toward the fixed
  *                  teacher (the theorem promises nothing; reported as is).
- * All numbers are doubles; all networks use the experiment's MLP code. */
+ * All numbers are doubles; all networks use the experiment's MLP code.
+ * The files and the table made of them: out/theorem_out.h. */
 #ifndef SUBLIM_THEOREM_H
 #define SUBLIM_THEOREM_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "nn/batch.h"
 #include "base/err.h"
 #include "nn/idx.h"
@@ -132,22 +132,5 @@ void theorem_summarize(const theorem_result *r, const theorem_config *cfg,
  * product must be > 0 and |mean ratio - 1| <= 1e-2.  Returns 0 when it
  * passes, else -1 with every failed condition in e. */
 int theorem_check(const theorem_result *r, const theorem_config *cfg, err *e);
-
-/* ---- reports ---- */
-
-#define THEOREM_CSV_HEADER                                                       \
-    "variant,eps,trials,aligned_frac,cos_mean,ratio_mean,ratio_maxdev,"          \
-    "loss_drop_frac,inner_mean,predicted_mean,cos_min,cos_max,relu_flips_mean,"  \
-    "kinked_frac,ratio_maxdev_smooth"
-
-int theorem_write_csv(const char *path, const theorem_row *rows, size_t n_rows,
-                      err *e);
-/* Configuration, rows, per-step cosines of the K-step variant, per-trial
- * numbers, and how the run went. */
-int theorem_write_json(const char *path, const theorem_config *cfg,
-                       const theorem_result *r, const theorem_row *rows,
-                       size_t n_rows, size_t threads, const char *kernels,
-                       double wall_seconds, err *e);
-void theorem_print_table(FILE *f, const theorem_row *rows, size_t n_rows);
 
 #endif

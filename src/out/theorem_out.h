@@ -1,0 +1,41 @@
+/* theorem_out: the output of `sublim theorem` (run/theorem.h holds the
+ * science).
+ *
+ * OUT/theorem.csv   one row per variant × ε (theorem_row), read back by
+ *                   `sublim report`;
+ * OUT/theorem.json  the configuration, the same rows, the K-step control's
+ *                   cosine per step, every trial's numbers and how the run
+ *                   went;
+ * and the table and its legend printed by the command.  Both files are
+ * written atomically; numbers are exact (they read back as the same
+ * double), NaN and infinities empty in CSV and null in JSON. */
+#ifndef SUBLIM_THEOREM_OUT_H
+#define SUBLIM_THEOREM_OUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "base/err.h"
+#include "run/theorem.h"
+
+#define THEOREM_CSV_HEADER                                                       \
+    "variant,eps,trials,aligned_frac,cos_mean,ratio_mean,ratio_maxdev,"          \
+    "loss_drop_frac,inner_mean,predicted_mean,cos_min,cos_max,relu_flips_mean,"  \
+    "kinked_frac,ratio_maxdev_smooth"
+
+/* The rows (theorem_summarize) to path as CSV. */
+int theorem_out_write_csv(const char *path, const theorem_row *rows, size_t n_rows, err *e);
+
+/* Configuration, rows, per-step cosines of the K-step variant, per-trial
+ * numbers, and how the run went (threads, kernels, wall time). */
+int theorem_out_write_json(const char *path, const theorem_config *cfg,
+                           const theorem_result *r, const theorem_row *rows,
+                           size_t n_rows, size_t threads, const char *kernels,
+                           double wall_seconds, err *e);
+
+/* The rows as a table, one block per variant. */
+void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows);
+
+/* What the table's columns mean, after a blank line: printed under it. */
+void theorem_out_print_legend(FILE *f);
+
+#endif
