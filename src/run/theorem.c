@@ -162,6 +162,7 @@ typedef struct {
     size_t *index;    /* [max batch] */
     double *tlog;     /* teacher logits on x [input_batch][n_out] */
     double *dlog;     /* d loss / d logits [max batch][n_out] */
+    double dir_norm;  /* |Δθ_T| of the trial being run */
     int ready;
 } slot;
 
@@ -302,19 +303,12 @@ typedef struct {
     size_t n_slots;
 } job;
 
-static void run_trial(slot *s, const job *j, size_t t)
+/* The trial's batches, drawn from its seed: the teacher digits (Δθ_T), the
+ * held-out digits (L_T change) and the imitation inputs. */
+static void prepare_batches(slot *s, const job *j, uint64_t seed)
 {
     const theorem_config *c = j->cfg;
-    const mlp_shape *shape = &s->wsw.shape;
-    size_t P = mlp_n_params(shape), L = shape->n_layers, n_out = shape->dims[L];
-    size_t N = c->input_batch, pixels = j->train->pixels;
-    uint64_t seed = c->seed + t;
-    double eta = c->lr;
-
-    mlp_init_params_f64(s->theta0, shape, c->init, seed, 0);
-    mlp_init_params_f64(s->theta0x, shape, c->init, seed, 1);
-
-    /* The batches of this trial. */
+    size_t N = c->input_batch;
     sample_indices(s->index, c->teacher_batch, j->train->n, seed, SUB_TEACHER_DIGITS);
     batch_digits_f64(NULL, s->xt, j->train, s->index, c->teacher_batch);
     take_labels(s->yt, j->train, s->index, c->teacher_batch);
@@ -330,11 +324,16 @@ static void run_trial(slot *s, const job *j, size_t t)
         uint64_t noise_seed = (uint64_t)w[0] | (uint64_t)w[1] << 32;
         for (size_t r = 0; r < N; r++)
             s->index[r] = r;
-        batch_noise_f64(NULL, s->x, noise_seed, c->noise, s->index, N, pixels);
+        batch_noise_f64(NULL, s->x, noise_seed, c->noise, s->index, N, j->train->pixels);
     }
+}
 
-    /* Δθ_T: the teacher's gradient step direction -∇L_T(θ0), CE over the
-     * regular logits; or a random unit direction. */
+/* Δθ_T into s->dir and its norm: the teacher's gradient step direction
+ * -∇L_T(θ0), CE over the regular logits; or a random unit direction. */
+static void teacher_direction(slot *s, const theorem_config *c, uint64_t seed)
+{
+    const mlp_shape *shape = &s->wsw.shape;
+    size_t P = mlp_n_params(shape), n_out = shape->dims[shape->n_layers];
     if (c->direction == THEOREM_DIR_GRADIENT) {
         const double *z = mlp_forward_f64(&s->wsw, s->theta0, s->xt, c->teacher_batch);
         loss_ce_f64(NULL, NULL, s->dlog, z, s->yt, c->teacher_batch, n_out, THEOREM_CLASSES);
@@ -348,74 +347,118 @@ static void run_trial(slot *s, const job *j, size_t t)
         for (size_t k = 0; k < P; k++)
             s->dir[k] /= norm;
     }
-    double dir_norm = sqrt(dot(s->dir, s->dir, P));
+    s->dir_norm = sqrt(dot(s->dir, s->dir, P));
+}
+
+/* Where a one-step student starts: θ0 (same_init) or θ0' (cross_init). */
+typedef struct {
+    mlp_ws_f64 *ws;      /* holds the start's forward pass on the imitation inputs */
+    const double *theta;
+    double lt;           /* the start's held-out L_T */
+    double *d;           /* out: the step Δθ_S [n_params] */
+} student_start;
+
+/* The numbers of the student θ_S = from->theta + d: Δθ_S·Δθ_T (Δθ_S = d),
+ * its cosine and the change of the held-out L_T; predicted and relu_flips
+ * as given. */
+static void observe(slot *s, const theorem_config *c, const student_start *from,
+                    const double *d, double predicted, size_t flips, theorem_obs *o)
+{
+    size_t P = mlp_n_params(&s->wsw.shape);
+    o->inner = dot(d, s->dir, P);
+    o->cos = cosine(o->inner, sqrt(dot(d, d, P)), s->dir_norm);
+    o->predicted = predicted;
+    o->relu_flips = flips;
+    axpy_to(s->tmp, from->theta, 1, d, P);
+    o->loss_change = heldout_loss(s, c, s->tmp) - from->lt;
+}
+
+/* One gradient step of size η on the imitation loss toward the teacher's
+ * logits s->tlog, from `from`: Δθ_S into from->d, its numbers into o. */
+static void one_step(slot *s, const theorem_config *c, const student_start *from,
+                     double predicted, size_t flips, theorem_obs *o)
+{
+    const mlp_shape *shape = &s->wsw.shape;
+    size_t P = mlp_n_params(shape), L = shape->n_layers, n_out = shape->dims[L];
+    size_t N = c->input_batch;
+    double eta = c->lr;
+    imitation_grad(c, s->dlog, from->ws->act[L], s->tlog, N, n_out);
+    mlp_backward_f64(from->ws, from->theta, s->grad, s->x, s->dlog, N);
+    for (size_t k = 0; k < P; k++)
+        from->d[k] = -eta * s->grad[k];
+    observe(s, c, from, from->d, predicted, flips, o);
+}
+
+/* same_init_k<K>: K steps toward the fixed teacher from `from`, the first
+ * being the one already taken (from->d, observed in first).  Cosines per
+ * step into sc[K], the K-th step's numbers into o.  The displacement
+ * θ_S,k - θ0 is accumulated on its own, so tiny steps are not rounded away
+ * against θ0. */
+static void k_steps(slot *s, const theorem_config *c, const student_start *from,
+                    const theorem_obs *first, double *sc, theorem_obs *o)
+{
+    const mlp_shape *shape = &s->wsw.shape;
+    size_t P = mlp_n_params(shape), n_out = shape->dims[shape->n_layers];
+    size_t N = c->input_batch;
+    double eta = c->lr;
+    memcpy(s->d_steps, from->d, P * sizeof(double));
+    sc[0] = first->cos;
+    for (size_t k = 1; k < c->steps; k++) {
+        axpy_to(s->tmp, from->theta, 1, s->d_steps, P);
+        const double *zs = mlp_forward_f64(&s->wsw, s->tmp, s->x, N);
+        imitation_grad(c, s->dlog, zs, s->tlog, N, n_out);
+        mlp_backward_f64(&s->wsw, s->tmp, s->grad, s->x, s->dlog, N);
+        for (size_t q = 0; q < P; q++)
+            s->d_steps[q] -= eta * s->grad[q];
+        sc[k] = cosine(dot(s->d_steps, s->dir, P), sqrt(dot(s->d_steps, s->d_steps, P)),
+                       s->dir_norm);
+    }
+    /* o->cos comes out as sc[K - 1], bit for bit: the same dot products. */
+    observe(s, c, from, s->d_steps, 0, first->relu_flips, o);
+}
+
+static void run_trial(slot *s, const job *j, size_t t)
+{
+    const theorem_config *c = j->cfg;
+    const mlp_shape *shape = &s->wsw.shape;
+    size_t P = mlp_n_params(shape), L = shape->n_layers, n_out = shape->dims[L];
+    size_t N = c->input_batch;
+    uint64_t seed = c->seed + t;
+
+    mlp_init_params_f64(s->theta0, shape, c->init, seed, 0);
+    mlp_init_params_f64(s->theta0x, shape, c->init, seed, 1);
+    prepare_batches(s, j, seed);
+    teacher_direction(s, c, seed);
 
     /* θ0 on the inputs with the tangent J Δθ_T (forward mode, exact): the
      * prediction's E_x[(JΔθ_T)ᵀ H (JΔθ_T)], independent of ε.  ws0 keeps
-     * θ0's activations for every same-init backward below. */
+     * θ0's activations for every same-init step below; wsx, likewise, those
+     * of θ0' for every cross-init step. */
     const double *v = mlp_jvp_f64(&s->ws0, s->theta0, s->dir, s->x, N);
     double quad = quad_form_mean(c, s->ws0.act[L], v, N, n_out);
     mlp_forward_f64(&s->wsx, s->theta0x, s->x, N);
-    double lt0 = heldout_loss(s, c, s->theta0), lt0x = heldout_loss(s, c, s->theta0x);
+    const student_start same = {&s->ws0, s->theta0, heldout_loss(s, c, s->theta0), s->d_same};
+    const student_start cross = {&s->wsx, s->theta0x, heldout_loss(s, c, s->theta0x),
+                                 s->d_cross};
 
     for (size_t ie = 0; ie < c->n_eps; ie++) {
         double eps = c->eps[ie];
+        /* The teacher θ_T = θ0 + ε Δθ_T: its logits on the inputs, and where
+         * its ReLUs differ from θ0's (read now: the steps reuse wsw). */
         axpy_to(s->theta_t, s->theta0, eps, s->dir, P);
         const double *zt = mlp_forward_f64(&s->wsw, s->theta_t, s->x, N);
         memcpy(s->tlog, zt, N * n_out * sizeof(double));
         size_t flips = relu_flips(&s->ws0, &s->wsw, N);
 
-        /* same_init: one step from θ0. */
-        theorem_obs *o = theorem_obs_at(j->res, THEOREM_SAME, ie, t);
-        imitation_grad(c, s->dlog, s->ws0.act[L], s->tlog, N, n_out);
-        mlp_backward_f64(&s->ws0, s->theta0, s->grad, s->x, s->dlog, N);
-        for (size_t k = 0; k < P; k++)
-            s->d_same[k] = -eta * s->grad[k];
-        o->inner = dot(s->d_same, s->dir, P);
-        o->cos = cosine(o->inner, sqrt(dot(s->d_same, s->d_same, P)), dir_norm);
-        o->predicted = eta * eps * quad;
-        o->relu_flips = flips;
-        axpy_to(s->tmp, s->theta0, 1, s->d_same, P);
-        o->loss_change = heldout_loss(s, c, s->tmp) - lt0;
-
-        /* cross_init: one step from θ0'. */
-        o = theorem_obs_at(j->res, THEOREM_CROSS, ie, t);
-        imitation_grad(c, s->dlog, s->wsx.act[L], s->tlog, N, n_out);
-        mlp_backward_f64(&s->wsx, s->theta0x, s->grad, s->x, s->dlog, N);
-        for (size_t k = 0; k < P; k++)
-            s->d_cross[k] = -eta * s->grad[k];
-        o->inner = dot(s->d_cross, s->dir, P);
-        o->cos = cosine(o->inner, sqrt(dot(s->d_cross, s->d_cross, P)), dir_norm);
-        o->predicted = 0;
-        o->relu_flips = 0;
-        axpy_to(s->tmp, s->theta0x, 1, s->d_cross, P);
-        o->loss_change = heldout_loss(s, c, s->tmp) - lt0x;
-
-        if (c->steps < 2)
-            continue;
-        /* same_init_k<K>: K steps toward the fixed teacher; the first is
-         * the same_init step.  The displacement θ_S,k - θ0 is accumulated
-         * on its own, so tiny steps are not rounded away against θ0. */
-        double *sc = theorem_step_cos_at(j->res, ie, t);
-        memcpy(s->d_steps, s->d_same, P * sizeof(double));
-        sc[0] = theorem_obs_at(j->res, THEOREM_SAME, ie, t)->cos;
-        for (size_t k = 1; k < c->steps; k++) {
-            axpy_to(s->tmp, s->theta0, 1, s->d_steps, P);
-            const double *zs = mlp_forward_f64(&s->wsw, s->tmp, s->x, N);
-            imitation_grad(c, s->dlog, zs, s->tlog, N, n_out);
-            mlp_backward_f64(&s->wsw, s->tmp, s->grad, s->x, s->dlog, N);
-            for (size_t q = 0; q < P; q++)
-                s->d_steps[q] -= eta * s->grad[q];
-            sc[k] = cosine(dot(s->d_steps, s->dir, P),
-                           sqrt(dot(s->d_steps, s->d_steps, P)), dir_norm);
-        }
-        o = theorem_obs_at(j->res, THEOREM_STEPS, ie, t);
-        o->inner = dot(s->d_steps, s->dir, P);
-        o->cos = sc[c->steps - 1];
-        o->predicted = 0;
-        o->relu_flips = flips;
-        axpy_to(s->tmp, s->theta0, 1, s->d_steps, P);
-        o->loss_change = heldout_loss(s, c, s->tmp) - lt0;
+        /* same_init, the theorem's setting: Δθ_S·Δθ_T is predicted as
+         * η ε E_x[(JΔθ_T)ᵀ H (JΔθ_T)] (Cloud et al. 2025, Theorem 1).
+         * cross_init, a control: no prediction, either sign. */
+        theorem_obs *o_same = theorem_obs_at(j->res, THEOREM_SAME, ie, t);
+        one_step(s, c, &same, c->lr * eps * quad, flips, o_same);
+        one_step(s, c, &cross, 0, 0, theorem_obs_at(j->res, THEOREM_CROSS, ie, t));
+        if (c->steps > 1)
+            k_steps(s, c, &same, o_same, theorem_step_cos_at(j->res, ie, t),
+                    theorem_obs_at(j->res, THEOREM_STEPS, ie, t));
     }
 }
 
