@@ -35,41 +35,42 @@ static const char USAGE[] =
     "same_init and every ε <= 1e-3, every inner product is > 0 and the mean\n"
     "ratio is within 1 ± 1e-2.";
 
-int cmd_theorem(int argc, char **argv)
+/* The flags into *cfg, *check, *data_dir and *out_dir (which hold the
+ * defaults).  Returns -1 to go on, else the exit code (--help, bad usage). */
+static int parse_flags(int argc, char **argv, theorem_config *cfg, int *check,
+                       const char **data_dir, const char **out_dir)
 {
-    theorem_config cfg = theorem_defaults();
-    cli_list eps = {cfg.n_eps, {0}};
-    memcpy(eps.v, cfg.eps, cfg.n_eps * sizeof(double));
-    int loss = (int)cfg.loss, outputs = (int)cfg.outputs, direction = (int)cfg.direction;
-    int inputs = (int)cfg.inputs, init = 0, noise = 0, check = 0;
-    const char *data_dir = "mnist", *out_dir = "out";
+    cli_list eps = {cfg->n_eps, {0}};
+    memcpy(eps.v, cfg->eps, cfg->n_eps * sizeof(double));
+    int loss = (int)cfg->loss, outputs = (int)cfg->outputs, direction = (int)cfg->direction;
+    int inputs = (int)cfg->inputs, init = 0, noise = 0;
     const flag_spec specs[] = {
-        {"trials", FLAG_SIZE, &cfg.trials, 1, 1000000, NULL, "trials (each its own seed)"},
+        {"trials", FLAG_SIZE, &cfg->trials, 1, 1000000, NULL, "trials (each its own seed)"},
         {"eps", FLAG_LIST, &eps, 1e-300, 1e3, NULL, "ε values, comma-separated"},
-        {"lr", FLAG_DOUBLE, &cfg.lr, 1e-300, 1e6, NULL,
+        {"lr", FLAG_DOUBLE, &cfg->lr, 1e-300, 1e6, NULL,
          "η, the student's step (one step is linear in η: it only scales Δθ_S)"},
-        {"steps", FLAG_SIZE, &cfg.steps, 1, 100000, NULL,
+        {"steps", FLAG_SIZE, &cfg->steps, 1, 100000, NULL,
          "K: student steps for the same_init_k<K> control (1: no control)"},
         {"loss", FLAG_CHOICE, &loss, 0, 0, LOSS_CHOICES, "imitation loss"},
         {"outputs", FLAG_CHOICE, &outputs, 0, 0, OUTPUT_CHOICES, "imitated logits"},
         {"direction", FLAG_CHOICE, &direction, 0, 0, DIRECTION_CHOICES,
          "Δθ_T: -∇L_T(θ0), or a random unit direction"},
         {"inputs", FLAG_CHOICE, &inputs, 0, 0, INPUT_CHOICES, "what the student imitates on"},
-        {"width", FLAG_SIZE, &cfg.width, 1, 65536, NULL, "hidden units per layer"},
-        {"m", FLAG_SIZE, &cfg.m, 1, 1000, NULL, "auxiliary logits"},
+        {"width", FLAG_SIZE, &cfg->width, 1, 65536, NULL, "hidden units per layer"},
+        {"m", FLAG_SIZE, &cfg->m, 1, 1000, NULL, "auxiliary logits"},
         {"init", FLAG_CHOICE, &init, 0, 0, CMD_INIT_CHOICES, "weight init"},
         {"noise", FLAG_CHOICE, &noise, 0, 0, CMD_NOISE_CHOICES, "noise of --inputs noise"},
-        {"input-batch", FLAG_SIZE, &cfg.input_batch, 1, 1000000, NULL,
+        {"input-batch", FLAG_SIZE, &cfg->input_batch, 1, 1000000, NULL,
          "imitated inputs per trial (E_x is their mean)"},
-        {"teacher-batch", FLAG_SIZE, &cfg.teacher_batch, 1, 1000000, NULL,
+        {"teacher-batch", FLAG_SIZE, &cfg->teacher_batch, 1, 1000000, NULL,
          "training digits per trial for Δθ_T"},
-        {"heldout", FLAG_SIZE, &cfg.heldout, 1, 1000000, NULL,
+        {"heldout", FLAG_SIZE, &cfg->heldout, 1, 1000000, NULL,
          "test digits per trial for the L_T change"},
-        {"seed", FLAG_U64, &cfg.seed, 0, 1e15, NULL, "first trial's seed"},
-        {"threads", FLAG_SIZE, &cfg.threads, 0, 256, NULL, "threads (0: online cores)"},
-        {"data", FLAG_STRING, &data_dir, 0, 0, NULL, "folder with the unpacked MNIST files"},
-        {"out", FLAG_STRING, &out_dir, 0, 0, NULL, "output folder"},
-        {"check", FLAG_SWITCH, &check, 0, 0, NULL, "exit 1 unless the theorem holds"},
+        {"seed", FLAG_U64, &cfg->seed, 0, 1e15, NULL, "first trial's seed"},
+        {"threads", FLAG_SIZE, &cfg->threads, 0, 256, NULL, "threads (0: online cores)"},
+        {"data", FLAG_STRING, data_dir, 0, 0, NULL, "folder with the unpacked MNIST files"},
+        {"out", FLAG_STRING, out_dir, 0, 0, NULL, "output folder"},
+        {"check", FLAG_SWITCH, check, 0, 0, NULL, "exit 1 unless the theorem holds"},
     };
     const size_t n_specs = sizeof specs / sizeof specs[0];
     int rc = cmd_parse_flags("theorem", USAGE, argc, argv, specs, n_specs);
@@ -79,23 +80,34 @@ int cmd_theorem(int argc, char **argv)
         fprintf(stderr, "sublim theorem: --eps: at most %d values\n", THEOREM_MAX_EPS);
         return CMD_EXIT_USAGE;
     }
-    cfg.n_eps = eps.n;
-    memcpy(cfg.eps, eps.v, eps.n * sizeof(double));
+    cfg->n_eps = eps.n;
+    memcpy(cfg->eps, eps.v, eps.n * sizeof(double));
     size_t checked = 0;
-    for (size_t k = 0; k < cfg.n_eps; k++)
-        checked += cfg.eps[k] <= THEOREM_CHECK_MAX_EPS;
-    if (check && checked == 0) {
+    for (size_t k = 0; k < cfg->n_eps; k++)
+        checked += cfg->eps[k] <= THEOREM_CHECK_MAX_EPS;
+    if (*check && checked == 0) {
         /* A check that checks nothing would pass for the wrong reason. */
         fprintf(stderr, "sublim theorem: --check needs some --eps value <= %g\n",
                 THEOREM_CHECK_MAX_EPS);
         return CMD_EXIT_USAGE;
     }
-    cfg.loss = (enum theorem_loss)loss;
-    cfg.outputs = (enum theorem_outputs)outputs;
-    cfg.direction = (enum theorem_direction)direction;
-    cfg.inputs = (enum theorem_inputs)inputs;
-    cfg.init = init ? MLP_INIT_UNIFORM : MLP_INIT_NORMAL;
-    cfg.noise = noise ? NOISE_NORMAL : NOISE_UNIFORM;
+    cfg->loss = (enum theorem_loss)loss;
+    cfg->outputs = (enum theorem_outputs)outputs;
+    cfg->direction = (enum theorem_direction)direction;
+    cfg->inputs = (enum theorem_inputs)inputs;
+    cfg->init = init ? MLP_INIT_UNIFORM : MLP_INIT_NORMAL;
+    cfg->noise = noise ? NOISE_NORMAL : NOISE_UNIFORM;
+    return -1;
+}
+
+int cmd_theorem(int argc, char **argv)
+{
+    theorem_config cfg = theorem_defaults();
+    int check = 0;
+    const char *data_dir = "mnist", *out_dir = "out";
+    int rc = parse_flags(argc, argv, &cfg, &check, &data_dir, &out_dir);
+    if (rc >= 0)
+        return rc;
 
     err e;
     dataset train, test;
