@@ -35,6 +35,13 @@ static void json_num(FILE *f, double x)
         fprintf(f, "null");
 }
 
+/* A JSON member after another: `, "name": x`. */
+static void json_field(FILE *f, const char *name, double x)
+{
+    fprintf(f, ", \"%s\": ", name);
+    json_num(f, x);
+}
+
 /* A CSV field: empty where there is no number. */
 static void csv_num(FILE *f, double x)
 {
@@ -143,12 +150,9 @@ static void json_steps(FILE *f, const theorem_result *r, size_t ie)
         }
         fprintf(f, "%s\n        {\"step\": %zu, \"cos_mean\": ", k ? "," : "", k + 1);
         json_num(f, sum / (double)r->trials);
-        fprintf(f, ", \"cos_min\": ");
-        json_num(f, lo);
-        fprintf(f, ", \"cos_max\": ");
-        json_num(f, hi);
-        fprintf(f, ", \"aligned_frac\": ");
-        json_num(f, (double)pos / (double)r->trials);
+        json_field(f, "cos_min", lo);
+        json_field(f, "cos_max", hi);
+        json_field(f, "aligned_frac", (double)pos / (double)r->trials);
         fprintf(f, "}");
     }
     fprintf(f, "]");
@@ -173,29 +177,19 @@ int theorem_out_write_json(const char *path, const theorem_config *c,
         json_num(f, row->eps);
         fprintf(f, ", \"trials\": %zu,\n      \"aligned_frac\": ", row->trials);
         json_num(f, row->aligned_frac);
-        fprintf(f, ", \"cos_mean\": ");
-        json_num(f, row->cos_mean);
-        fprintf(f, ", \"cos_min\": ");
-        json_num(f, row->cos_min);
-        fprintf(f, ", \"cos_max\": ");
-        json_num(f, row->cos_max);
-        fprintf(f, ", \"inner_mean\": ");
-        json_num(f, row->inner_mean);
-        fprintf(f, ", \"loss_drop_frac\": ");
-        json_num(f, row->loss_drop_frac);
+        json_field(f, "cos_mean", row->cos_mean);
+        json_field(f, "cos_min", row->cos_min);
+        json_field(f, "cos_max", row->cos_max);
+        json_field(f, "inner_mean", row->inner_mean);
+        json_field(f, "loss_drop_frac", row->loss_drop_frac);
         if (row->has_prediction) {
             fprintf(f, ",\n      \"predicted_mean\": ");
             json_num(f, row->predicted_mean);
-            fprintf(f, ", \"ratio_mean\": ");
-            json_num(f, row->ratio_mean);
-            fprintf(f, ", \"ratio_maxdev\": ");
-            json_num(f, row->ratio_maxdev);
-            fprintf(f, ", \"relu_flips_mean\": ");
-            json_num(f, row->flips_mean);
-            fprintf(f, ", \"kinked_frac\": ");
-            json_num(f, row->kinked_frac);
-            fprintf(f, ", \"ratio_maxdev_smooth\": ");
-            json_num(f, row->ratio_maxdev_smooth);
+            json_field(f, "ratio_mean", row->ratio_mean);
+            json_field(f, "ratio_maxdev", row->ratio_maxdev);
+            json_field(f, "relu_flips_mean", row->flips_mean);
+            json_field(f, "kinked_frac", row->kinked_frac);
+            json_field(f, "ratio_maxdev_smooth", row->ratio_maxdev_smooth);
         } else {
             fprintf(f, ",\n      \"predicted_mean\": null, \"ratio_mean\": null, "
                        "\"ratio_maxdev\": null");
