@@ -1,22 +1,7 @@
+/* batch: four noise pixels (the same numbers for both precisions), then
+ * the float and double builds of batch_impl.h. */
 #include "nn/batch.h"
 #include "base/rng.h"
-
-/* Noise blocks made per call of rng_blocks (4 pixels each). */
-#define BATCH_NOISE_CHUNK 256
-
-/* Digit rows per pool task: enough to amortize claiming a task. */
-#define BATCH_DIGIT_ROWS 16
-
-/* How many rows ahead a digit row is prefetched. */
-#define BATCH_PREFETCH_AHEAD 2
-
-/* The per-pixel loops are built for AVX-512 and AVX2 besides plain x86-64,
- * picked when the program loads. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define BATCH_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define BATCH_VECTOR_CLONES
-#endif
 
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels)
@@ -35,14 +20,12 @@ void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
     }
 }
 
-#define real float
+/* batch_digits_f32, batch_noise_f32 */
+#define REAL float
 #define SFX(name) name##_f32
 #include "nn/batch_impl.h"
-#undef real
-#undef SFX
 
-#define real double
+/* batch_digits_f64, batch_noise_f64 */
+#define REAL double
 #define SFX(name) name##_f64
 #include "nn/batch_impl.h"
-#undef real
-#undef SFX

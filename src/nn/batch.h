@@ -23,16 +23,24 @@ enum noise_kind {
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels);
 
-#define BATCH_DECLARE(real, sfx)                                                 \
-    /* out[r] = scaled pixels of d->images[index[r]], r < n; built on p. */    \
-    void batch_digits_##sfx(pool *p, real *out, const dataset *d,               \
-                            const size_t *index, size_t n);                      \
-    /* out[r] = noise image index[r], r < n; rows built in parallel on p. */     \
-    void batch_noise_##sfx(pool *p, real *out, uint64_t seed,                    \
-                           enum noise_kind kind, const size_t *index, size_t n,  \
-                           size_t pixels);
+/* Both precisions' declarations (batch_decl.h), saving any REAL/SFX an
+ * includer is in the middle of (an *_impl.h that includes this header). */
+#pragma push_macro("REAL")
+#pragma push_macro("SFX")
+#undef REAL
+#undef SFX
 
-BATCH_DECLARE(float, f32)
-BATCH_DECLARE(double, f64)
+/* batch_digits_f32, batch_noise_f32 */
+#define REAL float
+#define SFX(name) name##_f32
+#include "nn/batch_decl.h"
+
+/* batch_digits_f64, batch_noise_f64 */
+#define REAL double
+#define SFX(name) name##_f64
+#include "nn/batch_decl.h"
+
+#pragma pop_macro("REAL")
+#pragma pop_macro("SFX")
 
 #endif

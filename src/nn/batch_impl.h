@@ -1,7 +1,42 @@
-/* Batch building written once over `real`; batch.c includes this twice. */
+/* batch_impl: building a batch of digits or noise, written once over REAL.
+ *
+ * batch.c includes this twice: REAL float with SFX(name) name##_f32, then
+ * REAL double with SFX(name) name##_f64; each inclusion defines the
+ * functions batch_decl.h declares and ends by undefining REAL and SFX. */
+
+/* ---- once, whatever the precision ---- */
+#ifndef SUBLIM_BATCH_IMPL_ONCE
+#define SUBLIM_BATCH_IMPL_ONCE
+
+#include "nn/batch.h"
+#include "base/rng.h"
+
+/* Noise blocks made per call of rng_blocks (4 pixels each). */
+#define BATCH_NOISE_CHUNK 256
+
+/* Digit rows per pool task: enough to amortize claiming a task. */
+#define BATCH_DIGIT_ROWS 16
+
+/* How many rows ahead a digit row is prefetched. */
+#define BATCH_PREFETCH_AHEAD 2
+
+/* The per-pixel loops are built for AVX-512 and AVX2 besides plain x86-64,
+ * picked when the program loads. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define BATCH_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BATCH_VECTOR_CLONES
+#endif
+
+#endif
+
+/* ---- per precision ---- */
+#if !defined(REAL) || !defined(SFX)
+#error "nn/batch_impl.h: define REAL and SFX(name) first"
+#endif
 
 typedef struct {
-    real *out;
+    REAL *out;
     const dataset *d;
     const size_t *index;
     size_t n;
@@ -22,22 +57,22 @@ BATCH_VECTOR_CLONES static void SFX(digits_rows)(void *ctx, size_t task)
             __builtin_prefetch(next + pixels - 1);
         }
         const uint8_t *restrict img = job->d->images + job->index[r] * pixels;
-        real *restrict o = job->out + r * pixels;
+        REAL *restrict o = job->out + r * pixels;
         /* Vectorized; division is correctly rounded in every lane, so every
          * clone gives the same numbers. */
         for (size_t j = 0; j < pixels; j++)
-            o[j] = ((real)img[j] / (real)255 - (real)0.5) / (real)0.5;
+            o[j] = ((REAL)img[j] / (REAL)255 - (REAL)0.5) / (REAL)0.5;
     }
 }
 
-void SFX(batch_digits)(pool *p, real *out, const dataset *d, const size_t *index, size_t n)
+void SFX(batch_digits)(pool *p, REAL *out, const dataset *d, const size_t *index, size_t n)
 {
     SFX(digits_job) job = {out, d, index, n};
     pool_run(p, SFX(digits_rows), &job, (n + BATCH_DIGIT_ROWS - 1) / BATCH_DIGIT_ROWS);
 }
 
 typedef struct {
-    real *out;
+    REAL *out;
     uint64_t seed;
     enum noise_kind kind;
     const size_t *index;
@@ -47,7 +82,7 @@ typedef struct {
 BATCH_VECTOR_CLONES static void SFX(noise_row)(void *ctx, size_t r)
 {
     const SFX(noise_job) *job = ctx;
-    real *o = job->out + r * job->pixels;
+    REAL *o = job->out + r * job->pixels;
     size_t quads = (job->pixels + 3) / 4;
     if (job->kind == NOISE_UNIFORM) {
         /* Image i's pixels are the words of blocks i*quads .. i*quads+quads-1,
@@ -58,7 +93,7 @@ BATCH_VECTOR_CLONES static void SFX(noise_row)(void *ctx, size_t r)
             rng_blocks(job->seed, RNG_NOISE, 0, (uint64_t)job->index[r] * quads + q0, nq,
                        words);
             size_t n = job->pixels - 4 * q0 < 4 * nq ? job->pixels - 4 * q0 : 4 * nq;
-            real *restrict dst = o + 4 * q0;
+            REAL *restrict dst = o + 4 * q0;
             for (size_t k = 0; k < n; k++) /* one bound: it vectorizes */
                 dst[k] = rng_sym_f32(words[k]);
         }
@@ -72,9 +107,12 @@ BATCH_VECTOR_CLONES static void SFX(noise_row)(void *ctx, size_t r)
     }
 }
 
-void SFX(batch_noise)(pool *p, real *out, uint64_t seed, enum noise_kind kind,
+void SFX(batch_noise)(pool *p, REAL *out, uint64_t seed, enum noise_kind kind,
                       const size_t *index, size_t n, size_t pixels)
 {
     SFX(noise_job) job = {out, seed, kind, index, pixels};
     pool_run(p, SFX(noise_row), &job, n);
 }
+
+#undef REAL
+#undef SFX

@@ -20,35 +20,29 @@
 #include <stddef.h>
 #include "base/pool.h"
 
-#define KERNELS_DECLARE(real, sfx)                                              \
-    /* y = x w^T + b, then y = max(y, 0) when relu is non-zero. */              \
-    void kern_dense_forward_##sfx(pool *p, real *y, const real *x,              \
-                                  const real *w, const real *b, size_t batch,   \
-                                  size_t in, size_t out, int relu);             \
-    /* dx = dy w; then dx[k] = 0 wherever mask[k] <= 0 when mask != NULL      \
-     * (mask is the previous layer's post-ReLU output, [batch][in]). */        \
-    void kern_dense_backward_input_##sfx(pool *p, real *dx, const real *dy,     \
-                                         const real *w, const real *mask,       \
-                                         size_t batch, size_t in, size_t out);  \
-    /* dw = dy^T x and db = column sums of dy (db may be NULL).  Overwrites. */ \
-    void kern_dense_backward_weights_##sfx(pool *p, real *dw, real *db,         \
-                                           const real *dy, const real *x,       \
-                                           size_t batch, size_t in, size_t out);\
-    /* The plain reference loops the fast kernels are tested against. */       \
-    void kern_ref_dense_forward_##sfx(real *y, const real *x, const real *w,    \
-                                      const real *b, size_t batch, size_t in,   \
-                                      size_t out, int relu);                    \
-    void kern_ref_dense_backward_input_##sfx(real *dx, const real *dy,          \
-                                             const real *w, const real *mask,   \
-                                             size_t batch, size_t in,           \
-                                             size_t out);                       \
-    void kern_ref_dense_backward_weights_##sfx(real *dw, real *db,              \
-                                               const real *dy, const real *x,   \
-                                               size_t batch, size_t in,         \
-                                               size_t out);
+/* Both precisions' declarations (kernels_decl.h), saving any REAL/SFX an
+ * includer is in the middle of (an *_impl.h that includes this header). */
+#pragma push_macro("REAL")
+#pragma push_macro("SFX")
+#undef REAL
+#undef SFX
 
-KERNELS_DECLARE(float, f32)
-KERNELS_DECLARE(double, f64)
+/* kern_dense_forward_f32, kern_dense_backward_input_f32,
+ * kern_dense_backward_weights_f32, kern_ref_dense_forward_f32,
+ * kern_ref_dense_backward_input_f32, kern_ref_dense_backward_weights_f32 */
+#define REAL float
+#define SFX(name) name##_f32
+#include "nn/kernels_decl.h"
+
+/* kern_dense_forward_f64, kern_dense_backward_input_f64,
+ * kern_dense_backward_weights_f64, kern_ref_dense_forward_f64,
+ * kern_ref_dense_backward_input_f64, kern_ref_dense_backward_weights_f64 */
+#define REAL double
+#define SFX(name) name##_f64
+#include "nn/kernels_decl.h"
+
+#pragma pop_macro("REAL")
+#pragma pop_macro("SFX")
 
 /* Name of the vector path chosen at run time ("avx512", "avx2", "portable"). */
 const char *kern_path_name(void);

@@ -1,20 +1,28 @@
-/* One vector path of the dense-layer products, written once and included by
- * kernels_x86.c for each (instruction set, precision).  The includer defines:
+/* kernels_simd_impl: one vector path of the dense-layer products, written
+ * once over REAL and the instruction set's vector macros.
  *
- *   KS_REAL, KS_NAME(x)      element type; names the path's functions
+ * kernels_avx512.c and kernels_avx2.c each include this twice, once per
+ * precision.  Per file (the instruction set), the includer defines:
+ *
  *   KS_TARGET                function attribute enabling the instruction set
- *   KS_VEC, KS_VL            vector type and its number of lanes
- *   KS_MASK                  lane-mask type; KS_TAILMASK(n) keeps lanes < n
  *   KS_MR, KS_NVMAX          register tile: KS_MR rows x KS_NVMAX vectors
- *   KS_ZERO() KS_LOAD(p) KS_LOADM(p,k) KS_STORE(p,v) KS_STOREM(p,k,v)
- *   KS_BCAST(p) KS_FMA(a,b,c)=a*b+c KS_ADD(a,b) KS_KEEPGT0(v,t)=t>0 ? v : 0
- *   KS_NAME(transpose)(d, ldd, s, lds, nrows)  a function: d[c][r] = s[r][c]
+ *   KS_PACK_A                1: copy dy^T panels (pack_a); 0: read in place
+ *   SFX(transpose)(d, ldd, s, lds, nrows)  a function: d[c][r] = s[r][c]
  *                            for a KS_VL x KS_VL block (row strides ldd, lds),
  *                            reading rows r >= nrows as zero
- *   KS_BUF_BYTES, KS_KC      packed-B bytes per task, preferred K block
- *   KS_L2_BYTES              B bytes a task's column tile may keep in L2
- *   KS_PACK_A                1: copy dy^T panels (pack_a); 0: read in place
- *   KS_PF                    prefetch distance (k steps) for dy^T in place
+ *
+ * and per inclusion (the precision), undefined again at the end of this file:
+ *
+ *   REAL, SFX(name)          element type; appends _f32 / _f64 to a name
+ *   KS_VEC, KS_VL            vector type and its number of lanes
+ *   KS_MASK                  lane-mask type; KS_TAILMASK(n) keeps lanes < n
+ *   KS_ZERO() KS_LOAD(p) KS_LOADM(p,k) KS_STORE(p,v) KS_STOREM(p,k,v)
+ *   KS_BCAST(p) KS_FMA(a,b,c)=a*b+c KS_ADD(a,b) KS_KEEPGT0(v,t)=t>0 ? v : 0
+ *
+ * Each inclusion defines static functions only: SFX(simd_dense_forward),
+ * SFX(simd_dense_backward_input) and SFX(simd_dense_backward_weights),
+ * which the includer gathers in its kern_ops table (kernels_ops.h).  Its other
+ * statics need SFX alone to be unique, as a file holds one instruction set.
  *
  * All three products are one GEMM, C[M][N] = A[M][K] B[K][N], with A and B
  * read through strides: A(m,k) = a[m*ars + k*acs], B(k,n) = b[k*bks + n*bns].
@@ -42,21 +50,50 @@
  * so the result does not depend on the tiling, the task split or the thread
  * count -- and the AVX2 and AVX-512 paths give the same bits. */
 
+/* ---- once, whatever the instruction set and precision ---- */
+#ifndef SUBLIM_KERNELS_SIMD_IMPL_ONCE
+#define SUBLIM_KERNELS_SIMD_IMPL_ONCE
+
+#include <immintrin.h>
+#include <string.h>
+#include "base/pool.h"
+
+/* Bytes of packed B per task (on the running thread's stack), the
+ * preferred K block, the B bytes a task's column tile may keep in L2, and
+ * the prefetch distance (k steps) for dy^T read in place. */
+#ifndef KS_BUF_BYTES
+#define KS_BUF_BYTES (192u * 1024u)
+#endif
+#ifndef KS_KC
+#define KS_KC 512
+#endif
+#ifndef KS_L2_BYTES
+#define KS_L2_BYTES (256u * 1024u)
+#endif
+#define KS_PF 16
+
+#endif
+
+/* ---- per precision ---- */
+#if !defined(REAL) || !defined(SFX) || !defined(KS_VEC) || !defined(KS_TARGET)
+#error "nn/kernels_simd_impl.h: define REAL, SFX(name) and the KS_ macros first"
+#endif
+
 #define KS_NRP (KS_NVMAX * KS_VL) /* widest panel: columns per micro-kernel */
 
 /* Packed B block per task: KS_BUF_BYTES on the stack of the running thread. */
-#define KS_BUF (KS_BUF_BYTES / sizeof(KS_REAL))
+#define KS_BUF (KS_BUF_BYTES / sizeof(REAL))
 
 /* gemm() sizes packed tiles in whole panels: one must fit at a full K block. */
 _Static_assert(KS_BUF >= (size_t)KS_KC * KS_NRP, "pack buffer below one panel");
 
 /* Epilogue of the last K block, all pointers already at the tile origin. */
 typedef struct {
-    const KS_REAL *bias; /* [n] added to every row, or NULL */
-    const KS_REAL *mask; /* [m][ldm]: zero C where mask <= 0, or NULL */
+    const REAL *bias; /* [n] added to every row, or NULL */
+    const REAL *mask; /* [m][ldm]: zero C where mask <= 0, or NULL */
     size_t ldm;
     int relu;
-} KS_NAME(epi);
+} SFX(epi);
 
 /* C[m][n] (+)= A B for one register tile.  A(r,k) = a[r*rs + k*cs]; rows
  * r >= m_read repeat row m_read-1 (never read past A), rows r >= m are not
@@ -64,12 +101,12 @@ typedef struct {
  * B row is readable nv*KS_VL wide.  load_c continues the chain from C (a
  * later K block); e != NULL applies the epilogue (the last K block). */
 KS_TARGET __attribute__((always_inline)) static inline void
-KS_NAME(ukr)(const int nv, const int prefetch_a, size_t k, const KS_REAL *a, size_t rs,
-             size_t cs, size_t m_read, size_t m, const KS_REAL *b, size_t bs,
-             int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,
-             const KS_NAME(epi) *e)
+SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
+         size_t cs, size_t m_read, size_t m, const REAL *b, size_t bs,
+         int b_padded, size_t n, REAL *c, size_t ldc, int load_c,
+         const SFX(epi) *e)
 {
-    const KS_REAL *ap[KS_MR];
+    const REAL *ap[KS_MR];
     KS_VEC acc[KS_MR][KS_NVMAX];
     const size_t last_n = n - (size_t)(nv - 1) * KS_VL; /* lanes of the last vector */
     const int full = last_n == KS_VL;
@@ -152,7 +189,7 @@ KS_NAME(ukr)(const int nv, const int prefetch_a, size_t k, const KS_REAL *a, siz
             for (int r = 0; r < KS_MR; r++) {
                 if ((size_t)r >= m)
                     break;
-                const KS_REAL *mr = e->mask + r * e->ldm;
+                const REAL *mr = e->mask + r * e->ldm;
 #pragma GCC unroll 4
                 for (int v = 0; v < nv; v++) {
                     KS_VEC mv = (v < nv - 1 || full) ? KS_LOAD(mr + v * KS_VL)
@@ -182,25 +219,25 @@ KS_NAME(ukr)(const int nv, const int prefetch_a, size_t k, const KS_REAL *a, siz
  * row pointers; "cols" reads an A stored by columns (dy^T) -- in place,
  * prefetching, or (KS_PACK_A) from a [k][KS_MR] copy made by pack_a. */
 #if KS_PACK_A
-#define KS_UKR_COLS(NV) KS_NAME(ukr)(NV, 0, k, a, 1, KS_MR, KS_MR, m, b, bs, \
-                                     b_padded, n, c, ldc, load_c, e)
+#define KS_UKR_COLS(NV) SFX(ukr)(NV, 0, k, a, 1, KS_MR, KS_MR, m, b, bs, \
+                                 b_padded, n, c, ldc, load_c, e)
 #else
-#define KS_UKR_COLS(NV) KS_NAME(ukr)(NV, 1, k, a, 1, lda, m, m, b, bs, b_padded, \
-                                     n, c, ldc, load_c, e)
+#define KS_UKR_COLS(NV) SFX(ukr)(NV, 1, k, a, 1, lda, m, m, b, bs, b_padded, \
+                                 n, c, ldc, load_c, e)
 #endif
 #define KS_UKR_VARIANT(NV)                                                       \
-    KS_TARGET static void KS_NAME(ukr_rows##NV)(                                 \
-        size_t k, const KS_REAL *a, size_t lda, size_t m, const KS_REAL *b,      \
-        size_t bs, int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,   \
-        const KS_NAME(epi) *e)                                                   \
+    KS_TARGET static void SFX(ukr_rows##NV)(                                     \
+        size_t k, const REAL *a, size_t lda, size_t m, const REAL *b,            \
+        size_t bs, int b_padded, size_t n, REAL *c, size_t ldc, int load_c,      \
+        const SFX(epi) *e)                                                       \
     {                                                                            \
-        KS_NAME(ukr)(NV, 0, k, a, lda, 1, m, m, b, bs, b_padded, n, c, ldc,      \
-                     load_c, e);                                                 \
+        SFX(ukr)(NV, 0, k, a, lda, 1, m, m, b, bs, b_padded, n, c, ldc,          \
+                 load_c, e);                                                     \
     }                                                                            \
-    KS_TARGET static void KS_NAME(ukr_cols##NV)(                                 \
-        size_t k, const KS_REAL *a, size_t lda, size_t m, const KS_REAL *b,      \
-        size_t bs, int b_padded, size_t n, KS_REAL *c, size_t ldc, int load_c,   \
-        const KS_NAME(epi) *e)                                                   \
+    KS_TARGET static void SFX(ukr_cols##NV)(                                     \
+        size_t k, const REAL *a, size_t lda, size_t m, const REAL *b,            \
+        size_t bs, int b_padded, size_t n, REAL *c, size_t ldc, int load_c,      \
+        const SFX(epi) *e)                                                       \
     {                                                                            \
         (void)lda;                                                               \
         KS_UKR_COLS(NV);                                                         \
@@ -213,41 +250,40 @@ KS_UKR_VARIANT(3)
 #undef KS_UKR_VARIANT
 #undef KS_UKR_COLS
 
-typedef void KS_NAME(ukr_fn)(size_t k, const KS_REAL *a, size_t lda, size_t m,
-                             const KS_REAL *b, size_t bs, int b_padded, size_t n,
-                             KS_REAL *c, size_t ldc, int load_c,
-                             const KS_NAME(epi) *e);
+typedef void SFX(ukr_fn)(size_t k, const REAL *a, size_t lda, size_t m,
+                         const REAL *b, size_t bs, int b_padded, size_t n,
+                         REAL *c, size_t ldc, int load_c, const SFX(epi) *e);
 
 /* One GEMM call, split into tiles of C (tasks). */
 typedef struct {
-    KS_REAL *c;
+    REAL *c;
     size_t ldc;
     size_t M, N, K;
-    const KS_REAL *a;
+    const REAL *a;
     size_t ars, acs;
-    const KS_REAL *b;
+    const REAL *b;
     size_t bks, bns;
     int pack_b;
-    const KS_REAL *bias;
-    const KS_REAL *mask;
+    const REAL *bias;
+    const REAL *mask;
     size_t ldm;
     int relu;
-    KS_REAL *db;        /* backward_weights: column sums of A^T, or NULL */
+    REAL *db;        /* backward_weights: column sums of A^T, or NULL */
     size_t tiles_m, tiles_n; /* task grid: row panels x column vectors */
     size_t kc;               /* K block */
-} KS_NAME(job);
+} SFX(job);
 
 /* Packs B[k0, k0+kc) x [n0, n1) as panels of KS_NRP columns, each
  * [kc][KS_NRP], zero-padded on the right. */
-KS_TARGET static void KS_NAME(pack_b)(KS_REAL *dst, const KS_NAME(job) *j,
-                                      size_t k0, size_t kc, size_t n0, size_t n1)
+KS_TARGET static void SFX(pack_b)(REAL *dst, const SFX(job) *j,
+                                  size_t k0, size_t kc, size_t n0, size_t n1)
 {
     for (size_t jn = n0; jn < n1; jn += KS_NRP, dst += kc * KS_NRP) {
         size_t np = n1 - jn < KS_NRP ? n1 - jn : KS_NRP;
         if (j->bns == 1) {
             for (size_t kk = 0; kk < kc; kk++) {
-                const KS_REAL *s = j->b + (k0 + kk) * j->bks + jn;
-                KS_REAL *d = dst + kk * KS_NRP;
+                const REAL *s = j->b + (k0 + kk) * j->bks + jn;
+                REAL *d = dst + kk * KS_NRP;
                 size_t col = 0;
                 for (; col < np; col++)
                     d[col] = s[col];
@@ -260,12 +296,12 @@ KS_TARGET static void KS_NAME(pack_b)(KS_REAL *dst, const KS_NAME(job) *j,
             for (size_t g = 0; g < KS_NRP; g += KS_VL) {
                 for (size_t kb = 0; kb < kc; kb += KS_VL) {
                     size_t kn = kc - kb < KS_VL ? kc - kb : KS_VL;
-                    KS_REAL *d = dst + kb * KS_NRP + g;
-                    const KS_REAL *src = j->b + (jn + g) * j->bns + (k0 + kb) * j->bks;
+                    REAL *d = dst + kb * KS_NRP + g;
+                    const REAL *src = j->b + (jn + g) * j->bns + (k0 + kb) * j->bks;
                     if (kn == KS_VL && j->bks == 1) {
                         size_t rows = g < np ? np - g : 0;
-                        KS_NAME(transpose)(d, KS_NRP, src, j->bns,
-                                           rows < KS_VL ? rows : KS_VL);
+                        SFX(transpose)(d, KS_NRP, src, j->bns,
+                                       rows < KS_VL ? rows : KS_VL);
                         continue;
                     }
                     for (size_t kk = 0; kk < kn; kk++)
@@ -283,17 +319,17 @@ KS_TARGET static void KS_NAME(pack_b)(KS_REAL *dst, const KS_NAME(job) *j,
  * a whole A row apart, a stride that defeats L1 when the panel is reread
  * for every B panel; the copy is read from L1.  Pays off where a k step of
  * the micro-kernel is short (AVX2), not for AVX-512 (KS_PACK_A). */
-KS_TARGET static void KS_NAME(pack_a)(KS_REAL *dst, const KS_NAME(job) *j,
-                                      size_t i, size_t m, size_t k0, size_t kc)
+KS_TARGET static void SFX(pack_a)(REAL *dst, const SFX(job) *j,
+                                  size_t i, size_t m, size_t k0, size_t kc)
 {
     if (m == KS_MR && j->ars == 1) { /* the usual case: KS_MR adjacent values */
         for (size_t kk = 0; kk < kc; kk++)
-            memcpy(dst + kk * KS_MR, j->a + i + (k0 + kk) * j->acs, sizeof(KS_REAL) * KS_MR);
+            memcpy(dst + kk * KS_MR, j->a + i + (k0 + kk) * j->acs, sizeof(REAL) * KS_MR);
         return;
     }
     for (size_t kk = 0; kk < kc; kk++) {
-        const KS_REAL *s = j->a + i * j->ars + (k0 + kk) * j->acs;
-        KS_REAL *d = dst + kk * KS_MR;
+        const REAL *s = j->a + i * j->ars + (k0 + kk) * j->acs;
+        REAL *d = dst + kk * KS_MR;
         for (size_t r = 0; r < m; r++)
             d[r] = s[r * j->ars];
         for (size_t r = m; r < KS_MR; r++)
@@ -303,8 +339,8 @@ KS_TARGET static void KS_NAME(pack_a)(KS_REAL *dst, const KS_NAME(job) *j,
 
 /* db[m] = sum over k of A(m,k) for m in [m0, m1), k increasing: a vector of
  * rows at a time (rows are adjacent in dy^T), each lane its own sum. */
-KS_TARGET static void KS_NAME(col_sums)(KS_REAL *db, const KS_NAME(job) *j,
-                                        size_t m0, size_t m1)
+KS_TARGET static void SFX(col_sums)(REAL *db, const SFX(job) *j,
+                                    size_t m0, size_t m1)
 {
     if (j->ars != 1) {
         for (size_t mi = m0; mi < m1; mi++)
@@ -317,7 +353,7 @@ KS_TARGET static void KS_NAME(col_sums)(KS_REAL *db, const KS_NAME(job) *j,
     for (size_t mi = m0; mi < m1; mi += KS_VL) {
         size_t lanes = m1 - mi < KS_VL ? m1 - mi : KS_VL;
         const KS_MASK tm = KS_TAILMASK(lanes);
-        const KS_REAL *s = j->a + mi;
+        const REAL *s = j->a + mi;
         KS_VEC acc = KS_ZERO();
         if (lanes == KS_VL)
             for (size_t kk = 0; kk < j->K; kk++)
@@ -332,9 +368,9 @@ KS_TARGET static void KS_NAME(col_sums)(KS_REAL *db, const KS_NAME(job) *j,
     }
 }
 
-KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
+KS_TARGET static void SFX(task)(void *ctx, size_t t)
 {
-    const KS_NAME(job) *j = ctx;
+    const SFX(job) *j = ctx;
     size_t ti = t / j->tiles_n, tj = t % j->tiles_n;
     /* rows: a share of the KS_MR-row panels; columns: of the vectors */
     size_t pan_m = (j->M + KS_MR - 1) / KS_MR, vec_n = (j->N + KS_VL - 1) / KS_VL;
@@ -344,27 +380,27 @@ KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
     size_t n1 = (tj + 1) * vec_n / j->tiles_n * KS_VL;
     m1 = m1 < j->M ? m1 : j->M;
     n1 = n1 < j->N ? n1 : j->N;
-    KS_REAL bbuf[KS_BUF] __attribute__((aligned(64)));
-    KS_REAL abuf[KS_PACK_A ? KS_KC * KS_MR : 1] __attribute__((aligned(64)));
+    REAL bbuf[KS_BUF] __attribute__((aligned(64)));
+    REAL abuf[KS_PACK_A ? KS_KC * KS_MR : 1] __attribute__((aligned(64)));
     const int rows = j->acs == 1; /* A row-major (else by columns) */
 
     for (size_t k0 = 0;; ) {
         size_t kc = j->K - k0 < j->kc ? j->K - k0 : j->kc;
         int last = k0 + kc >= j->K;
         if (j->pack_b)
-            KS_NAME(pack_b)(bbuf, j, k0, kc, n0, n1);
+            SFX(pack_b)(bbuf, j, k0, kc, n0, n1);
         for (size_t i = m0; i < m1; i += KS_MR) {
             size_t mm = m1 - i < KS_MR ? m1 - i : KS_MR;
-            const KS_REAL *a = j->a + i * j->ars + k0 * j->acs;
+            const REAL *a = j->a + i * j->ars + k0 * j->acs;
             if (KS_PACK_A && !rows) {
-                KS_NAME(pack_a)(abuf, j, i, mm, k0, kc);
+                SFX(pack_a)(abuf, j, i, mm, k0, kc);
                 a = abuf;
             }
             size_t jp = 0;
             for (size_t jn = n0; jn < n1; jn += KS_NRP, jp++) {
                 size_t nn = n1 - jn < KS_NRP ? n1 - jn : KS_NRP;
                 int nv = (int)((nn + KS_VL - 1) / KS_VL);
-                const KS_REAL *b;
+                const REAL *b;
                 size_t bs;
                 if (j->pack_b) {
                     b = bbuf + jp * kc * KS_NRP;
@@ -373,21 +409,21 @@ KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
                     b = j->b + k0 * j->bks + jn;
                     bs = j->bks;
                 }
-                KS_NAME(epi) e = {
+                SFX(epi) e = {
                     j->bias ? j->bias + jn : NULL,
                     j->mask ? j->mask + i * j->ldm + jn : NULL,
                     j->ldm, j->relu,
                 };
-                KS_NAME(ukr_fn) *f;
+                SFX(ukr_fn) *f;
 #if KS_NVMAX >= 3
                 if (nv == 3)
-                    f = rows ? KS_NAME(ukr_rows3) : KS_NAME(ukr_cols3);
+                    f = rows ? SFX(ukr_rows3) : SFX(ukr_cols3);
                 else
 #endif
                 if (nv == 2)
-                    f = rows ? KS_NAME(ukr_rows2) : KS_NAME(ukr_cols2);
+                    f = rows ? SFX(ukr_rows2) : SFX(ukr_cols2);
                 else
-                    f = rows ? KS_NAME(ukr_rows1) : KS_NAME(ukr_cols1);
+                    f = rows ? SFX(ukr_rows1) : SFX(ukr_cols1);
                 f(kc, a, rows ? j->ars : j->acs, mm, b, bs, j->pack_b, nn, j->c + i * j->ldc + jn,
                   j->ldc, k0 > 0, last ? &e : NULL);
             }
@@ -405,17 +441,17 @@ KS_TARGET static void KS_NAME(task)(void *ctx, size_t t)
         size_t s1 = m0 + (tj + 1) * vecs / j->tiles_n * KS_VL;
         s1 = s1 < m1 ? s1 : m1;
         if (s0 < s1)
-            KS_NAME(col_sums)(j->db, j, s0, s1);
+            SFX(col_sums)(j->db, j, s0, s1);
     }
 }
 
 /* Chooses the task tiling (it never changes a result, only the speed) and
  * runs the tasks on the pool. */
-KS_TARGET static void KS_NAME(gemm)(pool *p, KS_NAME(job) *j)
+KS_TARGET static void SFX(gemm)(pool *p, SFX(job) *j)
 {
     if (j->M == 0 || j->N == 0) {
         if (j->db)
-            KS_NAME(col_sums)(j->db, j, 0, j->M);
+            SFX(col_sums)(j->db, j, 0, j->M);
         return;
     }
     size_t threads = pool_threads(p);
@@ -429,7 +465,7 @@ KS_TARGET static void KS_NAME(gemm)(pool *p, KS_NAME(job) *j)
      * in L2 (and fits the pack buffer); with several threads there are
      * about 4 tasks per thread.  Tiles are balanced in vectors and row
      * panels.  None of this changes a result, only the speed. */
-    size_t max_vec = KS_L2_BYTES / (j->kc * KS_VL * sizeof(KS_REAL));
+    size_t max_vec = KS_L2_BYTES / (j->kc * KS_VL * sizeof(REAL));
     if (j->pack_b) {
         /* packed as whole panels of KS_NVMAX vectors: a multiple of that
          * (at least one, by the static assertion above) */
@@ -466,44 +502,59 @@ KS_TARGET static void KS_NAME(gemm)(pool *p, KS_NAME(job) *j)
     }
     j->tiles_n = tiles_n;
     j->tiles_m = tiles_m;
-    pool_run(p, KS_NAME(task), j, j->tiles_m * j->tiles_n);
+    pool_run(p, SFX(task), j, j->tiles_m * j->tiles_n);
 }
 
-KS_TARGET void KS_NAME(forward)(pool *p, KS_REAL *y, const KS_REAL *x,
-                                const KS_REAL *w, const KS_REAL *b, size_t batch,
-                                size_t in, size_t out, int relu)
+KS_TARGET static void SFX(simd_dense_forward)(pool *p, REAL *y, const REAL *x,
+                                              const REAL *w, const REAL *b, size_t batch,
+                                              size_t in, size_t out, int relu)
 {
-    KS_NAME(job) j = {
+    SFX(job) j = {
         .c = y, .ldc = out, .M = batch, .N = out, .K = in,
         .a = x, .ars = in, .acs = 1, .b = w, .bks = 1, .bns = in,
         .pack_b = 1, .bias = b, .relu = relu,
     };
-    KS_NAME(gemm)(p, &j);
+    SFX(gemm)(p, &j);
 }
 
-KS_TARGET void KS_NAME(backward_input)(pool *p, KS_REAL *dx, const KS_REAL *dy,
-                                       const KS_REAL *w, const KS_REAL *mask,
-                                       size_t batch, size_t in, size_t out)
+KS_TARGET static void SFX(simd_dense_backward_input)(pool *p, REAL *dx, const REAL *dy,
+                                                     const REAL *w, const REAL *mask,
+                                                     size_t batch, size_t in, size_t out)
 {
-    KS_NAME(job) j = {
+    SFX(job) j = {
         .c = dx, .ldc = in, .M = batch, .N = in, .K = out,
         .a = dy, .ars = out, .acs = 1, .b = w, .bks = in, .bns = 1,
         .mask = mask, .ldm = in,
     };
-    KS_NAME(gemm)(p, &j);
+    SFX(gemm)(p, &j);
 }
 
-KS_TARGET void KS_NAME(backward_weights)(pool *p, KS_REAL *dw, KS_REAL *db,
-                                         const KS_REAL *dy, const KS_REAL *x,
-                                         size_t batch, size_t in, size_t out)
+KS_TARGET static void SFX(simd_dense_backward_weights)(pool *p, REAL *dw, REAL *db,
+                                                       const REAL *dy, const REAL *x,
+                                                       size_t batch, size_t in, size_t out)
 {
-    KS_NAME(job) j = {
+    SFX(job) j = {
         .c = dw, .ldc = in, .M = out, .N = in, .K = batch,
         .a = dy, .ars = 1, .acs = out, .b = x, .bks = in, .bns = 1,
         .db = db,
     };
-    KS_NAME(gemm)(p, &j);
+    SFX(gemm)(p, &j);
 }
 
 #undef KS_NRP
 #undef KS_BUF
+#undef REAL
+#undef SFX
+#undef KS_VEC
+#undef KS_VL
+#undef KS_MASK
+#undef KS_TAILMASK
+#undef KS_ZERO
+#undef KS_LOAD
+#undef KS_LOADM
+#undef KS_STORE
+#undef KS_STOREM
+#undef KS_BCAST
+#undef KS_FMA
+#undef KS_ADD
+#undef KS_KEEPGT0

@@ -19,28 +19,25 @@ typedef struct {
     size_t begin, end;
 } loss_outputs;
 
-#define LOSS_DECLARE(real, sfx)                                                  \
-    /* out = log softmax(z) over n entries. */                                   \
-    void loss_log_softmax_##sfx(real *out, const real *z, size_t n);             \
-    /* Cross-entropy of softmax over outputs [0, n_classes) with labels. */      \
-    double loss_ce_##sfx(pool *p, double *terms, real *dlogits,                  \
-                         const real *logits, const uint8_t *labels,             \
-                         size_t batch, size_t n_out, size_t n_classes);          \
-    /* KL(softmax(teacher) || softmax(student)) over the selected outputs:       \
-     * the paper's distillation loss at temperature 1. */                        \
-    double loss_kl_##sfx(pool *p, double *terms, real *dlogits,                  \
-                         const real *student, const real *teacher,              \
-                         size_t batch, size_t n_out, loss_outputs sel);          \
-    /* 1/2 * squared distance of the selected logits (Hessian = identity). */    \
-    double loss_mse_##sfx(pool *p, double *terms, real *dlogits,                 \
-                          const real *student, const real *teacher,             \
-                          size_t batch, size_t n_out, loss_outputs sel);         \
-    /* Number of rows whose argmax over [0, n_classes) equals the label. */      \
-    size_t loss_correct_##sfx(const real *logits, const uint8_t *labels,          \
-                              size_t batch, size_t n_out, size_t n_classes);
+/* Both precisions' declarations (loss_decl.h), saving any REAL/SFX an includer
+ * is in the middle of (an *_impl.h that includes this header). */
+#pragma push_macro("REAL")
+#pragma push_macro("SFX")
+#undef REAL
+#undef SFX
 
-LOSS_DECLARE(float, f32)
-LOSS_DECLARE(double, f64)
+/* loss_log_softmax_f32, loss_ce_f32, loss_kl_f32, loss_mse_f32, loss_correct_f32 */
+#define REAL float
+#define SFX(name) name##_f32
+#include "nn/loss_decl.h"
+
+/* loss_log_softmax_f64, loss_ce_f64, loss_kl_f64, loss_mse_f64, loss_correct_f64 */
+#define REAL double
+#define SFX(name) name##_f64
+#include "nn/loss_decl.h"
+
+#pragma pop_macro("REAL")
+#pragma pop_macro("SFX")
 
 /* The largest number of outputs a softmax here may span. */
 #define LOSS_MAX_OUTPUTS 1024

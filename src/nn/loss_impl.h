@@ -1,8 +1,32 @@
-/* Losses written once over `real`; loss.c includes this twice.
- * Expects: real, SFX(name). Per-row work is in double: rows are short
- * (13 logits) and double keeps the float and double builds comparable. */
+/* loss_impl: the losses, written once over REAL.
+ *
+ * loss.c includes this twice: REAL float with SFX(name) name##_f32, then
+ * REAL double with SFX(name) name##_f64; each inclusion defines the
+ * functions loss_decl.h declares and ends by undefining REAL and SFX.
+ * Per-row work is in double: rows are short (13 logits) and double keeps
+ * the float and double builds comparable. */
 
-void SFX(loss_log_softmax)(real *out, const real *z, size_t n)
+/* ---- once, whatever the precision ---- */
+#ifndef SUBLIM_LOSS_IMPL_ONCE
+#define SUBLIM_LOSS_IMPL_ONCE
+
+#include <math.h>
+#include <string.h>
+#include "nn/loss.h"
+
+enum loss_kind { LOSS_CE, LOSS_KL, LOSS_MSE };
+
+/* Rows per pool task: a row costs a few exp calls. */
+#define LOSS_TASK_ROWS 64
+
+#endif
+
+/* ---- per precision ---- */
+#if !defined(REAL) || !defined(SFX)
+#error "nn/loss_impl.h: define REAL and SFX(name) first"
+#endif
+
+void SFX(loss_log_softmax)(REAL *out, const REAL *z, size_t n)
 {
     double m = z[0], sum = 0;
     for (size_t j = 1; j < n; j++)
@@ -12,11 +36,11 @@ void SFX(loss_log_softmax)(real *out, const real *z, size_t n)
         sum += exp((double)z[j] - m);
     double lse = m + log(sum);
     for (size_t j = 0; j < n; j++)
-        out[j] = (real)((double)z[j] - lse);
+        out[j] = (REAL)((double)z[j] - lse);
 }
 
 /* log softmax of z[0..n) in double, into out. */
-static void SFX(log_softmax_d)(double *out, const real *z, size_t n)
+static void SFX(log_softmax_d)(double *out, const REAL *z, size_t n)
 {
     double m = z[0], sum = 0;
     for (size_t j = 1; j < n; j++)
@@ -33,9 +57,9 @@ static void SFX(log_softmax_d)(double *out, const real *z, size_t n)
  * leaves its loss terms. */
 typedef struct {
     enum loss_kind kind;
-    real *dlogits;
-    const real *z;       /* logits (CE) or the student's (KL, MSE) */
-    const real *teacher; /* KL, MSE */
+    REAL *dlogits;
+    const REAL *z;       /* logits (CE) or the student's (KL, MSE) */
+    const REAL *teacher; /* KL, MSE */
     const uint8_t *labels; /* CE */
     size_t batch, n_out;
     loss_outputs sel;    /* CE: [0, n_classes) */
@@ -49,8 +73,8 @@ static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
 {
     double ls[LOSS_MAX_OUTPUTS], lt[LOSS_MAX_OUTPUTS];
     size_t n = j->sel.end - j->sel.begin;
-    const real *s = j->z + r * j->n_out + j->sel.begin;
-    real *d = j->dlogits + r * j->n_out;
+    const REAL *s = j->z + r * j->n_out + j->sel.begin;
+    REAL *d = j->dlogits + r * j->n_out;
     for (size_t k = 0; k < j->n_out; k++)
         d[k] = 0;
     d += j->sel.begin;
@@ -60,10 +84,10 @@ static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
         terms[0] = -ls[label];
         /* d CE / d z_k = softmax_k - [k = label], averaged over the batch. */
         for (size_t k = 0; k < n; k++)
-            d[k] = (real)((exp(ls[k]) - (k == label)) / (double)j->batch);
+            d[k] = (REAL)((exp(ls[k]) - (k == label)) / (double)j->batch);
         return;
     }
-    const real *t = j->teacher + r * j->n_out + j->sel.begin;
+    const REAL *t = j->teacher + r * j->n_out + j->sel.begin;
     if (j->kind == LOSS_KL) {
         /* KL(p_T || p_S) = sum p_T (log p_T - log p_S); d/d s = p_S - p_T. */
         SFX(log_softmax_d)(ls, s, n);
@@ -71,14 +95,14 @@ static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
         for (size_t k = 0; k < n; k++) {
             double pt = exp(lt[k]);
             terms[k] = pt * (lt[k] - ls[k]);
-            d[k] = (real)((exp(ls[k]) - pt) / (double)j->batch);
+            d[k] = (REAL)((exp(ls[k]) - pt) / (double)j->batch);
         }
         return;
     }
     for (size_t k = 0; k < n; k++) {
         double diff = (double)s[k] - (double)t[k];
         terms[k] = 0.5 * diff * diff;
-        d[k] = (real)(diff / (double)j->batch);
+        d[k] = (REAL)(diff / (double)j->batch);
     }
 }
 
@@ -110,7 +134,7 @@ static double SFX(loss_run)(pool *p, double *terms, SFX(loss_job) *j)
     return total / (double)j->batch;
 }
 
-double SFX(loss_ce)(pool *p, double *terms, real *dlogits, const real *logits,
+double SFX(loss_ce)(pool *p, double *terms, REAL *dlogits, const REAL *logits,
                     const uint8_t *labels, size_t batch, size_t n_out, size_t n_classes)
 {
     SFX(loss_job) j = {LOSS_CE, dlogits, logits, NULL, labels, batch, n_out,
@@ -118,28 +142,28 @@ double SFX(loss_ce)(pool *p, double *terms, real *dlogits, const real *logits,
     return SFX(loss_run)(p, terms, &j);
 }
 
-double SFX(loss_kl)(pool *p, double *terms, real *dlogits, const real *student,
-                    const real *teacher, size_t batch, size_t n_out, loss_outputs sel)
+double SFX(loss_kl)(pool *p, double *terms, REAL *dlogits, const REAL *student,
+                    const REAL *teacher, size_t batch, size_t n_out, loss_outputs sel)
 {
     SFX(loss_job) j = {LOSS_KL, dlogits, student, teacher, NULL, batch, n_out,
                        sel, sel.end - sel.begin, NULL};
     return SFX(loss_run)(p, terms, &j);
 }
 
-double SFX(loss_mse)(pool *p, double *terms, real *dlogits, const real *student,
-                     const real *teacher, size_t batch, size_t n_out, loss_outputs sel)
+double SFX(loss_mse)(pool *p, double *terms, REAL *dlogits, const REAL *student,
+                     const REAL *teacher, size_t batch, size_t n_out, loss_outputs sel)
 {
     SFX(loss_job) j = {LOSS_MSE, dlogits, student, teacher, NULL, batch, n_out,
                        sel, sel.end - sel.begin, NULL};
     return SFX(loss_run)(p, terms, &j);
 }
 
-size_t SFX(loss_correct)(const real *logits, const uint8_t *labels, size_t batch,
+size_t SFX(loss_correct)(const REAL *logits, const uint8_t *labels, size_t batch,
                          size_t n_out, size_t n_classes)
 {
     size_t correct = 0;
     for (size_t r = 0; r < batch; r++) {
-        const real *z = logits + r * n_out;
+        const REAL *z = logits + r * n_out;
         size_t best = 0; /* first maximum wins, as torch.argmax */
         for (size_t j = 1; j < n_classes; j++)
             if (z[j] > z[best])
@@ -148,3 +172,6 @@ size_t SFX(loss_correct)(const real *logits, const uint8_t *labels, size_t batch
     }
     return correct;
 }
+
+#undef REAL
+#undef SFX

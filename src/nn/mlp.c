@@ -1,9 +1,7 @@
+/* mlp: the network's shape and arena layout (precision-free), then the
+ * float and double builds of its numerics (mlp_impl.h). */
 #include "nn/mlp.h"
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include "nn/kernels.h"
-#include "base/rng.h"
 
 int mlp_shape_make(mlp_shape *s, size_t in, size_t width, size_t hidden_layers,
                    size_t out, err *e)
@@ -48,22 +46,14 @@ size_t mlp_max_dim(const mlp_shape *s)
     return m;
 }
 
-#define real float
+/* mlp_ws_init_f32, mlp_ws_free_f32, mlp_arena_new_f32, mlp_init_params_f32,
+ * mlp_forward_f32, mlp_backward_f32, mlp_jvp_f32 */
+#define REAL float
 #define SFX(name) name##_f32
-#define KERN(name) kern_##name##_f32
-#define WS mlp_ws_f32
 #include "nn/mlp_impl.h"
-#undef real
-#undef SFX
-#undef KERN
-#undef WS
 
-#define real double
+/* mlp_ws_init_f64, mlp_ws_free_f64, mlp_arena_new_f64, mlp_init_params_f64,
+ * mlp_forward_f64, mlp_backward_f64, mlp_jvp_f64 */
+#define REAL double
 #define SFX(name) name##_f64
-#define KERN(name) kern_##name##_f64
-#define WS mlp_ws_f64
 #include "nn/mlp_impl.h"
-#undef real
-#undef SFX
-#undef KERN
-#undef WS

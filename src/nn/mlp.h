@@ -8,7 +8,7 @@
  *
  * Every function that touches numbers exists in float (_f32: training) and
  * double (_f64: theorem check, gradient tests), compiled from one source
- * (mlp_impl.h), so the two can never drift apart. */
+ * (mlp_impl.h, declared in mlp_decl.h), so the two can never drift apart. */
 #ifndef SUBLIM_MLP_H
 #define SUBLIM_MLP_H
 
@@ -37,48 +37,26 @@ size_t mlp_weight_offset(const mlp_shape *s, size_t layer); /* layer in 1..L */
 size_t mlp_bias_offset(const mlp_shape *s, size_t layer);
 size_t mlp_max_dim(const mlp_shape *s);
 
-#define MLP_DECLARE(real, sfx)                                                   \
-    /* Workspace for batches of up to max_batch examples; one allocation. */    \
-    typedef struct {                                                            \
-        mlp_shape shape;                                                        \
-        size_t max_batch;                                                       \
-        pool *pool;                      /* borrowed; may be NULL */            \
-        real *act[MLP_MAX_LAYERS + 1];   /* act[l]: layer l output [B][dl]; */  \
-                                         /* ReLU'd for l < L, logits at L */    \
-        real *grad[MLP_MAX_LAYERS + 1];  /* d loss / d act[l], 1 <= l < L */    \
-        real *tan[MLP_MAX_LAYERS + 1];   /* forward-mode tangents of act[l] */  \
-        real *scratch;                   /* [B][max dim] */                     \
-        void *block;                                                            \
-    } mlp_ws_##sfx;                                                             \
-                                                                                \
-    int mlp_ws_init_##sfx(mlp_ws_##sfx *ws, const mlp_shape *s,                 \
-                          size_t max_batch, pool *p, err *e);                   \
-    void mlp_ws_free_##sfx(mlp_ws_##sfx *ws);                                   \
-                                                                                \
-    /* A zeroed, 64-byte aligned arena of mlp_n_params(s) numbers; free(). */   \
-    real *mlp_arena_new_##sfx(const mlp_shape *s);                              \
-                                                                                \
-    /* Draws the parameters from (seed, init_id): a pure function of both. */   \
-    void mlp_init_params_##sfx(real *params, const mlp_shape *s,                \
-                               enum mlp_init kind, uint64_t seed,               \
-                               uint32_t init_id);                               \
-                                                                                \
-    /* x [batch][d0] -> logits [batch][dL] (= ws->act[L]). */                   \
-    const real *mlp_forward_##sfx(mlp_ws_##sfx *ws, const real *params,         \
-                                  const real *x, size_t batch);                 \
-                                                                                \
-    /* After mlp_forward on the same x: grads = d loss / d params, given        \
-     * dlogits = d loss / d logits [batch][dL].  Overwrites grads. */           \
-    void mlp_backward_##sfx(mlp_ws_##sfx *ws, const real *params, real *grads,  \
-                            const real *x, const real *dlogits, size_t batch);  \
-                                                                                \
-    /* Forward pass plus the directional derivative of the logits along the     \
-     * parameter direction dir (forward mode, exact): returns                   \
-     * J(x) dir [batch][dL] (= ws->tan[L]); the logits are in ws->act[L]. */    \
-    const real *mlp_jvp_##sfx(mlp_ws_##sfx *ws, const real *params,             \
-                              const real *dir, const real *x, size_t batch);
+/* Both precisions' declarations (mlp_decl.h), saving any REAL/SFX an includer
+ * is in the middle of (an *_impl.h that includes this header). */
+#pragma push_macro("REAL")
+#pragma push_macro("SFX")
+#undef REAL
+#undef SFX
 
-MLP_DECLARE(float, f32)
-MLP_DECLARE(double, f64)
+/* mlp_ws_f32, mlp_ws_init_f32, mlp_ws_free_f32, mlp_arena_new_f32,
+ * mlp_init_params_f32, mlp_forward_f32, mlp_backward_f32, mlp_jvp_f32 */
+#define REAL float
+#define SFX(name) name##_f32
+#include "nn/mlp_decl.h"
+
+/* mlp_ws_f64, mlp_ws_init_f64, mlp_ws_free_f64, mlp_arena_new_f64,
+ * mlp_init_params_f64, mlp_forward_f64, mlp_backward_f64, mlp_jvp_f64 */
+#define REAL double
+#define SFX(name) name##_f64
+#include "nn/mlp_decl.h"
+
+#pragma pop_macro("REAL")
+#pragma pop_macro("SFX")
 
 #endif

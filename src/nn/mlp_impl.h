@@ -1,10 +1,33 @@
-/* The MLP's numerics, written once over `real`; mlp.c includes this twice.
- * Expects: real, SFX(name) (appends _f32/_f64), KERN(name) (the kernel of
- * the same precision), WS (the workspace type). */
+/* mlp_impl: the MLP's numerics, written once over REAL.
+ *
+ * mlp.c includes this twice: REAL float with SFX(name) name##_f32, then
+ * REAL double with SFX(name) name##_f64.  Each inclusion defines the
+ * functions mlp_decl.h declares, calling the kernels of its own precision,
+ * and ends by undefining REAL and SFX. */
 
-static size_t SFX(align_up)(size_t n) { return (n + 15) & ~(size_t)15; }
+/* ---- once, whatever the precision ---- */
+#ifndef SUBLIM_MLP_IMPL_ONCE
+#define SUBLIM_MLP_IMPL_ONCE
 
-int SFX(mlp_ws_init)(WS *ws, const mlp_shape *s, size_t max_batch, pool *p, err *e)
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn/mlp.h"
+#include "nn/kernels.h"
+#include "base/rng.h"
+
+/* n rounded up to a multiple of 16 numbers (64 bytes of float). */
+static size_t mlp_align_up(size_t n) { return (n + 15) & ~(size_t)15; }
+
+#endif
+
+/* ---- per precision ---- */
+#if !defined(REAL) || !defined(SFX)
+#error "nn/mlp_impl.h: define REAL and SFX(name) first"
+#endif
+
+int SFX(mlp_ws_init)(SFX(mlp_ws) *ws, const mlp_shape *s, size_t max_batch, pool *p,
+                     err *e)
 {
     memset(ws, 0, sizeof *ws);
     ws->shape = *s;
@@ -13,17 +36,17 @@ int SFX(mlp_ws_init)(WS *ws, const mlp_shape *s, size_t max_batch, pool *p, err 
     /* Each buffer rounded up to 16 numbers, so all start 64-byte aligned. */
     size_t total = 0, L = s->n_layers;
     for (size_t l = 1; l <= L; l++)
-        total += 3 * SFX(align_up)(max_batch * s->dims[l]);
-    total += SFX(align_up)(max_batch * mlp_max_dim(s));
-    size_t bytes = total * sizeof(real);
+        total += 3 * mlp_align_up(max_batch * s->dims[l]);
+    total += mlp_align_up(max_batch * mlp_max_dim(s));
+    size_t bytes = total * sizeof(REAL);
     bytes = (bytes + 63) & ~(size_t)63;
-    real *block = aligned_alloc(64, bytes ? bytes : 64);
+    REAL *block = aligned_alloc(64, bytes ? bytes : 64);
     if (!block)
         return err_set(e, "out of memory for an MLP workspace (%zu bytes)", bytes);
     memset(block, 0, bytes);
     ws->block = block;
     for (size_t l = 1; l <= L; l++) {
-        size_t n = SFX(align_up)(max_batch * s->dims[l]);
+        size_t n = mlp_align_up(max_batch * s->dims[l]);
         ws->act[l] = block; block += n;
         ws->grad[l] = block; block += n;
         ws->tan[l] = block; block += n;
@@ -32,22 +55,22 @@ int SFX(mlp_ws_init)(WS *ws, const mlp_shape *s, size_t max_batch, pool *p, err 
     return 0;
 }
 
-void SFX(mlp_ws_free)(WS *ws)
+void SFX(mlp_ws_free)(SFX(mlp_ws) *ws)
 {
     free(ws->block);
     memset(ws, 0, sizeof *ws);
 }
 
-real *SFX(mlp_arena_new)(const mlp_shape *s)
+REAL *SFX(mlp_arena_new)(const mlp_shape *s)
 {
-    size_t bytes = (mlp_n_params(s) * sizeof(real) + 63) & ~(size_t)63;
-    real *a = aligned_alloc(64, bytes);
+    size_t bytes = (mlp_n_params(s) * sizeof(REAL) + 63) & ~(size_t)63;
+    REAL *a = aligned_alloc(64, bytes);
     if (a)
         memset(a, 0, bytes);
     return a;
 }
 
-void SFX(mlp_init_params)(real *params, const mlp_shape *s, enum mlp_init kind,
+void SFX(mlp_init_params)(REAL *params, const mlp_shape *s, enum mlp_init kind,
                           uint64_t seed, uint32_t init_id)
 {
     /* Each number is drawn in double at its own arena index, so the float
@@ -57,52 +80,53 @@ void SFX(mlp_init_params)(real *params, const mlp_shape *s, enum mlp_init kind,
         double bound = 1.0 / sqrt((double)fan_in);
         size_t w0 = mlp_weight_offset(s, l), b0 = mlp_bias_offset(s, l);
         for (size_t k = w0; k < w0 + n_out * fan_in; k++)
-            params[k] = (real)(kind == MLP_INIT_NORMAL
+            params[k] = (REAL)(kind == MLP_INIT_NORMAL
                                    ? bound * rng_normal(seed, RNG_INIT, init_id, k)
                                    : bound * (2 * rng_uniform(seed, RNG_INIT, init_id, k) - 1));
         for (size_t k = b0; k < b0 + n_out; k++)
-            params[k] = (real)(kind == MLP_INIT_NORMAL
+            params[k] = (REAL)(kind == MLP_INIT_NORMAL
                                    ? 0.0
                                    : bound * (2 * rng_uniform(seed, RNG_INIT, init_id, k) - 1));
     }
 }
 
-const real *SFX(mlp_forward)(WS *ws, const real *params, const real *x, size_t batch)
+const REAL *SFX(mlp_forward)(SFX(mlp_ws) *ws, const REAL *params, const REAL *x,
+                             size_t batch)
 {
     const mlp_shape *s = &ws->shape;
     size_t L = s->n_layers;
-    const real *in = x;
+    const REAL *in = x;
     for (size_t l = 1; l <= L; l++) {
-        KERN(dense_forward)(ws->pool, ws->act[l], in, params + mlp_weight_offset(s, l),
-                            params + mlp_bias_offset(s, l), batch, s->dims[l - 1],
-                            s->dims[l], l < L);
+        SFX(kern_dense_forward)(ws->pool, ws->act[l], in, params + mlp_weight_offset(s, l),
+                                params + mlp_bias_offset(s, l), batch, s->dims[l - 1],
+                                s->dims[l], l < L);
         in = ws->act[l];
     }
     return ws->act[L];
 }
 
-void SFX(mlp_backward)(WS *ws, const real *params, real *grads, const real *x,
-                       const real *dlogits, size_t batch)
+void SFX(mlp_backward)(SFX(mlp_ws) *ws, const REAL *params, REAL *grads, const REAL *x,
+                       const REAL *dlogits, size_t batch)
 {
     const mlp_shape *s = &ws->shape;
-    const real *g = dlogits; /* d loss / d (pre-activation of layer l) */
+    const REAL *g = dlogits; /* d loss / d (pre-activation of layer l) */
     for (size_t l = s->n_layers; l >= 1; l--) {
-        const real *in = l > 1 ? ws->act[l - 1] : x;
-        KERN(dense_backward_weights)(ws->pool, grads + mlp_weight_offset(s, l),
-                                     grads + mlp_bias_offset(s, l), g, in, batch,
-                                     s->dims[l - 1], s->dims[l]);
+        const REAL *in = l > 1 ? ws->act[l - 1] : x;
+        SFX(kern_dense_backward_weights)(ws->pool, grads + mlp_weight_offset(s, l),
+                                         grads + mlp_bias_offset(s, l), g, in, batch,
+                                         s->dims[l - 1], s->dims[l]);
         if (l == 1)
             break; /* the input gradient is never needed */
         /* ReLU'(z) = [act > 0], fused into the product. */
-        KERN(dense_backward_input)(ws->pool, ws->grad[l - 1], g,
-                                   params + mlp_weight_offset(s, l), ws->act[l - 1],
-                                   batch, s->dims[l - 1], s->dims[l]);
+        SFX(kern_dense_backward_input)(ws->pool, ws->grad[l - 1], g,
+                                       params + mlp_weight_offset(s, l), ws->act[l - 1],
+                                       batch, s->dims[l - 1], s->dims[l]);
         g = ws->grad[l - 1];
     }
 }
 
-const real *SFX(mlp_jvp)(WS *ws, const real *params, const real *dir, const real *x,
-                         size_t batch)
+const REAL *SFX(mlp_jvp)(SFX(mlp_ws) *ws, const REAL *params, const REAL *dir,
+                         const REAL *x, size_t batch)
 {
     const mlp_shape *s = &ws->shape;
     size_t L = s->n_layers;
@@ -111,14 +135,14 @@ const real *SFX(mlp_jvp)(WS *ws, const real *params, const real *dir, const real
      * a_l = relu(z_l)          =>  da_l = [a_l > 0] dz_l.  (da_0 = 0.) */
     for (size_t l = 1; l <= L; l++) {
         size_t n_in = s->dims[l - 1], n_out = s->dims[l];
-        const real *in = l > 1 ? ws->act[l - 1] : x;
-        real *t = ws->tan[l];
-        KERN(dense_forward)(ws->pool, t, in, dir + mlp_weight_offset(s, l),
-                            dir + mlp_bias_offset(s, l), batch, n_in, n_out, 0);
+        const REAL *in = l > 1 ? ws->act[l - 1] : x;
+        REAL *t = ws->tan[l];
+        SFX(kern_dense_forward)(ws->pool, t, in, dir + mlp_weight_offset(s, l),
+                                dir + mlp_bias_offset(s, l), batch, n_in, n_out, 0);
         if (l > 1) {
-            KERN(dense_forward)(ws->pool, ws->scratch, ws->tan[l - 1],
-                                params + mlp_weight_offset(s, l), NULL, batch, n_in,
-                                n_out, 0);
+            SFX(kern_dense_forward)(ws->pool, ws->scratch, ws->tan[l - 1],
+                                    params + mlp_weight_offset(s, l), NULL, batch, n_in,
+                                    n_out, 0);
             for (size_t k = 0; k < batch * n_out; k++)
                 t[k] += ws->scratch[k];
         }
@@ -129,3 +153,6 @@ const real *SFX(mlp_jvp)(WS *ws, const real *params, const real *dir, const real
     }
     return ws->tan[L];
 }
+
+#undef REAL
+#undef SFX
