@@ -58,8 +58,9 @@ $(BUILD)/tests:
 data:
 	sh scripts/fetch-mnist.sh
 
+# A new run each time: --force replaces what an earlier `make run` left.
 run: $(BIN) data
-	$(BIN) experiment --out $(OUT)
+	$(BIN) experiment --out $(OUT) --force
 	$(BIN) theorem --out $(OUT) --check
 	$(BIN) report $(OUT)
 
@@ -72,7 +73,7 @@ $(BUILD)/cmocka.ok:
 	@mkdir -p $(BUILD) && touch $@
 
 $(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)

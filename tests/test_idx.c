@@ -1,5 +1,6 @@
 /* Tests of the IDX loader: good files load byte for byte; every kind of bad
- * file is refused with a message that names the file and the problem. */
+ * file is refused with a message that names the file and the problem; and
+ * the real MNIST files load as MNIST (when unpacked in ./mnist). */
 #include "testutil.h"
 
 #include <unistd.h>
@@ -351,6 +352,46 @@ static void dataset_names_the_failing_file(void **state)
     tu_assert_contains(e.msg, "t10k-images-idx3-ubyte");
 }
 
+/* ---- the real data ---- */
+
+/* MNIST as `make data` unpacks it in ./mnist (skipped when it is not
+ * there): the sizes, the well-known first labels of both sets, a plausible
+ * class balance, and images with black corners and full-white ink. */
+static void mnist_loads(void **state)
+{
+    (void)state;
+    tu_need_mnist();
+    enum { CLASSES = 10, SIDE = 28 };
+    dataset train, test;
+    err e = {{0}};
+    if (dataset_load(&train, "mnist", "train", CLASSES, &e))
+        fail_msg("%s", e.msg);
+    if (dataset_load(&test, "mnist", "t10k", CLASSES, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(train.n, 60000);
+    assert_int_equal(test.n, 10000);
+    assert_int_equal(train.rows, SIDE);
+    assert_int_equal(train.cols, SIDE);
+    assert_int_equal(train.pixels, SIDE * SIDE);
+    assert_int_equal(test.pixels, SIDE * SIDE);
+    /* The famous first labels: 5 0 4 1 9 (train) and 7 2 1 0 4 (test). */
+    const uint8_t train5[5] = {5, 0, 4, 1, 9}, test5[5] = {7, 2, 1, 0, 4};
+    assert_memory_equal(train.labels, train5, 5);
+    assert_memory_equal(test.labels, test5, 5);
+    size_t count[CLASSES] = {0};
+    for (size_t i = 0; i < train.n; i++)
+        count[train.labels[i]]++;
+    for (int c = 0; c < CLASSES; c++)
+        assert_true(count[c] > 5000 && count[c] < 7000);
+    uint8_t hi = 0;
+    for (size_t k = 0; k < (size_t)SIDE * SIDE * 100; k++)
+        hi = train.images[k] > hi ? train.images[k] : hi;
+    assert_int_equal(hi, 255);
+    assert_int_equal(train.images[0], 0);
+    dataset_free(&train);
+    dataset_free(&test);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -372,6 +413,7 @@ int main(void)
         T(label_out_of_range),
         T(count_mismatch),
         T(dataset_names_the_failing_file),
+        cmocka_unit_test(mnist_loads),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,10 +40,10 @@ static theorem_config tiny_config(void)
     c.teacher_batch = 32;
     c.heldout = 50;
     c.steps = 3;
-    c.n_eps = 3;
-    c.eps[0] = 1e-2;
-    c.eps[1] = 1e-3;
-    c.eps[2] = 1e-5;
+    c.eps.n = 3;
+    c.eps.v[0] = 1e-2;
+    c.eps.v[1] = 1e-3;
+    c.eps.v[2] = 1e-5;
     return c;
 }
 
@@ -151,8 +151,8 @@ static void prediction_matches_measurement(void **state)
             c.loss = (enum theorem_loss)loss;
             c.outputs = (enum theorem_outputs)outputs;
             c.steps = 1;
-            c.n_eps = 1;
-            c.eps[0] = 1e-5;
+            c.eps.n = 1;
+            c.eps.v[0] = 1e-5;
             theorem_result r;
             run(f, &c, NULL, &r);
             for (size_t t = 0; t < c.trials; t++) {
@@ -173,10 +173,10 @@ static void ratio_tends_to_one(void **state)
     const fixture *f = *state;
     theorem_config c = tiny_config();
     c.steps = 1;
-    c.n_eps = 3;
-    c.eps[0] = 1e-1;
-    c.eps[1] = 1e-3;
-    c.eps[2] = 1e-5;
+    c.eps.n = 3;
+    c.eps.v[0] = 1e-1;
+    c.eps.v[1] = 1e-3;
+    c.eps.v[2] = 1e-5;
     theorem_result r;
     run(f, &c, NULL, &r);
     theorem_row rows[6];
@@ -199,20 +199,20 @@ static void same_init_aligned_cross_init_both_signs(void **state)
     c.trials = 50;
     theorem_result r;
     run(f, &c, NULL, &r);
-    for (size_t ie = 0; ie < c.n_eps; ie++) {
+    for (size_t ie = 0; ie < c.eps.n; ie++) {
         size_t pos = 0, neg = 0;
         for (size_t t = 0; t < c.trials; t++) {
             const theorem_obs *same = theorem_obs_at(&r, THEOREM_SAME, ie, t);
             const theorem_obs *cross = theorem_obs_at(&r, THEOREM_CROSS, ie, t);
-            if (c.eps[ie] <= 1e-3 && !(same->inner > 0))
-                fail_msg("eps %g trial %zu: same-init inner product %g", c.eps[ie], t,
+            if (c.eps.v[ie] <= 1e-3 && !(same->inner > 0))
+                fail_msg("eps %g trial %zu: same-init inner product %g", c.eps.v[ie], t,
                          same->inner);
             pos += cross->inner > 0;
             neg += cross->inner < 0;
         }
         if (pos == 0 || neg == 0)
             fail_msg("eps %g: cross-init inner products: %zu positive, %zu negative",
-                     c.eps[ie], pos, neg);
+                     c.eps.v[ie], pos, neg);
     }
     err e;
     if (theorem_check(&r, &c, &e))
@@ -234,8 +234,8 @@ static void bits_do_not_depend_on_threads(void **state)
     run(f, &c, NULL, &a);
     run(f, &c, p1, &b);
     run(f, &c, p3, &d);
-    size_t n_obs = THEOREM_N_VARIANTS * c.n_eps * c.trials;
-    size_t n_cos = c.n_eps * c.trials * c.steps;
+    size_t n_obs = THEOREM_N_VARIANTS * c.eps.n * c.trials;
+    size_t n_cos = c.eps.n * c.trials * c.steps;
     assert_memory_equal(a.obs, b.obs, n_obs * sizeof *a.obs);
     assert_memory_equal(a.obs, d.obs, n_obs * sizeof *a.obs);
     assert_memory_equal(a.step_cos, d.step_cos, n_cos * sizeof *a.step_cos);
@@ -260,7 +260,7 @@ static void one_step_ratio_independent_of_lr(void **state)
     run(f, &c, NULL, &a);
     c.lr *= 8;
     run(f, &c, NULL, &b);
-    for (size_t ie = 0; ie < c.n_eps; ie++)
+    for (size_t ie = 0; ie < c.eps.n; ie++)
         for (size_t t = 0; t < c.trials; t++) {
             const theorem_obs *x = theorem_obs_at(&a, THEOREM_SAME, ie, t);
             const theorem_obs *y = theorem_obs_at(&b, THEOREM_SAME, ie, t);
@@ -397,7 +397,7 @@ static void validate_rejects_bad_configs(void **state)
     c.teacher_batch = 201;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
     c = tiny_config();
-    c.eps[1] = 0;
+    c.eps.v[1] = 0;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
     c = tiny_config();
     c.trials = 0;

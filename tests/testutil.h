@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* A fresh temporary directory for one test; the path is written to buf. */
 static inline void tu_tempdir(char *buf, size_t n)
@@ -82,6 +86,112 @@ static inline int tu_dir_teardown(void **state)
     int rc = system(cmd);
     free(fx);
     return rc == 0 ? 0 : -1;
+}
+
+/* dir/name in one of eight rotating buffers (enough for one call's
+ * arguments). */
+static inline const char *tu_path(const char *dir, const char *name)
+{
+    static char buf[8][700];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* The whole file, NUL-terminated; *n its size (n may be NULL).  free() it. */
+static inline char *tu_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size >= 0);
+    rewind(f);
+    char *buf = malloc((size_t)size + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+    buf[size] = '\0';
+    fclose(f);
+    if (n)
+        *n = (size_t)size;
+    return buf;
+}
+
+/* Fails unless files a and b hold the same bytes. */
+static inline void tu_assert_same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = tu_slurp(a, &na), *y = tu_slurp(b, &nb);
+    if (na != nb || memcmp(x, y, na) != 0)
+        fail_msg("%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
+/* Entries of dir whose name holds ".tmp." (base/atomic.h's temporaries). */
+static inline size_t tu_count_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));)
+        n += strstr(de->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+/* Skips the test unless MNIST is unpacked in ./mnist (tests run from the
+ * project root). */
+static inline void tu_need_mnist(void)
+{
+    if (access("mnist/train-images-idx3-ubyte", R_OK) != 0 ||
+        access("mnist/t10k-images-idx3-ubyte", R_OK) != 0) {
+        print_message("SKIPPED: no MNIST in ./mnist/ (run `make data` from the project root)\n");
+        skip();
+    }
+}
+
+/* The program under test, as the Makefile built it (SUBLIM_BIN). */
+#ifndef SUBLIM_BIN
+#define SUBLIM_BIN "build/sublim"
+#endif
+
+/* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
+ * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
+ * when it did not exit normally). */
+static inline int tu_run_sublim(char **output, const char *const *args)
+{
+    char log[] = "/tmp/sublim-test-out-XXXXXX";
+    int fd = mkstemp(log);
+    assert_true(fd >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const char *argv[128];
+        int n = 0;
+        argv[n++] = SUBLIM_BIN;
+        for (; args[n - 1] && n < 127; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(SUBLIM_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    close(fd);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    char *text = tu_slurp(log, NULL);
+    unlink(log);
+    if (output)
+        *output = text;
+    else
+        free(text);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #endif

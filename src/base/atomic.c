@@ -1,4 +1,5 @@
 #include "base/atomic.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@ int atomic_open(atomic_file *af, const char *path, err *e)
     if (strlen(path) >= sizeof af->path)
         return err_set(e, "path too long (%zu bytes): %.200s...", strlen(path), path);
     strcpy(af->path, path);
-    snprintf(af->tmp, sizeof af->tmp, "%s.tmp.XXXXXX", path);
+    snprintf(af->tmp, sizeof af->tmp, "%s" ATOMIC_TMP_SUFFIX "XXXXXX", path);
     int fd = mkstemp(af->tmp);
     if (fd < 0)
         return err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
@@ -63,13 +64,45 @@ void atomic_abort(atomic_file *af)
     unlink(af->tmp);
 }
 
-int ensure_dir(const char *dir, err *e)
+/* Removes dir's temporaries of name (of every file when name is NULL):
+ * NAME.tmp.XXXXXX, exactly six characters after the suffix. */
+static void remove_stale(const char *dir, const char *name)
 {
-    if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
-        struct stat st;
-        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-            return 0;
-        return err_set(e, "%s: exists and is not a folder", dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t suffix = strlen(ATOMIC_TMP_SUFFIX);
+    struct dirent *de;
+    char path[FILES_PATH_MAX];
+    while ((de = readdir(d))) {
+        const char *at = strstr(de->d_name, ATOMIC_TMP_SUFFIX);
+        while (at && strstr(at + 1, ATOMIC_TMP_SUFFIX))
+            at = strstr(at + 1, ATOMIC_TMP_SUFFIX); /* the last one */
+        if (!at || at == de->d_name || strlen(at) != suffix + 6)
+            continue;
+        if (name && (strlen(name) != (size_t)(at - de->d_name) ||
+                     strncmp(de->d_name, name, strlen(name)) != 0))
+            continue;
+        if (files_join(path, sizeof path, dir, de->d_name, NULL) == 0)
+            unlink(path);
     }
-    return err_set(e, "%s: cannot create the folder: %s", dir, strerror(errno));
+    closedir(d);
+}
+
+void atomic_remove_stale(const char *path)
+{
+    char dir[FILES_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    remove_stale(dir, slash ? slash + 1 : path);
+}
+
+void atomic_remove_stale_in(const char *dir)
+{
+    remove_stale(dir, NULL);
 }

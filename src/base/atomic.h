@@ -6,11 +6,16 @@
 
 #include <stdio.h>
 #include "base/err.h"
+#include "base/files.h"
+
+/* The temporary file is the target's name plus this and six random
+ * characters (mkstemp). */
+#define ATOMIC_TMP_SUFFIX ".tmp."
 
 typedef struct {
     FILE *f;
-    char path[4096];
-    char tmp[4200];
+    char path[FILES_PATH_MAX];
+    char tmp[FILES_PATH_MAX + 16];
 } atomic_file;
 
 /* Opens the temporary file; write to af->f. */
@@ -21,7 +26,10 @@ int atomic_commit(atomic_file *af, err *e);
 /* Gives up: removes the temporary file. */
 void atomic_abort(atomic_file *af);
 
-/* Creates the folder (one level) unless it exists. */
-int ensure_dir(const char *dir, err *e);
+/* Removes the temporary files a writer of path killed before its commit
+ * left beside it.  Only safe while nobody else writes path. */
+void atomic_remove_stale(const char *path);
+/* The same for every file of the folder dir. */
+void atomic_remove_stale_in(const char *dir);
 
 #endif

@@ -1,27 +1,40 @@
-/* Helpers shared by the subcommands. */
+/* What the subcommands share. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "cli/commands.h"
+#include "run/experiment.h"
 
-double cmd_now_seconds(void)
+#define AT(field) offsetof(cmd_run_flags, field)
+static const setting RUN_FLAGS[] = {
+    {"threads", SETTING_SIZE, AT(threads), "0", 0, 256, NULL, "threads (0: online cores)", 0},
+    {"data", SETTING_TEXT, AT(data_dir), "mnist", 0, 0, NULL,
+     "folder with the unpacked MNIST files", 0},
+    {"out", SETTING_TEXT, AT(out_dir), "out", 0, 0, NULL, "output folder", 0},
+};
+#undef AT
+
+const setting *cmd_run_settings(size_t *n)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    *n = sizeof RUN_FLAGS / sizeof RUN_FLAGS[0];
+    return RUN_FLAGS;
 }
 
-const char *const CMD_INIT_CHOICES[] = {"normal", "uniform", NULL};
-const char *const CMD_NOISE_CHOICES[] = {"uniform", "normal", NULL};
+cmd_run_flags cmd_run_defaults(void)
+{
+    cmd_run_flags f;
+    settings_init(RUN_FLAGS, sizeof RUN_FLAGS / sizeof RUN_FLAGS[0], &f);
+    return f;
+}
 
 int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
-                    const flag_spec *specs, size_t n_specs)
+                    const flag_table *tables, size_t n_tables)
 {
     err e;
-    int rc = cli_parse(argc, argv, specs, n_specs, &e);
+    int rc = flags_parse(argc, argv, tables, n_tables, &e);
     if (rc == 1) {
-        cli_print_help(stdout, usage, specs, n_specs);
+        flags_print_help(stdout, usage, tables, n_tables);
         return 0;
     }
     if (rc < 0) {
@@ -40,3 +53,14 @@ pool *cmd_make_pool(size_t threads)
     return p;
 }
 
+int cmd_load_mnist(const char *dir, dataset *train, dataset *test)
+{
+    err e;
+    if (dataset_load(train, dir, "train", EXPERIMENT_CLASSES, &e) == 0) {
+        if (dataset_load(test, dir, "t10k", EXPERIMENT_CLASSES, &e) == 0)
+            return 0;
+        dataset_free(train);
+    }
+    fprintf(stderr, "sublim: %s\n(run 'make data' to fetch and verify MNIST)\n", e.msg);
+    return -1;
+}

@@ -1,12 +1,15 @@
-/* commands: the subcommands of the sublim CLI and what they share.
- * Only these files (and main.c) print to the user and pick exit codes:
- * 0 ok, 1 failure at run time, 2 bad usage. */
+/* commands: the subcommands of the sublim command line, and what they share.
+ *
+ * A command is thin: flags, one library call, an exit code.  Only these
+ * files (and main.c) print to the user and pick exit codes: 0 ok, 1 failure
+ * at run time, 2 bad usage. */
 #ifndef SUBLIM_COMMANDS_H
 #define SUBLIM_COMMANDS_H
 
 #include <stddef.h>
-#include "cli/cli.h"
 #include "base/pool.h"
+#include "cli/flags.h"
+#include "nn/idx.h"
 
 #define CMD_EXIT_USAGE 2
 
@@ -17,17 +20,29 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
-/* Parses a subcommand's flags: returns -1 to go on, else the exit code
- * (0 after printing --help, 2 after printing the flag's error). */
+/* The flags of every command that runs the experiment's network. */
+typedef struct {
+    size_t threads;       /* 0: online cores */
+    const char *data_dir; /* the unpacked MNIST files */
+    const char *out_dir;  /* the result folder */
+} cmd_run_flags;
+
+/* Their table: --threads, --data, --out (in that order: a command without
+ * an output folder takes the first two). */
+const setting *cmd_run_settings(size_t *n);
+/* The defaults. */
+cmd_run_flags cmd_run_defaults(void);
+
+/* Parses a command's flags: returns -1 to go on, else the exit code (0
+ * after printing --help, 2 after printing the flag's error). */
 int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
-                    const flag_spec *specs, size_t n_specs);
+                    const flag_table *tables, size_t n_tables);
 
 /* A pool of `threads` threads (0: online cores); prints why on failure. */
 pool *cmd_make_pool(size_t threads);
 
-double cmd_now_seconds(void);
-
-extern const char *const CMD_INIT_CHOICES[];  /* normal|uniform */
-extern const char *const CMD_NOISE_CHOICES[]; /* uniform|normal */
+/* MNIST's training and test sets from dir; prints why (and how to get
+ * them) on failure. */
+int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
 
 #endif

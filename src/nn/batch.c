@@ -3,6 +3,8 @@
 #include "nn/batch.h"
 #include "base/rng.h"
 
+const char *const NOISE_NAMES[] = {"uniform", "normal", NULL};
+
 void batch_noise_quad(float q[4], uint64_t seed, enum noise_kind kind,
                       size_t image, size_t quad, size_t pixels)
 {

@@ -17,6 +17,9 @@ enum noise_kind {
     NOISE_UNIFORM, /* i.i.d. U[-1, 1): the paper's noise */
     NOISE_NORMAL,  /* i.i.d. N(0, 1) */
 };
+/* Their names on the command line and in result files, in enum order
+ * (NULL-terminated). */
+extern const char *const NOISE_NAMES[];
 
 /* Pixels 4*quad .. 4*quad+3 of noise image `image` (an image of `pixels`
  * pixels; entries past its end are computed but belong to no pixel). */

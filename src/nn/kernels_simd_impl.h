@@ -95,6 +95,32 @@ typedef struct {
     int relu;
 } SFX(epi);
 
+/* The K loop of ukr: acc[r][v] += A(r,kk) B(kk, vector v) for kk < k, one
+ * fused multiply-add chain per element in increasing kk.  masked: the last
+ * vector of a B row is read through tm (B is not padded to whole vectors). */
+KS_TARGET __attribute__((always_inline)) static inline void
+SFX(ukr_k)(const int nv, const int masked, const int prefetch_a, size_t k,
+           const REAL *const ap[KS_MR], size_t cs, const REAL *b, size_t bs, KS_MASK tm,
+           KS_VEC acc[KS_MR][KS_NVMAX])
+{
+    for (size_t kk = 0; kk < k; kk++) {
+        KS_VEC bv[KS_NVMAX];
+        if (prefetch_a) /* A by columns: one strided line per k */
+            __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
+#pragma GCC unroll 4
+        for (int v = 0; v < nv; v++)
+            bv[v] = masked && v == nv - 1 ? KS_LOADM(b + v * KS_VL, tm) : KS_LOAD(b + v * KS_VL);
+#pragma GCC unroll 16
+        for (int r = 0; r < KS_MR; r++) {
+            KS_VEC av = KS_BCAST(ap[r] + kk * cs);
+#pragma GCC unroll 4
+            for (int v = 0; v < nv; v++)
+                acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
+        }
+        b += bs;
+    }
+}
+
 /* C[m][n] (+)= A B for one register tile.  A(r,k) = a[r*rs + k*cs]; rows
  * r >= m_read repeat row m_read-1 (never read past A), rows r >= m are not
  * stored; n <= nv*KS_VL columns.  B rows are bs apart; when b_padded, every
@@ -111,7 +137,6 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
     const size_t last_n = n - (size_t)(nv - 1) * KS_VL; /* lanes of the last vector */
     const int full = last_n == KS_VL;
     const KS_MASK tm = KS_TAILMASK(last_n);
-
 #pragma GCC unroll 16
     for (int r = 0; r < KS_MR; r++)
         ap[r] = a + ((size_t)r < m_read ? (size_t)r : m_read - 1) * rs;
@@ -119,53 +144,16 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
 #pragma GCC unroll 16
     for (int r = 0; r < KS_MR; r++) {
 #pragma GCC unroll 4
-        for (int v = 0; v < nv; v++) {
-            if (!load_c || (size_t)r >= m)
-                acc[r][v] = KS_ZERO();
-            else if (v < nv - 1 || full)
-                acc[r][v] = KS_LOAD(c + r * ldc + v * KS_VL);
-            else
-                acc[r][v] = KS_LOADM(c + r * ldc + v * KS_VL, tm);
-        }
+        for (int v = 0; v < nv; v++)
+            acc[r][v] = !load_c || (size_t)r >= m ? KS_ZERO()
+                        : v < nv - 1 || full      ? KS_LOAD(c + r * ldc + v * KS_VL)
+                                                  : KS_LOADM(c + r * ldc + v * KS_VL, tm);
     }
 
-    if (b_padded || full) {
-        for (size_t kk = 0; kk < k; kk++) {
-            KS_VEC bv[KS_NVMAX];
-            if (prefetch_a) /* A by columns: one strided line per k */
-                __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
-#pragma GCC unroll 4
-            for (int v = 0; v < nv; v++)
-                bv[v] = KS_LOAD(b + v * KS_VL);
-#pragma GCC unroll 16
-            for (int r = 0; r < KS_MR; r++) {
-                KS_VEC av = KS_BCAST(ap[r] + kk * cs);
-#pragma GCC unroll 4
-                for (int v = 0; v < nv; v++)
-                    acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
-            }
-            b += bs;
-        }
-    } else {
-        for (size_t kk = 0; kk < k; kk++) {
-            KS_VEC bv[KS_NVMAX];
-            if (prefetch_a)
-                __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
-#pragma GCC unroll 4
-            for (int v = 0; v < nv; v++)
-                bv[v] = v < nv - 1 ? KS_LOAD(b + v * KS_VL)
-                                   : KS_LOADM(b + v * KS_VL, tm);
-#pragma GCC unroll 16
-            for (int r = 0; r < KS_MR; r++) {
-                KS_VEC av = KS_BCAST(ap[r] + kk * cs);
-#pragma GCC unroll 4
-                for (int v = 0; v < nv; v++)
-                    acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
-            }
-            b += bs;
-        }
-    }
-
+    if (b_padded || full)
+        SFX(ukr_k)(nv, 0, prefetch_a, k, ap, cs, b, bs, tm, acc);
+    else
+        SFX(ukr_k)(nv, 1, prefetch_a, k, ap, cs, b, bs, tm, acc);
     if (e) {
         if (e->bias) {
 #pragma GCC unroll 4
@@ -199,7 +187,6 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
             }
         }
     }
-
 #pragma GCC unroll 16
     for (int r = 0; r < KS_MR; r++) {
         if ((size_t)r >= m)

@@ -3,6 +3,8 @@
 #include "nn/mlp.h"
 #include <string.h>
 
+const char *const MLP_INIT_NAMES[] = {"normal", "uniform", NULL};
+
 int mlp_shape_make(mlp_shape *s, size_t in, size_t width, size_t hidden_layers,
                    size_t out, err *e)
 {

@@ -28,6 +28,9 @@ enum mlp_init {
     MLP_INIT_NORMAL,  /* W ~ N(0, 1/fan_in), b = 0: the authors' code */
     MLP_INIT_UNIFORM, /* W, b ~ U(±1/sqrt(fan_in)): PyTorch's nn.Linear default */
 };
+/* Their names on the command line and in result files, in enum order
+ * (NULL-terminated). */
+extern const char *const MLP_INIT_NAMES[];
 
 /* in -> width (hidden_layers times, ReLU) -> out. */
 int mlp_shape_make(mlp_shape *s, size_t in, size_t width, size_t hidden_layers,

@@ -19,11 +19,11 @@ void progress_init(progress *p, FILE *f, enum progress_mode mode, const experime
     for (size_t a = 0; a < n_arms; a++)
         p->n_students += arms[a].training == ARM_STUDENT;
     /* The same batch counts as train.c: ceil(examples / batch) per epoch. */
-    p->batches[0] = cfg->teacher_epochs * ((n_train + cfg->batch - 1) / cfg->batch);
-    p->batches[1] = cfg->student_epochs * ((n_noise + cfg->batch - 1) / cfg->batch);
+    p->batches[TRAIN_TEACHER] = cfg->teacher_epochs * ((n_train + cfg->batch - 1) / cfg->batch);
+    p->batches[TRAIN_STUDENTS] = cfg->student_epochs * ((n_noise + cfg->batch - 1) / cfg->batch);
     p->start = p->last_event = p->last_draw = p->phase_start = now;
     p->phase = -1;
-    for (size_t a = 0; a < PROGRESS_MAX_ARMS; a++)
+    for (size_t a = 0; a < EXPERIMENT_MAX_ARMS; a++)
         p->loss[a] = p->acc[a] = NAN;
 }
 
@@ -41,23 +41,23 @@ void progress_format_duration(char *buf, size_t size, double s)
 
 double progress_seconds_left(const progress *p)
 {
-    if (p->done[0] == 0 && p->done[1] == 0)
+    if (p->done[TRAIN_TEACHER] == 0 && p->done[TRAIN_STUDENTS] == 0)
         return -1;
-    double rate_t = p->done[0] ? p->spent[0] / (double)p->done[0] : NAN;
+    enum { T = TRAIN_TEACHER, S = TRAIN_STUDENTS };
+    double rate_t = p->done[T] ? p->spent[T] / (double)p->done[T] : NAN;
     /* Before the students have run, a student batch is guessed at one
      * teacher batch per student (each one runs forward and backward). */
-    double rate_s = p->done[1] ? p->spent[1] / (double)p->done[1]
+    double rate_s = p->done[S] ? p->spent[S] / (double)p->done[S]
                                : rate_t * (double)(p->n_students ? p->n_students : 1);
     if (isnan(rate_t))
         rate_t = rate_s / (double)(p->n_students ? p->n_students : 1);
-    double per_seed = (double)p->batches[0] * rate_t + (double)p->batches[1] * rate_s;
+    double per_seed = (double)p->batches[T] * rate_t + (double)p->batches[S] * rate_s;
     size_t index = (size_t)(p->seed - p->seed_start);
     double left = 0;
-    if (p->phase == 0)
-        left = (double)(p->batches[0] - p->phase_done) * rate_t +
-               (double)p->batches[1] * rate_s;
-    else if (p->phase == 1)
-        left = (double)(p->batches[1] - p->phase_done) * rate_s;
+    if (p->phase == T)
+        left = (double)(p->batches[T] - p->phase_done) * rate_t + (double)p->batches[S] * rate_s;
+    else if (p->phase == S)
+        left = (double)(p->batches[S] - p->phase_done) * rate_s;
     if (index + 1 < p->seeds)
         left += (double)(p->seeds - index - 1) * per_seed;
     return left;
@@ -78,10 +78,9 @@ static void close_line(progress *p, double now, const char *outcome)
     char who[64], took[32];
     seed_label(who, sizeof who, p);
     progress_format_duration(took, sizeof took, now - p->phase_start);
+    size_t epochs = p->phase == TRAIN_TEACHER ? p->teacher_epochs : p->student_epochs;
     fprintf(p->f, "\r\033[K%s  %-8s  %zu epoch%s in %s  %s\n", who,
-            p->phase == 0 ? "teacher" : "students",
-            p->phase == 0 ? p->teacher_epochs : p->student_epochs,
-            (p->phase == 0 ? p->teacher_epochs : p->student_epochs) == 1 ? "" : "s", took,
+            train_phase_name((enum train_phase)p->phase), epochs, epochs == 1 ? "" : "s", took,
             outcome);
     fflush(p->f);
     p->line_open = 0;
@@ -90,22 +89,22 @@ static void close_line(progress *p, double now, const char *outcome)
 /* The teacher's line ends with its last loss and (with curves) accuracy. */
 static void close_teacher(progress *p, double now)
 {
-    int t = experiment_arm_index("teacher");
+    size_t t = experiment_teacher_arm();
     char outcome[96] = "";
-    if (t >= 0 && !isnan(p->loss[t]))
+    if (!isnan(p->loss[t]))
         snprintf(outcome, sizeof outcome, "loss %.4f", p->loss[t]);
-    if (t >= 0 && !isnan(p->acc[t]))
+    if (!isnan(p->acc[t]))
         snprintf(outcome + strlen(outcome), sizeof outcome - strlen(outcome),
                  "  test acc %.1f%%", 100 * p->acc[t]);
     close_line(p, now, outcome);
 }
 
-void progress_batch(progress *p, double now, uint64_t seed, const char *phase, size_t epoch,
+void progress_batch(progress *p, double now, uint64_t seed, enum train_phase phase, size_t epoch,
                     size_t n_epochs, size_t batch, size_t n_batches, double loss)
 {
-    int ph = strcmp(phase, "teacher") == 0 ? 0 : 1;
+    int ph = (int)phase;
     if (ph != p->phase || seed != p->seed) {
-        if (p->phase == 0)
+        if (p->phase == TRAIN_TEACHER)
             close_teacher(p, p->last_event);
         else
             close_line(p, p->last_event, "");
@@ -139,7 +138,7 @@ void progress_batch(progress *p, double now, uint64_t seed, const char *phase, s
         snprintf(rate, sizeof rate, "%.0f img/s", per_s);
     progress_format_duration(left, sizeof left, progress_seconds_left(p));
     fprintf(p->f, "\r\033[K%s  %-8s  epoch %zu/%zu  batch %zu/%zu  loss %.4f  %s  ~%s left", who,
-            phase, epoch + 1, n_epochs, batch, n_batches, loss, rate, left);
+            train_phase_name(phase), epoch + 1, n_epochs, batch, n_batches, loss, rate, left);
     fflush(p->f);
     p->line_open = 1;
 }
@@ -149,7 +148,7 @@ void progress_epoch(progress *p, double now, uint64_t seed, size_t arm, size_t e
 {
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
-    if (arm < PROGRESS_MAX_ARMS) {
+    if (arm < EXPERIMENT_MAX_ARMS) {
         p->loss[arm] = loss;
         p->acc[arm] = test_acc;
     }
@@ -188,7 +187,7 @@ void progress_seed(progress *p, double now, const arm_result *rows, size_t n_row
             used += (size_t)snprintf(outcome + used, sizeof outcome - used, "  %s diverged",
                                      name);
     }
-    if (p->phase == 0)
+    if (p->phase == TRAIN_TEACHER)
         close_teacher(p, now);
     else
         close_line(p, now, outcome);
@@ -196,7 +195,7 @@ void progress_seed(progress *p, double now, const arm_result *rows, size_t n_row
         p->spent[p->phase] += now - p->last_event;
     p->last_event = now;
     p->phase = -1;
-    for (size_t a = 0; a < PROGRESS_MAX_ARMS; a++)
+    for (size_t a = 0; a < EXPERIMENT_MAX_ARMS; a++)
         p->loss[a] = p->acc[a] = NAN;
 }
 

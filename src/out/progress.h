@@ -18,25 +18,23 @@
 #include <stdio.h>
 #include "run/experiment.h"
 
-#define PROGRESS_MAX_ARMS 16
-
 enum progress_mode { PROGRESS_QUIET, PROGRESS_LINES, PROGRESS_TERMINAL };
 
 typedef struct {
     FILE *f;
     enum progress_mode mode;
     size_t seeds, batch, n_students, teacher_epochs, student_epochs;
-    size_t batches[2];        /* per seed, teacher and students phase */
+    size_t batches[TRAIN_N_PHASES]; /* per seed and phase */
     uint64_t seed_start;
     double start, last_event, last_draw, phase_start;
-    int phase;                /* -1 none, 0 teacher, 1 students */
+    int phase;                /* -1 none, else an enum train_phase */
     uint64_t seed;
     size_t phase_done;        /* batches done in the current phase */
     double rate_start;        /* examples/s are counted from this time */
     size_t rate_from;         /* and this batch of the phase */
-    double spent[2];          /* seconds spent per phase, over all seeds */
-    size_t done[2];           /* batches done per phase, over all seeds */
-    double loss[PROGRESS_MAX_ARMS], acc[PROGRESS_MAX_ARMS]; /* last epoch, this seed */
+    double spent[TRAIN_N_PHASES]; /* seconds spent per phase, over all seeds */
+    size_t done[TRAIN_N_PHASES];  /* batches done per phase, over all seeds */
+    double loss[EXPERIMENT_MAX_ARMS], acc[EXPERIMENT_MAX_ARMS]; /* last epoch, this seed */
     int line_open;            /* a terminal line waits for its end */
 } progress;
 
@@ -45,7 +43,7 @@ void progress_init(progress *p, FILE *f, enum progress_mode mode,
                    const experiment_config *cfg, size_t n_train, size_t n_noise, double now);
 
 /* The experiment_hooks callbacks, with the time added. */
-void progress_batch(progress *p, double now, uint64_t seed, const char *phase, size_t epoch,
+void progress_batch(progress *p, double now, uint64_t seed, enum train_phase phase, size_t epoch,
                     size_t n_epochs, size_t batch, size_t n_batches, double loss);
 void progress_epoch(progress *p, double now, uint64_t seed, size_t arm, size_t epoch,
                     double loss, double test_acc);

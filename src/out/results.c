@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/atomic.h"
+#include "base/text.h"
 
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e)
 {
@@ -43,19 +44,6 @@ static size_t split_csv(char *line, char **fields, size_t max)
     return n;
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (size_t)v;
-    return 0;
-}
-
 int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err *e)
 {
     FILE *f = fopen(path, "r");
@@ -65,8 +53,7 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     arm_result *rows = NULL;
     size_t n = 0, cap = 0, lineno = 1;
     int rc = 0;
-    if (!fgets(line, sizeof line, f) || strncmp(line, RESULTS_CSV_HEADER,
-                                                strlen(RESULTS_CSV_HEADER)) != 0)
+    if (!fgets(line, sizeof line, f) || strcmp(line, RESULTS_CSV_HEADER "\n") != 0)
         rc = err_set(e, "%s: not a sublim results.csv (bad header)", path);
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
@@ -80,8 +67,8 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
         arm_result r = {0};
         size_t seed;
         int arm;
-        if (split_csv(line, fld, 8) != 7 || parse_size(fld[0], &seed) ||
-            (arm = experiment_arm_index(fld[1])) < 0 || parse_size(fld[4], &r.total) ||
+        if (split_csv(line, fld, 8) != 7 || text_parse_size(fld[0], &seed) ||
+            (arm = experiment_arm_index(fld[1])) < 0 || text_parse_size(fld[4], &r.total) ||
             r.total == 0) {
             rc = err_set(e, "%s:%zu: malformed row", path, lineno);
             break;
@@ -93,7 +80,7 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
             r.ok = 1;
             r.final_loss = strtod(fld[5], &end);
             double acc = strtod(fld[2], &acc_end);
-            if (parse_size(fld[3], &r.correct) || r.correct > r.total || *end ||
+            if (text_parse_size(fld[3], &r.correct) || r.correct > r.total || *end ||
                 end == fld[5] || !isfinite(r.final_loss) || *acc_end || acc_end == fld[2] ||
                 !(acc >= 0 && acc <= 1)) {
                 rc = err_set(e, "%s:%zu: malformed row", path, lineno);
@@ -126,16 +113,16 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     return 0;
 }
 
-void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries)
+int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries, err *e)
 {
     size_t n_arms;
     experiment_arms(&n_arms);
-    /* Two passes over the rows with stats_summarize's arithmetic, in its
-     * order (so the same bits), but without copying the accuracies out: no
-     * allocation, so nothing that can fail and leave a summary of zeros. */
+    double *acc = malloc((n_rows ? n_rows : 1) * sizeof *acc);
+    if (!acc)
+        return err_set(e, "out of memory summarizing %zu rows", n_rows);
     for (size_t a = 0; a < n_arms; a++) {
         size_t n = 0, failed = 0;
-        double lo = 1, hi = 0, sum = 0;
+        double lo = 1, hi = 0;
         for (size_t i = 0; i < n_rows; i++) {
             if (rows[i].arm != a)
                 continue;
@@ -144,49 +131,17 @@ void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summa
                 continue;
             }
             double x = (double)rows[i].correct / (double)rows[i].total;
-            sum += x;
-            n++;
+            acc[n++] = x;
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
-        stats_summary st = {n, 0, 0, 0};
-        if (n > 0)
-            st.mean = sum / (double)n;
-        if (n > 1) {
-            double ss = 0;
-            for (size_t i = 0; i < n_rows; i++) {
-                if (rows[i].arm != a || !rows[i].ok)
-                    continue;
-                double x = (double)rows[i].correct / (double)rows[i].total;
-                ss += (x - st.mean) * (x - st.mean);
-            }
-            st.sd = sqrt(ss / (double)(n - 1));
-            st.ci95 = stats_t975(n - 1) * st.sd / sqrt((double)n);
-        }
-        summaries[a].acc = st;
+        summaries[a].acc = stats_summarize(acc, n);
         summaries[a].failed = failed;
         summaries[a].min = n ? lo : 0;
         summaries[a].max = n ? hi : 0;
     }
-}
-
-void results_config_json(FILE *f, const experiment_config *c, const char *in)
-{
-    fprintf(f, "{\n");
-    fprintf(f, "%s  \"seeds\": %zu,\n", in, c->seeds);
-    fprintf(f, "%s  \"seed_start\": %" PRIu64 ",\n", in, c->seed_start);
-    fprintf(f, "%s  \"epochs\": %zu,\n", in, c->teacher_epochs);
-    fprintf(f, "%s  \"student_epochs\": %zu,\n", in, c->student_epochs);
-    fprintf(f, "%s  \"m\": %zu,\n", in, c->m);
-    fprintf(f, "%s  \"width\": %zu,\n", in, c->width);
-    fprintf(f, "%s  \"hidden_layers\": %zu,\n", in, c->hidden_layers);
-    fprintf(f, "%s  \"batch\": %zu,\n", in, c->batch);
-    fprintf(f, "%s  \"lr\": %.17g,\n", in, c->lr);
-    fprintf(f, "%s  \"init\": \"%s\",\n", in, c->init == MLP_INIT_NORMAL ? "normal" : "uniform");
-    fprintf(f, "%s  \"noise\": \"%s\",\n", in, c->noise == NOISE_UNIFORM ? "uniform" : "normal");
-    fprintf(f, "%s  \"noise_images\": %zu,\n", in, c->n_noise);
-    fprintf(f, "%s  \"optimizer\": \"adam(beta1=0.9, beta2=0.999, eps=1e-8)\"\n", in);
-    fprintf(f, "%s}", in);
+    free(acc);
+    return 0;
 }
 
 int results_write_summary(const char *path, const experiment_config *cfg,
@@ -199,8 +154,10 @@ int results_write_summary(const char *path, const experiment_config *cfg,
     if (atomic_open(&af, path, e))
         return -1;
     FILE *f = af.f;
+    size_t n_settings;
+    const setting *settings = experiment_settings(&n_settings);
     fprintf(f, "{\n  \"tool\": \"sublim\",\n  \"config\": ");
-    results_config_json(f, cfg, "  ");
+    settings_write_json(f, settings, n_settings, cfg, "  ");
     fprintf(f, ",\n  \"arms\": [\n");
     for (size_t a = 0; a < n_arms; a++)
         fprintf(f,

@@ -26,11 +26,9 @@ typedef struct {
     double min, max;
 } arm_summary;
 
-/* summaries[a] for every arm a of experiment_arms(). */
-void results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries);
-
-/* The configuration as one JSON object (no trailing newline). */
-void results_config_json(FILE *f, const experiment_config *cfg, const char *indent);
+/* summaries[a] for every arm a of experiment_arms(): stats_summarize of
+ * the accuracies of its successful rows, in row order. */
+int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries, err *e);
 
 /* Writes summary.json: configuration, per-arm n/mean/sd/ci95, and how the
  * run went (threads, kernel path, wall time). */

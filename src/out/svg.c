@@ -138,14 +138,10 @@ static void bar_legend(FILE *f, const svg_bar_chart *c)
     }
 }
 
-void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
+/* The y axis of the bar chart: a grid line and a label every 0.1. */
+static void bar_axis(FILE *f, const char *y_label)
 {
     char buf[64];
-    begin(f, BAR_W, BAR_H);
-    titles(f, B_LEFT, c->title, c->subtitle);
-    bar_legend(f, c);
-
-    /* The y axis: a grid line and a label every 0.1. */
     for (int k = 0; k <= 10; k++) {
         double v = k / 10.0, y = bar_y(v);
         fprintf(f,
@@ -162,10 +158,41 @@ void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
             "<text x=\"22\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" fill=\"%s\" "
             "transform=\"rotate(-90 22 %.1f)\">",
             (B_TOP + B_BOTTOM) / 2, INK, (B_TOP + B_BOTTOM) / 2);
-    svg_escape(f, c->y_label);
+    svg_escape(f, y_label);
     fputs("</text>\n", f);
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
             B_LEFT, B_TOP, B_LEFT, B_BOTTOM, INK);
+}
+
+/* Group brackets: a line under each run of bars of one group, its text
+ * below. */
+static void bar_groups(FILE *f, const svg_bar_chart *c, double slot)
+{
+    for (size_t i = 0; i < c->n_bars;) {
+        size_t j = i + 1;
+        while (c->bars[i].group && j < c->n_bars && c->bars[j].group &&
+               strcmp(c->bars[i].group, c->bars[j].group) == 0)
+            j++;
+        if (c->bars[i].group) {
+            double x1 = B_LEFT + (double)i * slot + 10, x2 = B_LEFT + (double)j * slot - 10;
+            double y = B_BOTTOM + 72;
+            fprintf(f,
+                    "<path class=\"group\" d=\"M%.1f %.1fV%.1fH%.1fV%.1f\" fill=\"none\" "
+                    "stroke=\"%s\" stroke-width=\"1.2\"/>\n",
+                    x1, y - 6, y, x2, y - 6, MUTED);
+            text(f, (x1 + x2) / 2, y + 18, "middle", 13, INK, NULL, c->bars[i].group);
+        }
+        i = j;
+    }
+}
+
+void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
+{
+    char buf[64];
+    begin(f, BAR_W, BAR_H);
+    titles(f, B_LEFT, c->title, c->subtitle);
+    bar_legend(f, c);
+    bar_axis(f, c->y_label);
 
     double slot = (B_RIGHT - B_LEFT) / (double)(c->n_bars ? c->n_bars : 1);
     double bw = 0.56 * slot < 90 ? 0.56 * slot : 90;
@@ -221,23 +248,7 @@ void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
             snprintf(buf, sizeof buf, "n = %zu", b->n);
         text(f, cx, B_BOTTOM + 57, "middle", 11, MUTED, NULL, buf);
     }
-    /* Group brackets: a line under the run of bars, its text below. */
-    for (size_t i = 0; i < c->n_bars;) {
-        size_t j = i + 1;
-        while (c->bars[i].group && j < c->n_bars && c->bars[j].group &&
-               strcmp(c->bars[i].group, c->bars[j].group) == 0)
-            j++;
-        if (c->bars[i].group) {
-            double x1 = B_LEFT + (double)i * slot + 10, x2 = B_LEFT + (double)j * slot - 10;
-            double y = B_BOTTOM + 72;
-            fprintf(f,
-                    "<path class=\"group\" d=\"M%.1f %.1fV%.1fH%.1fV%.1f\" fill=\"none\" "
-                    "stroke=\"%s\" stroke-width=\"1.2\"/>\n",
-                    x1, y - 6, y, x2, y - 6, MUTED);
-            text(f, (x1 + x2) / 2, y + 18, "middle", 13, INK, NULL, c->bars[i].group);
-        }
-        i = j;
-    }
+    bar_groups(f, c, slot);
     fputs("</svg>\n", f);
 }
 
@@ -274,6 +285,35 @@ static double nice_step(double range, double ticks)
 {
     double raw = range / ticks, p = pow(10, floor(log10(raw))), m = raw / p;
     return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+/* One series: lines through runs of consecutive points, then the points. */
+static void series(FILE *f, const axes *a, const svg_series *sr, size_t n_x)
+{
+    int open = 0;
+    for (size_t i = 0; i < n_x; i++) {
+        if (!isfinite(sr->y[i])) {
+            if (open)
+                fputs("\"/>\n", f);
+            open = 0;
+            continue;
+        }
+        if (!open)
+            fprintf(f,
+                    "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
+                    "stroke-width=\"2\" points=\"",
+                    sr->color);
+        fprintf(f, "%s%.1f,%.1f", open ? " " : "", ax_x(a, i, n_x), ax_y(a, sr->y[i]));
+        open = 1;
+    }
+    if (open)
+        fputs("\"/>\n", f);
+    for (size_t i = 0; i < n_x; i++)
+        if (isfinite(sr->y[i]))
+            fprintf(f,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
+                    "stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
+                    ax_x(a, i, n_x), ax_y(a, sr->y[i]), sr->color);
 }
 
 static void panel(FILE *f, const svg_panel *p, double x0, double width)
@@ -352,35 +392,8 @@ static void panel(FILE *f, const svg_panel *p, double x0, double width)
         text(f, a.right + 5, y + 4, "start", 11, CHANCE, NULL, "chance");
     }
 
-    for (size_t s = 0; s < p->n_series; s++) {
-        const svg_series *sr = &p->series[s];
-        /* Lines through runs of consecutive points, then the points. */
-        int open = 0;
-        for (size_t i = 0; i < p->n_x; i++) {
-            if (!isfinite(sr->y[i])) {
-                if (open)
-                    fputs("\"/>\n", f);
-                open = 0;
-                continue;
-            }
-            if (!open)
-                fprintf(f,
-                        "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
-                        "stroke-width=\"2\" points=\"",
-                        sr->color);
-            fprintf(f, "%s%.1f,%.1f", open ? " " : "", ax_x(&a, i, p->n_x),
-                    ax_y(&a, sr->y[i]));
-            open = 1;
-        }
-        if (open)
-            fputs("\"/>\n", f);
-        for (size_t i = 0; i < p->n_x; i++)
-            if (isfinite(sr->y[i]))
-                fprintf(f,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
-                        "stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
-                        ax_x(&a, i, p->n_x), ax_y(&a, sr->y[i]), sr->color);
-    }
+    for (size_t s = 0; s < p->n_series; s++)
+        series(f, &a, &p->series[s], p->n_x);
 }
 
 void svg_write_panels(FILE *f, const char *title, const char *subtitle,

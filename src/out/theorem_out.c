@@ -1,28 +1,19 @@
 /* theorem_out: theorem.csv, theorem.json and the printed table (see
  * out/theorem_out.h). */
 #include "out/theorem_out.h"
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/atomic.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "nn/kernels.h"
 
-/* The configuration's enums by name, in enum order, spelled as the flags. */
-static const char *const LOSS_NAMES[] = {"kl", "mse"};
-static const char *const OUTPUT_NAMES[] = {"aux", "all"};
-static const char *const DIRECTION_NAMES[] = {"gradient", "random"};
-static const char *const INPUT_NAMES[] = {"noise", "mnist"};
-
-/* The shortest of %.15g, %.16g, %.17g that reads back as x: exact, and
- * 1e-05 rather than 1.0000000000000001e-05. */
+/* x exactly (base/text.h). */
 static void put_num(FILE *f, double x)
 {
-    char buf[40];
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, sizeof buf, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
+    char buf[TEXT_REAL_SIZE];
+    text_real(buf, sizeof buf, x);
     fputs(buf, f);
 }
 
@@ -89,31 +80,6 @@ int theorem_out_write_csv(const char *path, const theorem_row *rows, size_t n_ro
     return atomic_commit(&af, e);
 }
 
-static void json_config(FILE *f, const theorem_config *c)
-{
-    fprintf(f, "{\n    \"trials\": %zu,\n    \"seed\": %" PRIu64 ",\n    \"eps\": [", c->trials,
-            c->seed);
-    for (size_t k = 0; k < c->n_eps; k++) {
-        fprintf(f, "%s", k ? ", " : "");
-        json_num(f, c->eps[k]);
-    }
-    fprintf(f, "],\n    \"lr\": ");
-    json_num(f, c->lr);
-    fprintf(f, ",\n    \"steps\": %zu,\n", c->steps);
-    fprintf(f, "    \"loss\": \"%s\",\n", LOSS_NAMES[c->loss]);
-    fprintf(f, "    \"outputs\": \"%s\",\n", OUTPUT_NAMES[c->outputs]);
-    fprintf(f, "    \"direction\": \"%s\",\n", DIRECTION_NAMES[c->direction]);
-    fprintf(f, "    \"inputs\": \"%s\",\n", INPUT_NAMES[c->inputs]);
-    fprintf(f, "    \"width\": %zu,\n    \"hidden_layers\": %zu,\n    \"m\": %zu,\n",
-            c->width, c->hidden_layers, c->m);
-    fprintf(f, "    \"init\": \"%s\",\n", c->init == MLP_INIT_NORMAL ? "normal" : "uniform");
-    fprintf(f, "    \"noise\": \"%s\",\n", c->noise == NOISE_UNIFORM ? "uniform" : "normal");
-    fprintf(f, "    \"input_batch\": %zu,\n    \"teacher_batch\": %zu,\n"
-               "    \"heldout\": %zu,\n",
-            c->input_batch, c->teacher_batch, c->heldout);
-    fprintf(f, "    \"precision\": \"double\"\n  }");
-}
-
 /* One per-trial array of a row: field k of theorem_obs (0 inner, 1 cos,
  * 2 ratio, 3 loss change, 4 ReLU flips). */
 static void json_trials(FILE *f, const theorem_result *r, enum theorem_variant v, size_t ie,
@@ -167,7 +133,9 @@ int theorem_out_write_json(const char *path, const theorem_config *c,
         return -1;
     FILE *f = af.f;
     fprintf(f, "{\n  \"tool\": \"sublim theorem\",\n  \"config\": ");
-    json_config(f, c);
+    size_t n_settings;
+    const setting *settings = theorem_settings(&n_settings);
+    settings_write_json(f, settings, n_settings, c, "  ");
     fprintf(f, ",\n  \"rows\": [\n");
     for (size_t i = 0; i < n_rows; i++) {
         const theorem_row *row = &rows[i];
@@ -244,4 +212,37 @@ void theorem_out_print_legend(FILE *f)
                "piece, which makes\nthe ratio's approach to 1 uneven; (smooth): max|r-1| over "
                "the other trials.\nL_T drop: trials whose held-out L_T fell after the "
                "student's step(s).\n");
+}
+
+int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
+                       const dataset *heldout, pool *p, theorem_record *r, err *e)
+{
+    char csv[FILES_PATH_MAX], json[FILES_PATH_MAX];
+    memset(r, 0, sizeof *r);
+    if (theorem_result_init(&r->res, cfg, e))
+        return -1;
+    r->n_rows = theorem_n_rows(&r->res);
+    r->rows = calloc(r->n_rows, sizeof *r->rows);
+    if (!r->rows)
+        return err_set(e, "out of memory");
+    double start = clock_seconds();
+    if (theorem_run(cfg, train, heldout, p, &r->res, e))
+        return -1;
+    r->wall_seconds = clock_seconds() - start;
+    theorem_summarize(&r->res, cfg, r->rows);
+    if (folder_path(f, FOLDER_THEOREM_CSV, csv, sizeof csv, e) ||
+        folder_path(f, FOLDER_THEOREM_JSON, json, sizeof json, e))
+        return -1;
+    return theorem_out_write_csv(csv, r->rows, r->n_rows, e) ||
+                   theorem_out_write_json(json, cfg, &r->res, r->rows, r->n_rows,
+                                          pool_threads(p), kern_path_name(), r->wall_seconds, e)
+               ? -1
+               : 0;
+}
+
+void theorem_out_free(theorem_record *r)
+{
+    theorem_result_free(&r->res);
+    free(r->rows);
+    memset(r, 0, sizeof *r);
 }

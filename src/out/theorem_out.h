@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "base/err.h"
+#include "base/pool.h"
+#include "nn/idx.h"
+#include "out/folder.h"
 #include "run/theorem.h"
 
 #define THEOREM_CSV_HEADER                                                       \
@@ -31,6 +34,20 @@ int theorem_out_write_json(const char *path, const theorem_config *cfg,
                            const theorem_result *r, const theorem_row *rows,
                            size_t n_rows, size_t threads, const char *kernels,
                            double wall_seconds, err *e);
+
+/* A theorem run: every trial's numbers, the summary rows, the time. */
+typedef struct {
+    theorem_result res;
+    theorem_row *rows; /* [n_rows] */
+    size_t n_rows;
+    double wall_seconds;
+} theorem_record;
+
+/* Runs every trial of cfg on p (theorem_run), then writes theorem.csv and
+ * theorem.json into f.  Free r with theorem_out_free, whatever the result. */
+int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
+                       const dataset *heldout, pool *p, theorem_record *r, err *e);
+void theorem_out_free(theorem_record *r);
 
 /* The rows as a table, one block per variant. */
 void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows);

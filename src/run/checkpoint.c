@@ -1,11 +1,10 @@
 #include "run/checkpoint.h"
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "base/atomic.h"
+#include "base/files.h"
 
 static const char MAGIC[8] = {'S', 'U', 'B', 'L', 'I', 'M', 'C', 'K'};
 
@@ -186,38 +185,14 @@ int checkpoint_save(const checkpoint *c, const char *path, err *e)
     return atomic_commit(&af, e);
 }
 
-static int read_whole(const char *path, uint8_t **buf, size_t *n, err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return err_set(e, "%s: not a regular file", path);
-    }
-    *n = (size_t)st.st_size;
-    *buf = malloc(*n ? *n : 1);
-    if (!*buf) {
-        fclose(f);
-        return err_set(e, "%s: out of memory for %zu bytes", path, *n);
-    }
-    size_t got = fread(*buf, 1, *n, f);
-    fclose(f);
-    if (got != *n) {
-        free(*buf);
-        return err_set(e, "%s: read error", path);
-    }
-    return 0;
-}
-
 int checkpoint_load(checkpoint *c, const char *path, err *e)
 {
     memset(c, 0, sizeof *c);
-    uint8_t *buf = NULL;
+    char *bytes = NULL;
     size_t size = 0;
-    if (read_whole(path, &buf, &size, e))
+    if (files_read_all(path, &bytes, &size, e))
         return -1;
+    const uint8_t *buf = (const uint8_t *)bytes;
     int rc = 0;
     reader r = {buf, size, 0};
     const uint8_t *magic = take(&r, sizeof MAGIC);
@@ -287,7 +262,7 @@ int checkpoint_load(checkpoint *c, const char *path, err *e)
         c->n++;
     }
 done:
-    free(buf);
+    free(bytes);
     if (rc)
         checkpoint_free(c);
     return rc;

@@ -1,9 +1,11 @@
 #include "run/experiment.h"
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "nn/adam.h"
 
 /* paper_mean: Cloud et al. 2025, MNIST figure (mean of 100 runs). */
 static const arm_spec ARMS[] = {
@@ -15,6 +17,7 @@ static const arm_spec ARMS[] = {
     {"student_all_cross", ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, 0.74},
 };
 #define N_ARMS (sizeof ARMS / sizeof ARMS[0])
+_Static_assert(N_ARMS <= EXPERIMENT_MAX_ARMS, "more arms than EXPERIMENT_MAX_ARMS");
 
 const arm_spec *experiment_arms(size_t *n_arms)
 {
@@ -30,26 +33,71 @@ int experiment_arm_index(const char *name)
     return -1;
 }
 
+int experiment_arm_find(enum arm_training training, enum arm_start start,
+                        enum arm_outputs outputs)
+{
+    for (size_t a = 0; a < N_ARMS; a++)
+        if (ARMS[a].training == training && ARMS[a].start == start &&
+            ARMS[a].outputs == outputs)
+            return (int)a;
+    return -1;
+}
+
+size_t experiment_teacher_arm(void)
+{
+    return (size_t)experiment_arm_find(ARM_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE);
+}
+
+size_t experiment_arm_epochs(const experiment_config *cfg, const arm_spec *arm)
+{
+    return arm->training == ARM_TEACHER   ? cfg->teacher_epochs
+           : arm->training == ARM_STUDENT ? cfg->student_epochs
+                                          : 0;
+}
+
+/* ---- the settings ---- */
+
+_Static_assert(sizeof(enum mlp_init) == sizeof(unsigned) &&
+                   sizeof(enum noise_kind) == sizeof(unsigned),
+               "choice settings are stored as unsigned");
+
+#define AT(field) offsetof(experiment_config, field)
+/* The defaults are the paper's protocol (the authors' code). */
+static const setting SETTINGS[] = {
+    {"seeds", SETTING_SIZE, AT(seeds), "5", 1, 100000, NULL, "independent replicates",
+     SETTING_SEEDS},
+    {"seed_start", SETTING_U64, AT(seed_start), "0", 0, 1e15, NULL, "first seed",
+     SETTING_SEEDS},
+    {"epochs", SETTING_SIZE, AT(teacher_epochs), "5", 0, EXPERIMENT_MAX_EPOCHS, NULL,
+     "teacher epochs", 0},
+    {"student_epochs", SETTING_SIZE, AT(student_epochs), "5", 0, EXPERIMENT_MAX_EPOCHS, NULL,
+     "student epochs", 0},
+    {"m", SETTING_SIZE, AT(m), "3", 1, 1000, NULL, "auxiliary logits", 0},
+    {"width", SETTING_SIZE, AT(width), "256", 1, 65536, NULL, "hidden units per layer", 0},
+    {"hidden_layers", SETTING_SIZE, AT(hidden_layers), "2", 1, MLP_MAX_LAYERS - 1, NULL,
+     "hidden layers", SETTING_NO_FLAG},
+    {"batch", SETTING_SIZE, AT(batch), "1024", 1, 65536, NULL, "batch size", 0},
+    {"lr", SETTING_REAL, AT(lr), "3e-4", 1e-12, 1e6, NULL, "Adam learning rate", 0},
+    {"init", SETTING_CHOICE, AT(init), "normal", 0, 0, MLP_INIT_NAMES, "weight init", 0},
+    {"noise", SETTING_CHOICE, AT(noise), "uniform", 0, 0, NOISE_NAMES,
+     "students' input noise", 0},
+    {"noise_images", SETTING_SIZE, AT(n_noise), "0", 0, 10000000, NULL,
+     "noise images per seed (0: as many as training digits)", 0},
+    {"optimizer", SETTING_FIXED, 0, ADAM_DESCRIPTION, 0, 0, NULL, "the optimizer", 0},
+};
+#undef AT
+
+const setting *experiment_settings(size_t *n)
+{
+    *n = sizeof SETTINGS / sizeof SETTINGS[0];
+    return SETTINGS;
+}
+
 experiment_config experiment_defaults(void)
 {
-    experiment_config c = {
-        .seeds = 5,
-        .seed_start = 0,
-        .teacher_epochs = 5,
-        .student_epochs = 5,
-        .m = 3,
-        .width = 256,
-        .hidden_layers = 2,
-        .batch = 1024,
-        .lr = 3e-4,
-        .init = MLP_INIT_NORMAL,
-        .noise = NOISE_UNIFORM,
-        .n_noise = 0,
-        .threads = 0,
-        .curves = 0,
-        .data_dir = "mnist",
-        .out_dir = "out",
-    };
+    experiment_config c;
+    memset(&c, 0, sizeof c);
+    settings_init(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0], &c);
     return c;
 }
 
@@ -86,7 +134,7 @@ static int state_init(run_state *st, const experiment_config *cfg, size_t pixels
                        EXPERIMENT_CLASSES + cfg->m, e))
         return -1;
     st->n_params = mlp_n_params(&st->shape);
-    adam_config ac = {cfg->lr, 0.9, 0.999, 1e-8};
+    adam_config ac = adam_defaults(cfg->lr);
     int ok = 1;
     for (int k = 0; k < 2; k++)
         ok &= (st->init[k] = mlp_arena_new_f32(&st->shape)) != NULL;
@@ -118,9 +166,10 @@ static loss_outputs outputs_of(enum arm_outputs o, size_t m)
 }
 
 /* Bridges the training loops' callbacks to the experiment's: names the
- * arm, and measures test accuracy per epoch when curves are asked for. */
+ * arm, and measures test accuracy per epoch when curves are asked for
+ * (whether or not anyone listens: the final counts reuse the last one). */
 typedef struct {
-    const experiment_hooks *hooks;
+    const experiment_hooks *hooks; /* may be NULL */
     const experiment_config *cfg;
     run_state *st;
     const dataset *test;
@@ -132,33 +181,31 @@ typedef struct {
     int has_final_correct[N_ARMS];
 } bridge;
 
-static void bridge_batch(void *ctx, const char *what, size_t epoch, size_t n_epochs,
+static void bridge_batch(void *ctx, enum train_phase phase, size_t epoch, size_t n_epochs,
                          size_t batch, size_t n_batches, double loss)
 {
     bridge *b = ctx;
-    if (b->hooks->on_batch)
-        b->hooks->on_batch(b->hooks->ctx, b->seed, what, epoch, n_epochs, batch,
-                           n_batches, loss);
+    if (b->hooks && b->hooks->on_batch)
+        b->hooks->on_batch(b->hooks->ctx, b->seed, phase, epoch, n_epochs, batch, n_batches,
+                           loss);
 }
 
-static void bridge_epoch(void *ctx, const char *what, size_t epoch, size_t net,
+static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t net,
                          const float *params, double loss)
 {
     bridge *b = ctx;
-    if (!b->hooks->on_epoch)
-        return;
-    int teacher = strcmp(what, "teacher") == 0;
-    size_t arm = teacher ? (size_t)experiment_arm_index("teacher") : b->student_arm[net];
+    size_t arm = phase == TRAIN_TEACHER ? experiment_teacher_arm() : b->student_arm[net];
     double acc = NAN;
     if (b->cfg->curves) {
         size_t correct = train_count_correct(&b->st->tr, params, b->test);
-        if (epoch + 1 == (teacher ? b->cfg->teacher_epochs : b->cfg->student_epochs)) {
+        if (epoch + 1 == experiment_arm_epochs(b->cfg, &ARMS[arm])) {
             b->final_correct[arm] = correct;
             b->has_final_correct[arm] = 1;
         }
         acc = (double)correct / (double)b->test->n;
     }
-    b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
+    if (b->hooks && b->hooks->on_epoch)
+        b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
 }
 
 /* Why an arm failed, naming the arm and the seed before the training
@@ -177,7 +224,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
 {
     bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}};
     train_hooks bridged = {bridge_batch, bridge_epoch, &br};
-    const train_hooks *hooks = user_hooks ? &bridged : NULL;
+    const train_hooks *hooks = &bridged;
     size_t P = st->n_params;
     mlp_init_params_f32(st->init[0], &st->shape, cfg->init, seed, 0);
     mlp_init_params_f32(st->init[1], &st->shape, cfg->init, seed, 1);
@@ -189,7 +236,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
 
     /* The teacher, then its logits on this seed's noise, computed once. */
     memcpy(st->teacher, st->init[0], P * sizeof(float));
-    size_t teacher_arm = (size_t)experiment_arm_index("teacher");
+    size_t teacher_arm = experiment_teacher_arm();
     err terr;
     int loaded = user_hooks && user_hooks->load_teacher &&
                  user_hooks->load_teacher(user_hooks->ctx, seed, st->teacher,

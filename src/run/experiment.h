@@ -4,22 +4,29 @@
  * which outputs it imitates), so a new control is a row, not a code path.
  * For every seed: the reference θ0, a teacher trained from θ0 on digits,
  * and students trained from θ0 or an independent θ0' on noise to imitate
- * the teacher's auxiliary (or all) logits (Cloud et al. 2025, Sec. 6). */
+ * the teacher's auxiliary (or all) logits (Cloud et al. 2025, Sec. 6).
+ *
+ * The settings are a table too (experiment_settings): the one place that
+ * declares each setting's name, default, range and help. */
 #ifndef SUBLIM_EXPERIMENT_H
 #define SUBLIM_EXPERIMENT_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "nn/batch.h"
 #include "base/err.h"
+#include "base/pool.h"
+#include "base/setting.h"
+#include "nn/batch.h"
 #include "nn/idx.h"
 #include "nn/mlp.h"
-#include "base/pool.h"
 #include "run/train.h"
 
-#define EXPERIMENT_CLASSES 10 /* regular logits: the digits */
+#define EXPERIMENT_CLASSES 10      /* regular logits: the digits */
 #define EXPERIMENT_MAX_EPOCHS 1000 /* --epochs, --student-epochs; bounds curves.csv */
+#define EXPERIMENT_MAX_ARMS 16     /* the arm table's size at most: sizes per-arm arrays */
 
+/* What the results depend on (plus the seeds); its fields are declared in
+ * experiment_settings(). */
 typedef struct {
     size_t seeds;            /* replicates */
     uint64_t seed_start;     /* first seed; seeds are seed_start + 0..seeds-1 */
@@ -33,13 +40,14 @@ typedef struct {
     enum mlp_init init;
     enum noise_kind noise;
     size_t n_noise;          /* noise images per seed; 0: as many as digits */
-    size_t threads;
-    int curves;              /* measure test accuracy after every epoch */
-    const char *data_dir;
-    const char *out_dir;
+    int curves;              /* measure test accuracy after every epoch (not a
+                                setting: it adds curves.csv, changes no result) */
 } experiment_config;
 
-/* The paper's protocol. */
+/* The settings of experiment_config, in the order config.txt lists them. */
+const setting *experiment_settings(size_t *n);
+
+/* The paper's protocol: every setting at its default (curves off). */
 experiment_config experiment_defaults(void);
 
 enum arm_training { ARM_UNTRAINED, ARM_TEACHER, ARM_STUDENT };
@@ -54,10 +62,17 @@ typedef struct {
     double paper_mean;        /* the paper's MNIST figure (100 runs), to compare */
 } arm_spec;
 
-/* The arms, in the order they are reported. */
+/* The arms, in the order they are reported (at most EXPERIMENT_MAX_ARMS). */
 const arm_spec *experiment_arms(size_t *n_arms);
-/* Index of the arm called name, or -1. */
+/* Index of the arm called name (as results files spell it), or -1. */
 int experiment_arm_index(const char *name);
+/* Index of the arm trained, started and imitating so, or -1. */
+int experiment_arm_find(enum arm_training training, enum arm_start start,
+                        enum arm_outputs outputs);
+/* The teacher's index. */
+size_t experiment_teacher_arm(void);
+/* Number of epochs an arm is trained for under cfg (0: untrained). */
+size_t experiment_arm_epochs(const experiment_config *cfg, const arm_spec *arm);
 
 typedef struct {
     uint64_t seed;
@@ -70,8 +85,8 @@ typedef struct {
 
 /* What the caller hears while a run goes on; every member may be NULL. */
 typedef struct {
-    /* After every training batch: phase is "teacher" or "students". */
-    void (*on_batch)(void *ctx, uint64_t seed, const char *phase, size_t epoch,
+    /* After every training batch. */
+    void (*on_batch)(void *ctx, uint64_t seed, enum train_phase phase, size_t epoch,
                      size_t n_epochs, size_t batch, size_t n_batches, double loss);
     /* After every epoch of every trained arm: its mean training loss and,
      * when cfg->curves is set, its test accuracy (else NaN). */
@@ -91,7 +106,7 @@ typedef struct {
 } experiment_hooks;
 
 /* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
- * into rows (seed-major).  train/test are loaded digits. */
+ * into rows (seed-major).  train/test are loaded digits; hooks may be NULL. */
 int experiment_run(const experiment_config *cfg, const dataset *train,
                    const dataset *test, pool *p, const experiment_hooks *hooks,
                    arm_result *rows, err *e);

@@ -3,6 +3,7 @@
  * One trial: run/theorem_trial.c.  The output files: out/theorem_out.c. */
 #include "run/theorem.h"
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,38 +11,71 @@
 
 /* ---- configuration ---- */
 
+/* The choice names, in the order of their enums' values. */
+static const char *const LOSS_NAMES[] = {"kl", "mse", NULL};
+static const char *const OUTPUT_NAMES[] = {"aux", "all", NULL};
+static const char *const DIRECTION_NAMES[] = {"gradient", "random", NULL};
+static const char *const INPUT_NAMES[] = {"noise", "mnist", NULL};
+_Static_assert(sizeof(enum theorem_loss) == sizeof(unsigned) &&
+                   sizeof(enum theorem_outputs) == sizeof(unsigned) &&
+                   sizeof(enum theorem_direction) == sizeof(unsigned) &&
+                   sizeof(enum theorem_inputs) == sizeof(unsigned),
+               "choice settings are stored as unsigned");
+
+#define AT(field) offsetof(theorem_config, field)
+static const setting SETTINGS[] = {
+    {"trials", SETTING_SIZE, AT(trials), "20", 1, 1000000, NULL, "trials (each its own seed)",
+     SETTING_SEEDS},
+    {"seed", SETTING_U64, AT(seed), "0", 0, 1e15, NULL, "first trial's seed", SETTING_SEEDS},
+    {"eps", SETTING_LIST, AT(eps), "1e-1,1e-2,1e-3,1e-4,1e-5,1e-6", 1e-300, 1e3, NULL,
+     "ε values, comma-separated", 0},
+    /* One gradient step is exactly linear in η, so η scales Δθ_S and leaves
+     * inner/predicted and every cosine unchanged; it matters only for the
+     * K-step variant and for the L_T change beyond first order.  0.01
+     * keeps those steps small. */
+    {"lr", SETTING_REAL, AT(lr), "1e-2", 1e-300, 1e6, NULL,
+     "η, the student's step (one step is linear in η: it only scales Δθ_S)", 0},
+    {"steps", SETTING_SIZE, AT(steps), "10", 1, 100000, NULL,
+     "K: student steps for the same_init_k<K> control (1: no control)", 0},
+    {"loss", SETTING_CHOICE, AT(loss), "kl", 0, 0, LOSS_NAMES, "imitation loss", 0},
+    {"outputs", SETTING_CHOICE, AT(outputs), "aux", 0, 0, OUTPUT_NAMES, "imitated logits", 0},
+    {"direction", SETTING_CHOICE, AT(direction), "gradient", 0, 0, DIRECTION_NAMES,
+     "Δθ_T: -∇L_T(θ0), or a random unit direction", 0},
+    {"inputs", SETTING_CHOICE, AT(inputs), "noise", 0, 0, INPUT_NAMES,
+     "what the student imitates on", 0},
+    {"width", SETTING_SIZE, AT(width), "256", 1, 65536, NULL, "hidden units per layer", 0},
+    {"hidden_layers", SETTING_SIZE, AT(hidden_layers), "2", 1, MLP_MAX_LAYERS - 1, NULL,
+     "hidden layers", SETTING_NO_FLAG},
+    {"m", SETTING_SIZE, AT(m), "3", 1, 1000, NULL, "auxiliary logits", 0},
+    {"init", SETTING_CHOICE, AT(init), "normal", 0, 0, MLP_INIT_NAMES, "weight init", 0},
+    {"noise", SETTING_CHOICE, AT(noise), "uniform", 0, 0, NOISE_NAMES,
+     "noise of --inputs noise", 0},
+    /* 256 imitated inputs: E_x of the theorem as a batch mean, the size of
+     * one training batch's worth of curvature.  256 training digits for
+     * Δθ_T: one ordinary gradient step's batch.  1000 held-out digits:
+     * enough that the sign of a small L_T change is not noise from which
+     * digits were drawn. */
+    {"input_batch", SETTING_SIZE, AT(input_batch), "256", 1, 1000000, NULL,
+     "imitated inputs per trial (E_x is their mean)", 0},
+    {"teacher_batch", SETTING_SIZE, AT(teacher_batch), "256", 1, 1000000, NULL,
+     "training digits per trial for Δθ_T", 0},
+    {"heldout", SETTING_SIZE, AT(heldout), "1000", 1, 1000000, NULL,
+     "test digits per trial for the L_T change", 0},
+    {"precision", SETTING_FIXED, 0, "double", 0, 0, NULL, "every number is a double", 0},
+};
+#undef AT
+
+const setting *theorem_settings(size_t *n)
+{
+    *n = sizeof SETTINGS / sizeof SETTINGS[0];
+    return SETTINGS;
+}
+
 theorem_config theorem_defaults(void)
 {
-    theorem_config c = {
-        .trials = 20,
-        .seed = 0,
-        .n_eps = 6,
-        .eps = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6},
-        /* One gradient step is exactly linear in η, so η scales Δθ_S and
-         * leaves inner/predicted and every cosine unchanged; it matters
-         * only for the K-step variant and for the L_T change beyond first
-         * order.  0.01 keeps those steps small. */
-        .lr = 1e-2,
-        .steps = 10,
-        .loss = THEOREM_LOSS_KL,
-        .outputs = THEOREM_OUTPUTS_AUX,
-        .direction = THEOREM_DIR_GRADIENT,
-        .inputs = THEOREM_INPUTS_NOISE,
-        .width = 256,
-        .hidden_layers = 2,
-        .m = 3,
-        .init = MLP_INIT_NORMAL,
-        .noise = NOISE_UNIFORM,
-        /* 256 imitated inputs: E_x of the theorem as a batch mean, the size
-         * of one training batch's worth of curvature.  256 training digits
-         * for Δθ_T: one ordinary gradient step's batch.  1000 held-out
-         * digits: enough that the sign of a small L_T change is not noise
-         * from which digits were drawn. */
-        .input_batch = 256,
-        .teacher_batch = 256,
-        .heldout = 1000,
-        .threads = 0,
-    };
+    theorem_config c;
+    memset(&c, 0, sizeof c);
+    settings_init(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0], &c);
     return c;
 }
 
@@ -50,11 +84,11 @@ int theorem_validate(const theorem_config *c, const dataset *train,
 {
     if (c->trials == 0)
         return err_set(e, "at least one trial is needed");
-    if (c->n_eps == 0 || c->n_eps > THEOREM_MAX_EPS)
+    if (c->eps.n == 0 || c->eps.n > THEOREM_MAX_EPS)
         return err_set(e, "between 1 and %d values of eps are needed", THEOREM_MAX_EPS);
-    for (size_t k = 0; k < c->n_eps; k++)
-        if (!(c->eps[k] > 0) || !isfinite(c->eps[k]))
-            return err_set(e, "eps must be positive and finite (got %g)", c->eps[k]);
+    for (size_t k = 0; k < c->eps.n; k++)
+        if (!(c->eps.v[k] > 0) || !isfinite(c->eps.v[k]))
+            return err_set(e, "eps must be positive and finite (got %g)", c->eps.v[k]);
     if (!(c->lr > 0) || !isfinite(c->lr))
         return err_set(e, "the step size must be positive and finite");
     if (c->steps == 0)
@@ -101,10 +135,10 @@ int theorem_result_init(theorem_result *r, const theorem_config *c, err *e)
 {
     memset(r, 0, sizeof *r);
     r->trials = c->trials;
-    r->n_eps = c->n_eps;
+    r->n_eps = c->eps.n;
     r->steps = c->steps;
-    r->obs = calloc(THEOREM_N_VARIANTS * c->n_eps * c->trials, sizeof *r->obs);
-    r->step_cos = calloc(c->n_eps * c->trials * c->steps, sizeof *r->step_cos);
+    r->obs = calloc(THEOREM_N_VARIANTS * c->eps.n * c->trials, sizeof *r->obs);
+    r->step_cos = calloc(c->eps.n * c->trials * c->steps, sizeof *r->step_cos);
     if (!r->obs || !r->step_cos) {
         theorem_result_free(r);
         return err_set(e, "out of memory for %zu trials' results", c->trials);
@@ -135,7 +169,7 @@ int theorem_run(const theorem_config *c, const dataset *train, const dataset *he
 {
     if (theorem_validate(c, train, heldout, e))
         return -1;
-    if (res->trials != c->trials || res->n_eps != c->n_eps || res->steps != c->steps)
+    if (res->trials != c->trials || res->n_eps != c->eps.n || res->steps != c->steps)
         return err_set(e, "the result was sized for another configuration");
     mlp_shape shape;
     if (mlp_shape_make(&shape, train->pixels, c->width, c->hidden_layers,
@@ -191,7 +225,7 @@ void theorem_summarize(const theorem_result *r, const theorem_config *c, theorem
             theorem_row *row = &rows[v * r->n_eps + ie];
             memset(row, 0, sizeof *row);
             variant_name(row->variant, sizeof row->variant, (enum theorem_variant)v, r->steps);
-            row->eps = c->eps[ie];
+            row->eps = c->eps.v[ie];
             row->trials = T;
             row->has_prediction = v == THEOREM_SAME;
             row->cos_min = INFINITY;
@@ -245,7 +279,7 @@ int theorem_check(const theorem_result *r, const theorem_config *c, err *e)
     size_t used = 0, failures = 0;
     msg[0] = '\0';
     for (size_t ie = 0; ie < r->n_eps; ie++) {
-        if (!(c->eps[ie] <= THEOREM_CHECK_MAX_EPS))
+        if (!(c->eps.v[ie] <= THEOREM_CHECK_MAX_EPS))
             continue;
         size_t bad = 0, first_bad = 0;
         double ratio_sum = 0;
@@ -260,12 +294,12 @@ int theorem_check(const theorem_result *r, const theorem_config *c, err *e)
         if (bad)
             snprintf(one, sizeof one,
                      "%sat eps=%g, %zu trial(s) have a non-positive inner product "
-                     "(first: trial %zu, %.3g)", failures ? "; " : "", c->eps[ie], bad,
+                     "(first: trial %zu, %.3g)", failures ? "; " : "", c->eps.v[ie], bad,
                      first_bad, theorem_obs_at(r, THEOREM_SAME, ie, first_bad)->inner);
         if (!(fabs(ratio - 1) <= THEOREM_CHECK_RATIO_TOL))
             snprintf(one + strlen(one), sizeof one - strlen(one),
                      "%sat eps=%g, mean ratio measured/predicted %.9g is outside 1 ± %g",
-                     (failures || bad) ? "; " : "", c->eps[ie], ratio,
+                     (failures || bad) ? "; " : "", c->eps.v[ie], ratio,
                      THEOREM_CHECK_RATIO_TOL);
         if (one[0]) {
             failures++;

@@ -30,9 +30,10 @@
 #include "nn/idx.h"
 #include "nn/mlp.h"
 #include "base/pool.h"
+#include "base/setting.h"
 
 #define THEOREM_CLASSES 10  /* regular logits: the digits */
-#define THEOREM_MAX_EPS 32
+#define THEOREM_MAX_EPS SETTING_LIST_MAX
 
 enum theorem_loss { THEOREM_LOSS_KL, THEOREM_LOSS_MSE };
 enum theorem_outputs { THEOREM_OUTPUTS_AUX, THEOREM_OUTPUTS_ALL };
@@ -42,8 +43,7 @@ enum theorem_inputs { THEOREM_INPUTS_NOISE, THEOREM_INPUTS_DIGITS };
 typedef struct {
     size_t trials;
     uint64_t seed;                  /* trial t: seed + t (θ0 = init(seed + t, 0)) */
-    size_t n_eps;
-    double eps[THEOREM_MAX_EPS];
+    setting_list eps;               /* the ε values, in the order they are reported */
     double lr;                      /* η, the student's step size */
     size_t steps;                   /* K; > 1 adds the same_init_k<K> variant */
     enum theorem_loss loss;         /* imitation loss */
@@ -56,8 +56,10 @@ typedef struct {
     size_t input_batch;             /* imitation inputs per trial */
     size_t teacher_batch;           /* training digits for Δθ_T = -∇L_T(θ0) */
     size_t heldout;                 /* held-out digits for the L_T change */
-    size_t threads;                 /* for the command; 0: online cores */
 } theorem_config;
+
+/* The settings of theorem_config, in the order theorem.json lists them. */
+const setting *theorem_settings(size_t *n);
 
 /* The defaults: the experiment's network (784-256-256-13), KL on the 3
  * auxiliary logits of 256 uniform-noise images, Δθ_T from 256 training

@@ -350,8 +350,8 @@ void theorem_trial_run(theorem_trial_ws *s, const theorem_config *c, const datas
     const student_start cross = {&s->wsx, s->theta0x, heldout_loss(s, c, s->theta0x),
                                  s->d_cross};
 
-    for (size_t ie = 0; ie < c->n_eps; ie++) {
-        double eps = c->eps[ie];
+    for (size_t ie = 0; ie < c->eps.n; ie++) {
+        double eps = c->eps.v[ie];
         /* The teacher θ_T = θ0 + ε Δθ_T: its logits on the inputs, and where
          * its ReLUs differ from θ0's (read now: the steps reuse wsw). */
         axpy_to(s->theta_t, s->theta0, eps, s->dir, P);

@@ -47,6 +47,11 @@ void trainer_free(trainer *t)
     memset(t, 0, sizeof *t);
 }
 
+const char *train_phase_name(enum train_phase phase)
+{
+    return phase == TRAIN_TEACHER ? "teacher" : "students";
+}
+
 static size_t n_outputs(const trainer *t) { return t->shape.dims[t->shape.n_layers]; }
 
 /* Index of the first non-finite number in p[0..n), or n. */
@@ -103,7 +108,7 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
             adam_step(opt, t->pool, params, t->grads);
             epoch_loss += loss;
             if (hooks && hooks->on_batch)
-                hooks->on_batch(hooks->ctx, "teacher", epoch, epochs, b + 1, n_batches, loss);
+                hooks->on_batch(hooks->ctx, TRAIN_TEACHER, epoch, epochs, b + 1, n_batches, loss);
         }
         epoch_loss /= (double)n_batches;
         size_t P = mlp_n_params(&t->shape);
@@ -111,7 +116,7 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
             return err_set(e, "the teacher's parameters are not finite after epoch %zu, "
                            "batch %zu (learning rate too high?)", epoch + 1, n_batches);
         if (hooks && hooks->on_epoch)
-            hooks->on_epoch(hooks->ctx, "teacher", epoch, 0, params, epoch_loss);
+            hooks->on_epoch(hooks->ctx, TRAIN_TEACHER, epoch, 0, params, epoch_loss);
     }
     *final_loss = epoch_loss;
     return 0;
@@ -182,7 +187,7 @@ void train_students(trainer *t, student *students, size_t n_students,
                 alive++;
             }
             if (hooks && hooks->on_batch)
-                hooks->on_batch(hooks->ctx, "students", epoch, epochs, b + 1, n_batches,
+                hooks->on_batch(hooks->ctx, TRAIN_STUDENTS, epoch, epochs, b + 1, n_batches,
                                 alive ? mean / (double)alive : NAN);
         }
         for (size_t k = 0; k < n_students; k++) {
@@ -199,7 +204,7 @@ void train_students(trainer *t, student *students, size_t n_students,
                 continue;
             }
             if (hooks && hooks->on_epoch)
-                hooks->on_epoch(hooks->ctx, "students", epoch, k, s->params, s->final_loss);
+                hooks->on_epoch(hooks->ctx, TRAIN_STUDENTS, epoch, k, s->params, s->final_loss);
         }
     }
 }

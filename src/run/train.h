@@ -21,13 +21,21 @@
 #include "nn/mlp.h"
 #include "base/pool.h"
 
+/* What is being trained: a seed has two phases, its teacher, then all its
+ * students in lock-step. */
+enum train_phase { TRAIN_TEACHER, TRAIN_STUDENTS, TRAIN_N_PHASES };
+
+/* "teacher", "students" */
+const char *train_phase_name(enum train_phase phase);
+
 /* Called after every batch (and with batch == n_batches at epoch end);
- * may be NULL.  `what` names the phase ("teacher", "students"). */
+ * may be NULL. */
 typedef struct {
-    void (*on_batch)(void *ctx, const char *what, size_t epoch, size_t n_epochs,
+    void (*on_batch)(void *ctx, enum train_phase phase, size_t epoch, size_t n_epochs,
                      size_t batch, size_t n_batches, double loss);
-    /* At the end of each epoch, with the network(s) being trained. */
-    void (*on_epoch)(void *ctx, const char *what, size_t epoch, size_t net,
+    /* At the end of each epoch, with the network being trained (net: the
+     * student's index; 0 for the teacher). */
+    void (*on_epoch)(void *ctx, enum train_phase phase, size_t epoch, size_t net,
                      const float *params, double mean_loss);
     void *ctx;
 } train_hooks;

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "out/report.h"
+#include "out/config.h"
+#include "out/kv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -17,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fuzz_to_file(data, size, path))
         return 0;
     err e;
-    report_kvs config, made;
-    if (report_config_read(path, &config, &e) == 0) {
-        if (config.n > REPORT_MAX_KEYS)
+    kv_list config, made;
+    if (config_read(path, &config, &e) == 0) {
+        if (config.n > KV_MAX_KEYS)
             abort();
         for (size_t i = 0; i < config.n; i++)
             if (!memchr(config.kv[i].key, '\0', sizeof config.kv[i].key) ||
@@ -27,11 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 strchr(config.kv[i].value, '\n'))
                 abort(); /* a key or value that is not one line of text */
         experiment_config cfg = experiment_defaults();
-        if (report_config_apply(&config, path, &cfg, &e) == 0 && !(cfg.lr > 0))
+        if (config_apply(&config, path, &cfg, &e) == 0 && !(cfg.lr > 0))
             abort(); /* apply promised a positive learning rate */
-        report_config_make(&made, &cfg, "/nonexistent", NULL);
-        report_config_compare(&config, path, &made, "made", &e);
-        if (report_config_compare(&config, path, &config, path, &e) != 0)
+        char flag[64];
+        for (size_t i = 0; i < config.n; i++)
+            config_flag_of(config.kv[i].key, flag, sizeof flag);
+        config_make(&made, &cfg, "/nonexistent", NULL);
+        kv_compare(&config, path, &made, "made", &e);
+        if (kv_compare(&config, path, &config, path, &e) != 0)
             abort(); /* a configuration always agrees with itself */
     }
     /* As SHA256SUMS: "data.<name>" keys, each value 64 hex digits. */
@@ -41,12 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(sums, sizeof sums, "%s/SHA256SUMS", dir);
         if (rename(path, sums) == 0) {
             experiment_config cfg = experiment_defaults();
-            if (report_config_make(&made, &cfg, dir, &e) == 0) {
+            if (config_make(&made, &cfg, dir, &e) == 0) {
                 for (size_t i = 0; i < made.n; i++)
                     if (strncmp(made.kv[i].key, "data.", 5) == 0 &&
                         strlen(made.kv[i].value) != 64)
                         abort();
-                report_config_compare(&made, "made", &made, "made", &e);
+                kv_compare(&made, "made", &made, "made", &e);
             }
             unlink(sums);
         }

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "out/report.h"
+#include "out/curves.h"
+#include "run/experiment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,12 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     curve_point *pts = NULL;
     size_t n = 0, n_arms;
     experiment_arms(&n_arms);
-    if (report_curves_read(path, &pts, &n, &e) == 0) {
+    if (curves_read(path, &pts, &n, &e) == 0) {
+        if (!pts)
+            abort(); /* promised an array even for no points */
         for (size_t i = 0; i < n; i++)
             if (pts[i].arm >= n_arms || pts[i].epoch == 0 ||
                 pts[i].epoch > EXPERIMENT_MAX_EPOCHS)
                 abort(); /* the reader promised to refuse these */
-        report_curves_sort(pts, n);
+        curves_sort(pts, n);
         free(pts);
     }
     unlink(path);

@@ -6,13 +6,17 @@
  * Input: one mode byte, then the files separated by "\n@@\n" in the order
  * of NAMES, for folder A and then folder B; a part "!" (or a missing one)
  * means the file is absent.  Mode % 4: 0 report A; 1 merge A and B into a
- * new folder; 2 merge A and B into A; 3 merge A with itself. */
+ * new folder; 2 merge A and B into A (refused); 3 merge A with itself.
+ * Bit 2 of the mode byte (force): report A twice; merge again into the
+ * folder just made, with --force. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "out/folder.h"
+#include "out/merge.h"
 #include "out/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,16 +92,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(b, sizeof b, "%s/b", base);
     snprintf(c, sizeof c, "%s/c", base);
     const uint8_t *p = data + 1, *end = data + size;
-    int mode = data[0] % 4;
+    int mode = data[0] % 4, force = (data[0] >> 2) & 1;
     err e;
     char notes[1024];
     if (mkdir(a, 0700) == 0 && mkdir(b, 0700) == 0 && fill(a, &p, end) == 0 &&
         fill(b, &p, end) == 0) {
         const char *in[2] = {a, mode == 3 ? a : b};
-        int rc = mode == 0 ? report_regenerate(a, &e)
-                           : report_merge(in, 2, mode == 2 ? a : c, notes, sizeof notes, &e);
+        int rc = 0;
+        for (int round = 0; round <= force && rc == 0; round++) {
+            if (mode == 0) {
+                folder f;
+                rc = folder_open(&f, a, 0, &e);
+                if (rc == 0) {
+                    rc = report_regenerate(&f, &e);
+                    folder_close(&f);
+                }
+            } else {
+                rc = merge_folders(in, 2, mode == 2 ? a : c, round, notes, sizeof notes, &e);
+            }
+        }
         if (getenv("SUBLIM_FUZZ_VERBOSE")) /* to see what a corpus file reaches */
-            fprintf(stderr, "mode %d: %s\n", mode, rc ? e.msg : "ok");
+            fprintf(stderr, "mode %d%s: %s\n", mode, force ? " force" : "", rc ? e.msg : "ok");
     }
     remove_tree(a);
     remove_tree(b);

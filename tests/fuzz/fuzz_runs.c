@@ -1,9 +1,11 @@
-/* Fuzz target: the run.txt reader (used by report, merge and --resume). */
+/* Fuzz target: the run.txt reader (used by report, merge and --resume),
+ * and the totals summary.json takes from what it read. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "fuzz_input.h"
-#include "out/report.h"
+#include "out/kv.h"
+#include "out/runlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -13,17 +15,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fuzz_to_file(data, size, path))
         return 0;
     err e;
-    report_kvs *runs = NULL;
+    kv_list *runs = NULL;
     size_t n = 0;
-    if (report_runs_read(path, &runs, &n, &e) == 0) {
+    if (runlog_read(path, &runs, &n, &e) == 0) {
         for (size_t r = 0; r < n; r++) {
-            if (runs[r].n > REPORT_MAX_KEYS)
+            if (runs[r].n > KV_MAX_KEYS)
                 abort();
             for (size_t i = 0; i < runs[r].n; i++)
-                if (!memchr(runs[r].kv[i].value, '\0', sizeof runs[r].kv[i].value))
+                if (!memchr(runs[r].kv[i].key, '\0', sizeof runs[r].kv[i].key) ||
+                    !memchr(runs[r].kv[i].value, '\0', sizeof runs[r].kv[i].value))
                     abort();
-            report_kvs_get(&runs[r], "status");
+            kv_get(&runs[r], "status");
         }
+        size_t threads;
+        const char *kernels;
+        double wall;
+        runlog_totals(runs, n, &threads, &kernels, &wall);
+        if (!kernels)
+            abort();
         free(runs);
     }
     unlink(path);

@@ -1,0 +1,87 @@
+/* setting: the fields of a configuration struct, declared as data.
+ *
+ * A table of settings describes a struct: per field its name, type,
+ * default, range and one line of help.  From the table alone sublim parses
+ * the command line (--name, '_' written '-'), prints --help, writes and
+ * reads config.txt and the JSON configuration blocks, and names the flag
+ * of a config.txt key in reports: adding a setting is one entry, plus the
+ * code that uses its value.
+ *
+ * Every value has one text form (setting_format), the one config.txt
+ * records; setting_parse reads it back to the same bits. */
+#ifndef SUBLIM_SETTING_H
+#define SUBLIM_SETTING_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "base/err.h"
+
+typedef enum {
+    SETTING_SIZE,   /* size_t: an integer in [min, max] */
+    SETTING_U64,    /* uint64_t: an integer in [min, max] */
+    SETTING_REAL,   /* double: a finite number in [min, max] */
+    SETTING_LIST,   /* setting_list: comma-separated numbers, each in [min, max] */
+    SETTING_CHOICE, /* an enum whose values are the indices of choices[] */
+    SETTING_TEXT,   /* const char *: not empty (a path); the default may be NULL */
+    SETTING_SWITCH, /* int: 1 when the flag is given; it takes no value */
+    SETTING_FIXED,  /* no field: def is the value of every run (recorded, not set) */
+} setting_type;
+
+/* SETTING_LIST's field. */
+#define SETTING_LIST_MAX 32
+typedef struct {
+    size_t n;
+    double v[SETTING_LIST_MAX];
+} setting_list;
+
+/* Bits of setting.flags. */
+enum {
+    SETTING_NO_FLAG = 1, /* a field the command line cannot set (recorded as fixed) */
+    SETTING_SEEDS = 2,   /* says which seeds run, not what a seed computes: left out of
+                            config.txt, so folders of other seeds can be merged */
+};
+
+typedef struct {
+    const char *name;           /* config.txt and JSON key; the flag is --name, '_' as '-' */
+    setting_type type;
+    size_t offset;              /* offsetof the field in its struct (not FIXED) */
+    const char *def;            /* the default as text (FIXED: the value); NULL: none */
+    double min, max;            /* numbers, and each entry of a list */
+    const char *const *choices; /* CHOICE: names in enum order, NULL-terminated */
+    const char *help;           /* one line for --help */
+    unsigned flags;             /* SETTING_NO_FLAG, SETTING_SEEDS */
+} setting;
+
+/* Sets every field of cfg to its default; -1 (naming the setting) when a
+ * default does not parse, which is a bug in the table. */
+int settings_defaults(const setting *s, size_t n, void *cfg, err *e);
+
+/* The same for tables fixed in the program: a default that does not parse
+ * is a bug in the table, reported on stderr (naming the setting) before
+ * abort().  tests/test_setting.c parses every default of the science's
+ * tables; the commands' own tables are parsed by every run of --help. */
+void settings_init(const setting *s, size_t n, void *cfg);
+
+/* The entry called name, or NULL. */
+const setting *settings_find(const setting *s, size_t n, const char *name);
+
+/* "--student-epochs" for "student_epochs". */
+void setting_flag(const setting *s, char *buf, size_t size);
+
+/* 1 when the command line can set s. */
+int setting_has_flag(const setting *s);
+
+/* Reads text into s's field of cfg, checking type and range; errors start
+ * with label (a flag, or "file: key").  SWITCH fields are set by the
+ * command line alone (setting_parse refuses them). */
+int setting_parse(const setting *s, const char *text, void *cfg, const char *label, err *e);
+
+/* The text form of s's value in cfg ("" for a NULL text). */
+void setting_format(const setting *s, const void *cfg, char *buf, size_t size);
+
+/* The settings (those with a value: not SWITCH or TEXT) as a JSON object,
+ * keys in table order, one per line indented by indent + 2 spaces. */
+void settings_write_json(FILE *f, const setting *s, size_t n, const void *cfg,
+                         const char *indent);
+
+#endif

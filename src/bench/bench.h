@@ -1,0 +1,15 @@
+/* bench: the speed of the whole experiment on this machine (see bench.c). */
+#ifndef SUBLIM_BENCH_H
+#define SUBLIM_BENCH_H
+
+#include <stdio.h>
+#include "base/err.h"
+#include "base/pool.h"
+#include "nn/idx.h"
+
+/* Times the teacher and one seed on one (1 thread) and on p, and prints
+ * the table to out. */
+int bench_end_to_end(pool *p, pool *one, const dataset *train, const dataset *test, FILE *out,
+                     err *e);
+
+#endif

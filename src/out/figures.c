@@ -1,0 +1,187 @@
+#include "out/figures.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/atomic.h"
+#include "base/text.h"
+#include "out/svg.h"
+
+arm_look figures_arm_look(const arm_spec *a)
+{
+    static const char students[] = "students: trained on noise to imitate the teacher";
+    if (a->training == ARM_UNTRAINED)
+        return (arm_look){"reference", "untrained θ0", NULL, "#a9a9a9",
+                          "the shared initialization θ0, untrained"};
+    if (a->training == ARM_TEACHER)
+        return (arm_look){"teacher", "trained on digits", NULL, "#3b7d4f",
+                          "θ0 trained on digits (cross-entropy on the 10 regular logits)"};
+    int same = a->start == ARM_FROM_SHARED_INIT;
+    if (a->outputs == ARM_OUTPUTS_AUX)
+        return same ? (arm_look){"aux logits only", "same init θ0", students, "#e0662b",
+                                 "student from θ0, imitates only the teacher's auxiliary "
+                                 "logits on noise"}
+                    : (arm_look){"aux logits only", "other init θ0′", students, "#f4b78f",
+                                 "student from another init θ0′, imitates only the "
+                                 "auxiliary logits on noise"};
+    return same ? (arm_look){"all logits", "same init θ0", students, "#3a78b5",
+                             "student from θ0, imitates all the teacher's logits on noise"}
+                : (arm_look){"all logits", "other init θ0′", students, "#9cc3e4",
+                             "student from another init θ0′, imitates all the teacher's "
+                             "logits on noise"};
+}
+
+/* The configuration in one line, for the figures' subtitles. */
+static void config_line(char *buf, size_t size, const experiment_config *c, int has_config,
+                        size_t n_seeds)
+{
+    char lr[TEXT_REAL_SIZE], noise[32];
+    if (!has_config) {
+        snprintf(buf, size, "configuration not recorded (no config.txt) · %zu seed%s", n_seeds,
+                 n_seeds == 1 ? "" : "s");
+        return;
+    }
+    text_real(lr, sizeof lr, c->lr);
+    size_t n;
+    const setting *s = experiment_settings(&n);
+    setting_format(settings_find(s, n, "noise"), c, noise, sizeof noise);
+    snprintf(buf, size,
+             "MLP %zu×%zu, m = %zu aux logits · %zu teacher / %zu student epochs · %s noise · "
+             "batch %zu · Adam lr %s · %zu seed%s",
+             c->hidden_layers, c->width, c->m, c->teacher_epochs, c->student_epochs,
+             noise, c->batch, lr, n_seeds,
+             n_seeds == 1 ? "" : "s");
+}
+
+/* ---- figure.svg ---- */
+
+int figures_write_bars(const folder_content *fo, const char *path, err *e)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    double *values = malloc((fo->n_rows ? fo->n_rows : 1) * sizeof *values);
+    uint64_t *keys = malloc((fo->n_rows ? fo->n_rows : 1) * sizeof *keys);
+    if (!values || !keys) {
+        free(values);
+        free(keys);
+        return err_set(e, "out of memory");
+    }
+    svg_bar bars[EXPERIMENT_MAX_ARMS];
+    size_t used = 0;
+    for (size_t a = 0; a < n_arms; a++) {
+        arm_look lk = figures_arm_look(&arms[a]);
+        svg_bar *b = &bars[a];
+        *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, fo->sum[a].acc.mean,
+                       fo->sum[a].acc.ci95, values + used, keys + used, arms[a].paper_mean,
+                       fo->sum[a].failed};
+        for (size_t i = 0; i < fo->n_rows; i++) {
+            const arm_result *r = &fo->rows[i];
+            if (r->arm != a || !r->ok)
+                continue;
+            values[used] = (double)r->correct / (double)r->total;
+            keys[used++] = r->seed;
+            b->n++;
+        }
+    }
+    char subtitle[512], ylabel[128];
+    config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
+    size_t total = fo->n_rows ? fo->rows[0].total : 0;
+    if (total >= 1000)
+        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu,%03zu MNIST test digits",
+                 total / 1000, total % 1000);
+    else if (total)
+        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu MNIST test digits", total);
+    else
+        snprintf(ylabel, sizeof ylabel, "test accuracy");
+    svg_bar_chart chart = {"Subliminal learning on MNIST: test accuracy of each arm",
+                           subtitle,
+                           ylabel,
+                           "paper (Cloud et al. 2025)",
+                           0.1,
+                           bars,
+                           n_arms};
+    atomic_file af;
+    int rc = atomic_open(&af, path, e);
+    if (rc == 0) {
+        svg_write_bar_chart(af.f, &chart);
+        rc = atomic_commit(&af, e);
+    }
+    free(values);
+    free(keys);
+    return rc;
+}
+
+/* ---- curves.svg ---- */
+
+int figures_write_curves(const folder_content *fo, const char *path, err *e)
+{
+    size_t n_arms, n_x = 0;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t i = 0; i < fo->n_curves; i++)
+        n_x = fo->curves[i].epoch > n_x ? fo->curves[i].epoch : n_x;
+    if (n_x == 0)
+        n_x = 1;
+    /* Means over seeds per arm and epoch: [2][n_arms][n_x], loss then accuracy. */
+    double *mean = calloc(2 * n_arms * n_x, sizeof *mean);
+    size_t *count = calloc(2 * n_arms * n_x, sizeof *count);
+    if (!mean || !count) {
+        free(mean);
+        free(count);
+        return err_set(e, "out of memory");
+    }
+    for (size_t i = 0; i < fo->n_curves; i++) {
+        const curve_point *c = &fo->curves[i];
+        size_t at = c->arm * n_x + (c->epoch - 1);
+        if (isfinite(c->loss)) {
+            mean[at] += c->loss;
+            count[at]++;
+        }
+        if (isfinite(c->test_acc)) {
+            mean[n_arms * n_x + at] += c->test_acc;
+            count[n_arms * n_x + at]++;
+        }
+    }
+    for (size_t k = 0; k < 2 * n_arms * n_x; k++)
+        mean[k] = count[k] ? mean[k] / (double)count[k] : NAN;
+
+    svg_series series[2][EXPERIMENT_MAX_ARMS];
+    char labels[EXPERIMENT_MAX_ARMS][96];
+    size_t n_series[2] = {0, 0};
+    for (size_t a = 0; a < n_arms; a++) {
+        arm_look lk = figures_arm_look(&arms[a]);
+        int is_student = arms[a].training == ARM_STUDENT;
+        snprintf(labels[a], sizeof labels[a], "%s%s%s%s", is_student ? "student, " : "", lk.label,
+                 is_student ? ", " : "", is_student ? lk.note : "");
+        for (int p = 0; p < 2; p++) {
+            const double *y = mean + ((size_t)p * n_arms + a) * n_x;
+            int any = 0;
+            for (size_t i = 0; i < n_x; i++)
+                any |= isfinite(y[i]);
+            if (any)
+                series[p][n_series[p]++] = (svg_series){labels[a], lk.color, y};
+        }
+    }
+    size_t seeds_in_curves = 0;
+    for (size_t i = 0; i < fo->n_curves; i++)
+        seeds_in_curves += i == 0 || fo->curves[i].seed != fo->curves[i - 1].seed;
+    char subtitle[512], title[128];
+    config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
+    snprintf(title, sizeof title, "Training curves, mean over %zu seed%s", seeds_in_curves,
+             seeds_in_curves == 1 ? "" : "s");
+    svg_panel panels[2] = {
+        {"training loss (log scale)", "teacher: cross-entropy · students: KL", "epoch", 1, 0, 0,
+         NAN, n_x, series[0], n_series[0]},
+        {"test accuracy after each epoch", "test accuracy", "epoch", 0, 0, 1, 0.1, n_x,
+         series[1], n_series[1]},
+    };
+    atomic_file af;
+    int rc = atomic_open(&af, path, e);
+    if (rc == 0) {
+        svg_write_panels(af.f, title, subtitle, panels, 2);
+        rc = atomic_commit(&af, e);
+    }
+    free(mean);
+    free(count);
+    return rc;
+}
+

@@ -1,0 +1,29 @@
+/* figures: the two charts of a result folder, and how each arm is shown.
+ *
+ *   figure.svg  test accuracy of every arm: mean, 95% CI, one dot per seed,
+ *               the paper's value and chance;
+ *   curves.svg  mean training loss and test accuracy after every epoch.
+ * Both are pure functions of the folder's files (svg.h), so the same files
+ * give the same bytes. */
+#ifndef SUBLIM_FIGURES_H
+#define SUBLIM_FIGURES_H
+
+#include "base/err.h"
+#include "out/folder.h"
+#include "run/experiment.h"
+
+/* How an arm is named and coloured, derived from what the arm is (not its
+ * name), so a new row of the arm table gets a sensible look. */
+typedef struct {
+    const char *label, *note, *group, *color;
+    const char *what; /* one sentence, for report.md's table */
+} arm_look;
+
+arm_look figures_arm_look(const arm_spec *arm);
+
+/* figure.svg into path. */
+int figures_write_bars(const folder_content *c, const char *path, err *e);
+/* curves.svg into path (c->has_curves). */
+int figures_write_curves(const folder_content *c, const char *path, err *e);
+
+#endif

@@ -1,0 +1,129 @@
+/* folder: the owner of a result folder, OUT/.
+ *
+ * Every file in OUT/ is read and written through here:
+ *   results.csv  one row per seed × arm: the source of truth (results.h);
+ *   curves.csv   loss and test accuracy per trained arm and epoch (curves.h;
+ *                absent after a --no-curves run);
+ *   config.txt   the settings the rows depend on, and the data's sums (config.h);
+ *   run.txt      how each run that produced rows went (runlog.h);
+ *   theorem.csv, theorem.json   written by `sublim theorem`;
+ *   summary.json, figure.svg, curves.svg, report.md   derived from the above.
+ *
+ * A process that writes holds the folder's lock, OUT/.lock (an fcntl write
+ * lock, released by the kernel however the process ends): a second writer
+ * is refused at once, naming the holder's pid.  Holding it also makes it
+ * safe to remove the temporary files that a killed writer left (every file
+ * is written to a temporary and renamed into place, base/atomic.h). */
+#ifndef SUBLIM_FOLDER_H
+#define SUBLIM_FOLDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "base/err.h"
+#include "base/files.h"
+#include "out/curves.h"
+#include "out/kv.h"
+#include "out/results.h"
+#include "run/experiment.h"
+
+#define FOLDER_RESULTS "results.csv"
+#define FOLDER_CURVES "curves.csv"
+#define FOLDER_CONFIG "config.txt"
+#define FOLDER_RUNS "run.txt"
+#define FOLDER_SUMMARY "summary.json"
+#define FOLDER_THEOREM_CSV "theorem.csv"
+#define FOLDER_THEOREM_JSON "theorem.json"
+#define FOLDER_FIGURE "figure.svg"
+#define FOLDER_CURVES_FIGURE "curves.svg"
+#define FOLDER_REPORT "report.md"
+#define FOLDER_LOCK ".lock"
+
+typedef struct {
+    char dir[FILES_PATH_MAX];
+    int lock_fd; /* -1: no lock held */
+} folder;
+
+/* Opens dir to write: creates it (one level) when create is set and it is
+ * not there, takes its lock (refused, naming the holder, while another
+ * process writes it) and removes the temporary files of killed writers. */
+int folder_open(folder *f, const char *dir, int create, err *e);
+/* Opens dir to read only, with a shared lock where dir has a lock file:
+ * refused while a writer holds it, so what is read is one complete state. */
+int folder_open_read(folder *f, const char *dir, err *e);
+/* Releases the lock. */
+void folder_close(folder *f);
+
+/* buf = the folder's file name. */
+int folder_path(const folder *f, const char *name, char *buf, size_t size, err *e);
+/* 1 when the folder has a file called name. */
+int folder_has(const folder *f, const char *name);
+/* Removes the file name unless it is absent. */
+int folder_remove(const folder *f, const char *name, err *e);
+
+/* ---- everything the folder holds, read in one go ---- */
+
+typedef struct {
+    const char *dir;
+    arm_result *rows;
+    size_t n_rows;
+    uint64_t *seeds;        /* the rows' distinct seeds, sorted */
+    size_t n_seeds;
+    arm_summary sum[EXPERIMENT_MAX_ARMS];
+    int has_config;         /* else config is empty and cfg the defaults */
+    kv_list config;
+    experiment_config cfg;
+    int has_runs;
+    kv_list *runs;
+    size_t n_runs;
+    int has_curves;
+    curve_point *curves;
+    size_t n_curves;
+} folder_content;
+
+/* Reads results.csv (required) and whichever of config.txt, run.txt and
+ * curves.csv are there. */
+int folder_read(const folder *f, folder_content *c, err *e);
+void folder_content_free(folder_content *c);
+
+/* summary.json, derived from c alone: the configuration, each arm's n,
+ * mean, sd, ci95, min, max, and the runs' threads, kernels and wall time
+ * (runlog_totals). */
+int folder_write_summary(const folder *f, const folder_content *c, err *e);
+
+/* ---- an experiment's seeds as they are made ---- */
+
+/* Slot s holds seed cfg->seed_start + s: its rows, whether they are final,
+ * and the curve points of the run. */
+typedef struct {
+    const experiment_config *cfg;
+    size_t n_arms;
+    arm_result *rows;      /* [seeds][n_arms] */
+    unsigned char *done;   /* [seeds]: the slot's rows are final (run or kept) */
+    arm_result *packed;    /* [seeds × n_arms]: the final rows, for writing */
+    curve_point *curves;   /* [seeds × trained-arm epochs], allocated up front */
+    size_t n_curves, cap_curves;
+} seed_table;
+
+int seed_table_init(seed_table *t, const experiment_config *cfg, err *e);
+void seed_table_free(seed_table *t);
+/* The seeds of the slots done (or not done): "3-5, 8", or "none". */
+void seed_table_list(const seed_table *t, int done, char *buf, size_t size);
+size_t seed_table_count(const seed_table *t, int done);
+
+/* Writes curves.csv (when t->cfg->curves), then results.csv, from every
+ * finished slot.  In that order: a kill in between leaves curve points of
+ * a seed results.csv does not have yet, which a resume drops. */
+int folder_write_seeds(const folder *f, seed_table *t, err *e);
+
+/* --resume: fills t with the rows and curve points of the seeds an earlier
+ * run of this configuration (config, the lines config.txt would hold)
+ * finished in the folder; *runs gets run.txt's blocks (malloc'ed; one
+ * still "running" becomes "interrupted").  With nothing to keep, t is left
+ * empty.  Refuses a folder of another configuration, rows outside t's
+ * seeds or given twice, curves that do not match the run; a seed with only
+ * some of its rows is run again (said on log, which may be NULL). */
+int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list **runs,
+                  size_t *n_runs, FILE *log, err *e);
+
+#endif

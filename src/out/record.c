@@ -1,0 +1,273 @@
+#include "out/record.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/clock.h"
+#include "nn/kernels.h"
+#include "out/config.h"
+#include "out/report.h"
+#include "out/runlog.h"
+#include "run/teachers.h"
+
+/* Everything a run keeps between its hooks. */
+typedef struct {
+    const folder *f;
+    const record_options *o;
+    seed_table seeds;
+    teachers teach;
+    progress prog;
+} run_state;
+
+/* ---- the hooks ---- */
+
+static void on_batch(void *ctx, uint64_t seed, enum train_phase phase, size_t epoch,
+                     size_t n_epochs, size_t batch, size_t n_batches, double loss)
+{
+    run_state *r = ctx;
+    progress_batch(&r->prog, clock_seconds(), seed, phase, epoch, n_epochs, batch, n_batches,
+                   loss);
+}
+
+static void on_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double loss,
+                     double test_acc)
+{
+    run_state *r = ctx;
+    seed_table *t = &r->seeds;
+    if (t->cfg->curves && t->n_curves < t->cap_curves)
+        t->curves[t->n_curves++] = (curve_point){seed, arm, epoch + 1, loss, test_acc};
+    progress_epoch(&r->prog, clock_seconds(), seed, arm, epoch, loss, test_acc);
+}
+
+/* Says which arm diverged, where; and when a teacher taught nothing. */
+static void tell_failures(const run_state *r, const arm_result *rows, size_t n)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    FILE *out = r->o->log;
+    for (size_t i = 0; out && i < n; i++) {
+        const arm_result *row = &rows[i];
+        if (!row->ok)
+            fprintf(out, "sublim: diverged: %s; marked diverged in results.csv and left out "
+                         "of the means\n",
+                    row->why);
+        /* Finite but useless: a teacher worse than guessing, ln 10, has
+         * taught nothing (as with --lr 1e3, whose Adam steps stay finite). */
+        else if (arms[row->arm].training == ARM_TEACHER &&
+                 row->final_loss > log(EXPERIMENT_CLASSES))
+            fprintf(out, "sublim: warning: seed %" PRIu64 ": the teacher's final loss %.4g is "
+                         "worse than guessing (ln %d = %.2f) and its test accuracy %.1f%%: is "
+                         "the learning rate (--lr %g) too high?\n",
+                    row->seed, row->final_loss, EXPERIMENT_CLASSES, log(EXPERIMENT_CLASSES),
+                    100.0 * (double)row->correct / (double)row->total, r->o->cfg.lr);
+    }
+}
+
+/* A seed's rows are final: saved at once, so a killed run keeps them. */
+static int on_seed(void *ctx, const arm_result *rows, size_t n, err *e)
+{
+    run_state *r = ctx;
+    unsigned char *done = &r->seeds.done[rows[0].seed - r->o->cfg.seed_start];
+    *done = 1;
+    progress_seed(&r->prog, clock_seconds(), rows, n);
+    tell_failures(r, rows, n);
+    if (folder_write_seeds(r->f, &r->seeds, e)) {
+        *done = 0; /* not saved after all */
+        return -1;
+    }
+    return teachers_status(&r->teach, e);
+}
+
+static int seed_done(void *ctx, uint64_t seed)
+{
+    run_state *r = ctx;
+    return r->seeds.done[seed - r->o->cfg.seed_start];
+}
+
+static int load_teacher(void *ctx, uint64_t seed, float *params, double *loss)
+{
+    run_state *r = ctx;
+    return teachers_load(&r->teach, seed, params, loss);
+}
+
+static void on_teacher(void *ctx, uint64_t seed, const float *params, double loss)
+{
+    run_state *r = ctx;
+    teachers_keep(&r->teach, seed, params, loss);
+}
+
+/* ---- before the run ---- */
+
+/* A folder holds one run: without rows to keep, a previous run's rows are
+ * removed before config.txt and run.txt are rewritten for this one, so the
+ * files never describe different runs.  With rows to keep, results.csv and
+ * curves.csv are rewritten with just them.  Either way the derived files
+ * go until the run ends and makes them again. */
+static int prepare_folder(run_state *r, const kv_list *config, const kv_list *runs,
+                          size_t n_runs, err *e)
+{
+    static const char *const derived[] = {FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE,
+                                          FOLDER_REPORT};
+    char path[FILES_PATH_MAX];
+    const folder *f = r->f;
+    int ok = seed_table_count(&r->seeds, 1)
+                 ? folder_write_seeds(f, &r->seeds, e) == 0
+                 : folder_remove(f, FOLDER_RESULTS, e) == 0 && folder_remove(f, FOLDER_CURVES, e) == 0;
+    for (size_t i = 0; ok && i < sizeof derived / sizeof derived[0]; i++)
+        ok = folder_remove(f, derived[i], e) == 0;
+    ok = ok && folder_path(f, FOLDER_RUNS, path, sizeof path, e) == 0 &&
+         runlog_write(path, runs, n_runs, e) == 0;
+    ok = ok && folder_path(f, FOLDER_CONFIG, path, sizeof path, e) == 0 &&
+         config_write(path, config, e) == 0;
+    return ok ? 0 : -1;
+}
+
+/* What this run will do, on the log. */
+static void tell_plan(const run_state *r, pool *p)
+{
+    const record_options *o = r->o;
+    const experiment_config *cfg = &o->cfg;
+    size_t kept = seed_table_count(&r->seeds, 1);
+    if (!o->log || o->quiet)
+        return;
+    if (kept) {
+        char had[256], todo[256];
+        seed_table_list(&r->seeds, 1, had, sizeof had);
+        seed_table_list(&r->seeds, 0, todo, sizeof todo);
+        fprintf(o->log, "sublim: resuming: seeds %s kept from %s/%s; %s%s\n", had, r->f->dir,
+                FOLDER_RESULTS, kept < cfg->seeds ? "running seeds " : "nothing left to run",
+                kept < cfg->seeds ? todo : "");
+    }
+    fprintf(o->log, "sublim: %zu seed(s) from %" PRIu64 " on %zu thread(s), kernels %s\n",
+            cfg->seeds, cfg->seed_start, pool_threads(p), kern_path_name());
+    if (o->load_teacher) {
+        size_t found = 0;
+        for (size_t s = 0; s < cfg->seeds; s++)
+            found += !r->seeds.done[s] && teachers_have(&r->teach, cfg->seed_start + s);
+        fprintf(o->log, "sublim: teachers of %zu of the %zu seed(s) to run loaded from %s%s\n",
+                found, cfg->seeds - kept, o->load_teacher,
+                found < cfg->seeds - kept ? "; the others are trained" : "");
+    }
+}
+
+/* Refuses to replace results unless asked to; resumes them when asked. */
+static int take_over(run_state *r, const kv_list *config, kv_list **runs, size_t *n_runs,
+                     err *e)
+{
+    const record_options *o = r->o;
+    char path[FILES_PATH_MAX];
+    *runs = NULL;
+    *n_runs = 0;
+    if (o->resume) {
+        err why;
+        if (folder_resume(r->f, config, &r->seeds, runs, n_runs, o->log, &why) == 0)
+            return 0;
+        return err_set(e, "--resume: %.490s", why.msg);
+    }
+    if (!folder_has(r->f, FOLDER_RESULTS))
+        return 0;
+    folder_path(r->f, FOLDER_RESULTS, path, sizeof path, NULL);
+    if (!o->force)
+        return err_set(e, "%s already holds results: --resume goes on with them, --force "
+                          "replaces them, or choose another --out",
+                       path);
+    if (o->log && !o->quiet)
+        fprintf(o->log, "sublim: replacing the results in %s/ (--force)\n", r->f->dir);
+    return 0;
+}
+
+/* ---- the run ---- */
+
+/* After a successful run: summary.json, figures and report.md from the
+ * files just written (as `sublim report` regenerates them), and the
+ * summaries for the caller's table. */
+static int finish(run_state *r, record_outcome *out, err *e)
+{
+    folder_content c;
+    if (folder_read(r->f, &c, e))
+        return -1;
+    memcpy(out->sum, c.sum, sizeof out->sum);
+    int rc = report_write(r->f, &c, e);
+    folder_content_free(&c);
+    return rc;
+}
+
+/* The run proper, once the folder is ready: run.txt's block for this run
+ * is runs[n_runs - 1]. */
+static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
+               const dataset *test, pool *p, double start, record_outcome *out, err *e)
+{
+    const record_options *o = r->o;
+    char path[FILES_PATH_MAX];
+    kv_list *mine = &runs[n_runs - 1];
+    size_t n_noise = o->cfg.n_noise ? o->cfg.n_noise : train->n;
+    progress_init(&r->prog, o->log, o->log && !o->quiet ? o->progress : PROGRESS_QUIET, &o->cfg,
+                  train->n, n_noise, start);
+    experiment_hooks hooks = {.on_batch = on_batch,
+                              .on_epoch = on_epoch,
+                              .on_seed = on_seed,
+                              .seed_done = seed_done,
+                              .load_teacher = load_teacher,
+                              .on_teacher = on_teacher,
+                              .ctx = r};
+    int rc = experiment_run(&o->cfg, train, test, p, &hooks, r->seeds.rows, e);
+    progress_end(&r->prog);
+    out->wall_seconds = clock_seconds() - start;
+    runlog_finish(mine, out->wall_seconds, rc == 0 ? "finished" : "failed");
+    /* From here on, whatever fails, results.csv keeps the seeds run. */
+    out->resumable = seed_table_count(&r->seeds, 1) > 0;
+    if (folder_path(r->f, FOLDER_RUNS, path, sizeof path, e))
+        return -1;
+    if (rc) {
+        /* Say in run.txt that this run stopped. */
+        err ignored;
+        runlog_write(path, runs, n_runs, &ignored);
+        return -1;
+    }
+    return runlog_write(path, runs, n_runs, e) || finish(r, out, e) ? -1 : 0;
+}
+
+/* A block for this run at the end of run.txt's earlier ones. */
+static int add_run(run_state *r, kv_list **runs, size_t *n_runs, pool *p, err *e)
+{
+    const record_options *o = r->o;
+    kv_list *grown = realloc(*runs, (*n_runs + 1) * sizeof **runs);
+    if (!grown)
+        return err_set(e, "out of memory");
+    *runs = grown;
+    char seeds[448]; /* the seeds it runs: all but those kept */
+    seed_table_list(&r->seeds, 0, seeds, sizeof seeds);
+    runlog_make(&grown[(*n_runs)++], o->argc, o->argv, o->data_dir, seeds, pool_threads(p),
+                kern_path_name());
+    return 0;
+}
+
+int record_experiment(const folder *f, const record_options *o, const dataset *train,
+                      const dataset *test, pool *p, record_outcome *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    run_state r = {.f = f, .o = o};
+    checkpoint_key key;
+    kv_list config, *runs = NULL;
+    size_t n_runs = 0;
+    double start = clock_seconds();
+    if (teachers_key(&key, &o->cfg, train, e) ||
+        teachers_open(&r.teach, &key, o->cfg.seeds, o->load_teacher, o->save_teacher, e))
+        return -1;
+    int rc = seed_table_init(&r.seeds, &o->cfg, e);
+    if (rc == 0)
+        rc = config_make(&config, &o->cfg, o->data_dir, e) ||
+                     take_over(&r, &config, &runs, &n_runs, e) ||
+                     add_run(&r, &runs, &n_runs, p, e) ||
+                     prepare_folder(&r, &config, runs, n_runs, e)
+                 ? -1
+                 : 0;
+    if (rc == 0) {
+        out->kept = seed_table_count(&r.seeds, 1);
+        tell_plan(&r, p);
+        rc = run(&r, runs, n_runs, train, test, p, start, out, e);
+    }
+    free(runs);
+    seed_table_free(&r.seeds);
+    teachers_close(&r.teach);
+    return rc;
+}

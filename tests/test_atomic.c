@@ -1,0 +1,236 @@
+/* Tests of atomic file writing (base/atomic.h): a reader sees the old file
+ * or the whole new one, failures leave the old file and no temporary, and
+ * the temporaries a killed writer left are cleaned up, and only those. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "base/atomic.h"
+
+typedef tu_dir fixture;
+#define setup tu_dir_setup
+#define teardown tu_dir_teardown
+
+/* Number of entries in dir other than . and .. */
+static size_t count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *ent; (ent = readdir(d));)
+        n += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Fails unless path holds exactly text. */
+static void assert_file_is(const char *path, const char *text)
+{
+    char *got = tu_slurp(path, NULL);
+    assert_string_equal(got, text);
+    free(got);
+}
+
+/* The target appears only at commit, whole and readable by all, and a
+ * second commit replaces it; no temporary is left either time. */
+static void atomic_commit_writes_the_file(void **state)
+{
+    fixture *fx = *state;
+    const char *path = tu_path(fx->dir, "out.txt");
+    atomic_file af;
+    err e = {{0}};
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    fprintf(af.f, "hello %d\n", 42);
+    assert_int_equal(count_entries(fx->dir), 1); /* only the temporary so far */
+    assert_int_equal(tu_count_temporaries(fx->dir), 1);
+    assert_false(files_exists(path));            /* the target is not there yet */
+    assert_int_equal(atomic_commit(&af, &e), 0);
+    assert_file_is(path, "hello 42\n");
+    assert_int_equal(count_entries(fx->dir), 1);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true((st.st_mode & 0444) == 0444); /* readable by all */
+
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    fputs("new", af.f);
+    assert_int_equal(atomic_commit(&af, &e), 0);
+    assert_file_is(path, "new");
+    assert_int_equal(count_entries(fx->dir), 1);
+}
+
+/* Abort removes the temporary and leaves the old file as it was; a target
+ * in a missing folder is refused at open, naming it. */
+static void atomic_abort_keeps_the_old_file(void **state)
+{
+    fixture *fx = *state;
+    const char *path = tu_path(fx->dir, "keep.txt");
+    tu_write_file(path, "old", 3);
+    atomic_file af;
+    err e = {{0}};
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    fputs("half-written", af.f);
+    fflush(af.f);
+    atomic_abort(&af);
+    assert_file_is(path, "old");
+    assert_int_equal(count_entries(fx->dir), 1); /* the temporary is gone */
+
+    const char *bad = tu_path(fx->dir, "missing/x.txt");
+    assert_int_equal(atomic_open(&af, bad, &e), -1);
+    tu_assert_contains(e.msg, bad);
+}
+
+/* A full disk at commit (the temporary's stream on /dev/full): the commit
+ * fails naming the file and ENOSPC, the previous file stays whole, and the
+ * temporary is removed. */
+static void atomic_disk_full(void **state)
+{
+    fixture *fx = *state;
+    const char *path = tu_path(fx->dir, "results.csv");
+    tu_write_file(path, "old\n", 4);
+    if (access("/dev/full", W_OK) != 0) {
+        print_message("SKIPPED: no /dev/full\n");
+        skip();
+    }
+    atomic_file af;
+    err e = {{0}};
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    assert_non_null(freopen("/dev/full", "w", af.f));
+    for (int i = 0; i < 10000; i++)
+        fprintf(af.f, "%d,teacher,0.5\n", i);
+    assert_int_equal(atomic_commit(&af, &e), -1);
+    tu_assert_contains(e.msg, path);
+    tu_assert_contains(e.msg, strerror(ENOSPC));
+    assert_file_is(path, "old\n");
+    assert_int_equal(tu_count_temporaries(fx->dir), 0);
+}
+
+/* Places no file can be written: each refused at open with the path and
+ * the reason, and no temporary left behind. */
+static void atomic_unwritable_places(void **state)
+{
+    fixture *fx = *state;
+    atomic_file af;
+    err e = {{0}};
+    /* A folder that does not exist, and a "folder" that is a file. */
+    const char *missing = tu_path(fx->dir, "missing/results.csv");
+    assert_int_equal(atomic_open(&af, missing, &e), -1);
+    tu_assert_contains(e.msg, missing);
+    tu_assert_contains(e.msg, strerror(ENOENT));
+    tu_write_file(tu_path(fx->dir, "file"), "x", 1);
+    const char *under_file = tu_path(fx->dir, "file/results.csv");
+    assert_int_equal(atomic_open(&af, under_file, &e), -1);
+    tu_assert_contains(e.msg, under_file);
+    tu_assert_contains(e.msg, strerror(ENOTDIR));
+    /* A read-only folder (root writes anyway: then nothing to test). */
+    char ro[600];
+    snprintf(ro, sizeof ro, "%s/ro", fx->dir);
+    assert_int_equal(mkdir(ro, 0555), 0);
+    if (geteuid() != 0) {
+        const char *in_ro = tu_path(ro, "results.csv");
+        assert_int_equal(atomic_open(&af, in_ro, &e), -1);
+        tu_assert_contains(e.msg, in_ro);
+        tu_assert_contains(e.msg, strerror(EACCES));
+        assert_int_equal(tu_count_temporaries(ro), 0);
+    }
+    /* A path too long for the temporary's name. */
+    char longpath[FILES_PATH_MAX + 100];
+    memset(longpath, 'a', sizeof longpath - 1);
+    longpath[sizeof longpath - 1] = '\0';
+    assert_int_equal(atomic_open(&af, longpath, &e), -1);
+    tu_assert_contains(e.msg, "too long");
+}
+
+/* The files of one folder: what a killed writer of results.csv left (a
+ * real temporary, from atomic_open), and neighbours that are not its. */
+static const char *const OWN[] = {"results.csv.tmp.AbC123", "results.csv.tmp.zzzzzz"};
+static const char *const OTHERS_TMP[] = {"config.txt.tmp.XyZ789", "xresults.csv.tmp.AbC123",
+                                         "results.csv.tmp.Q1w2E3.tmp.R4t5Y6"};
+static const char *const NOT_TMP[] = {"results.csv", "notes.tmp.txt", "results.csv.tmp.abc",
+                                      "results.csv.tmp.abcdefg", ".tmp.abcdef"};
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
+
+static void make_neighbours(fixture *fx, atomic_file *left)
+{
+    for (size_t k = 0; k < COUNT(OWN); k++)
+        tu_write_file(tu_path(fx->dir, OWN[k]), "own", 3);
+    for (size_t k = 0; k < COUNT(OTHERS_TMP); k++)
+        tu_write_file(tu_path(fx->dir, OTHERS_TMP[k]), "other", 5);
+    for (size_t k = 0; k < COUNT(NOT_TMP); k++)
+        tu_write_file(tu_path(fx->dir, NOT_TMP[k]), "keep", 4);
+    err e = {{0}};
+    assert_int_equal(atomic_open(left, tu_path(fx->dir, "results.csv"), &e), 0);
+    fputs("half", left->f);
+    fclose(left->f); /* the writer dies here: no commit, no abort */
+    left->f = NULL;
+    assert_true(files_exists(left->tmp));
+}
+
+/* atomic_remove_stale(path) removes path's own NAME.tmp.XXXXXX leftovers,
+ * not another file's temporaries, not a name merely containing ".tmp.";
+ * a bare name (no folder) means the current folder. */
+static void atomic_remove_stale_only_own(void **state)
+{
+    fixture *fx = *state;
+    atomic_file left;
+    make_neighbours(fx, &left);
+    atomic_remove_stale(tu_path(fx->dir, "results.csv"));
+    assert_false(files_exists(left.tmp));
+    for (size_t k = 0; k < COUNT(OWN); k++)
+        if (files_exists(tu_path(fx->dir, OWN[k])))
+            fail_msg("%s was left", OWN[k]);
+    for (size_t k = 0; k < COUNT(OTHERS_TMP); k++)
+        if (!files_exists(tu_path(fx->dir, OTHERS_TMP[k])))
+            fail_msg("%s (another file's) was removed", OTHERS_TMP[k]);
+    for (size_t k = 0; k < COUNT(NOT_TMP); k++)
+        if (!files_exists(tu_path(fx->dir, NOT_TMP[k])))
+            fail_msg("%s (not a temporary) was removed", NOT_TMP[k]);
+    assert_file_is(tu_path(fx->dir, "results.csv"), "keep");
+
+    /* The same through a bare name, from inside the folder. */
+    tu_write_file(tu_path(fx->dir, "config.txt"), "k=v\n", 4);
+    char cwd[1024];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(fx->dir), 0);
+    atomic_remove_stale("config.txt");
+    assert_int_equal(chdir(cwd), 0);
+    assert_false(files_exists(tu_path(fx->dir, "config.txt.tmp.XyZ789")));
+    assert_true(files_exists(tu_path(fx->dir, "config.txt")));
+    assert_true(files_exists(tu_path(fx->dir, "xresults.csv.tmp.AbC123")));
+}
+
+/* atomic_remove_stale_in(dir) removes every file's temporaries and nothing
+ * else; a missing folder is no error. */
+static void atomic_remove_stale_in_removes_every_one(void **state)
+{
+    fixture *fx = *state;
+    atomic_file left;
+    make_neighbours(fx, &left);
+    atomic_remove_stale_in(fx->dir);
+    assert_false(files_exists(left.tmp));
+    for (size_t k = 0; k < COUNT(OWN); k++)
+        assert_false(files_exists(tu_path(fx->dir, OWN[k])));
+    for (size_t k = 0; k < COUNT(OTHERS_TMP); k++)
+        if (files_exists(tu_path(fx->dir, OTHERS_TMP[k])))
+            fail_msg("%s was left", OTHERS_TMP[k]);
+    for (size_t k = 0; k < COUNT(NOT_TMP); k++)
+        if (!files_exists(tu_path(fx->dir, NOT_TMP[k])))
+            fail_msg("%s (not a temporary) was removed", NOT_TMP[k]);
+    assert_int_equal(count_entries(fx->dir), COUNT(NOT_TMP));
+    atomic_remove_stale_in(tu_path(fx->dir, "no-such-folder"));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(atomic_commit_writes_the_file),
+        T(atomic_abort_keeps_the_old_file),
+        T(atomic_disk_full),
+        T(atomic_unwritable_places),
+        T(atomic_remove_stale_only_own),
+        T(atomic_remove_stale_in_removes_every_one),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

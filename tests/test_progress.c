@@ -1,0 +1,197 @@
+/* Tests of out/progress: what a running experiment shows on stderr, in
+ * its three modes (plain lines for logs, an updating terminal line, quiet),
+ * and its estimate of the time left.  The caller passes the time, so every
+ * output here is exact.  No MNIST needed. */
+#include "testutil.h"
+
+#include <math.h>
+#include "out/progress.h"
+#include "run/experiment.h"
+
+/* Two seeds of one epoch each: 3 teacher batches (300 digits) and 2
+ * student batches (200 noise images) per seed, at batch 100. */
+#define N_TRAIN 300
+#define N_NOISE 200
+
+static experiment_config tiny_config(void)
+{
+    experiment_config c = experiment_defaults();
+    c.seeds = 2;
+    c.batch = 100;
+    c.teacher_epochs = 1;
+    c.student_epochs = 1;
+    return c;
+}
+
+static size_t n_students(void)
+{
+    size_t n_arms, n = 0;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++)
+        n += arms[a].training == ARM_STUDENT;
+    return n;
+}
+
+/* Every arm of seed 0 at 50% (correct of total), the aux_same student
+ * diverged when diverged is set. */
+static size_t seed_rows(arm_result *rows, int diverged)
+{
+    size_t n_arms;
+    experiment_arms(&n_arms);
+    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    assert_true(aux_same >= 0);
+    for (size_t a = 0; a < n_arms; a++)
+        rows[a] = (arm_result){.seed = 0, .arm = a, .ok = !(diverged && (int)a == aux_same),
+                               .correct = 5000, .total = 10000};
+    return n_arms;
+}
+
+/* Plain lines (a log file): one per epoch of every arm, with the loss, the
+ * test accuracy when measured, and the time left; never a \r.  The time
+ * left: the first batch of a phase is setup and not measured, so 2 s for
+ * 2 batches gives 1 s a teacher batch; a student batch is guessed at one
+ * teacher batch per student; what is left is this seed's students, then a
+ * whole seed. */
+static void test_progress_lines(void **state)
+{
+    (void)state;
+    experiment_config cfg = tiny_config();
+    size_t teacher = experiment_teacher_arm(), students = n_students();
+    char *buf;
+    size_t len;
+    progress p;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    progress_init(&p, f, PROGRESS_LINES, &cfg, N_TRAIN, N_NOISE, 0.0);
+    assert_true(progress_seconds_left(&p) < 0); /* nothing to go on yet */
+    for (size_t b = 1; b <= 3; b++)
+        progress_batch(&p, (double)b, 0, TRAIN_TEACHER, 0, 1, b, 3, 0.5);
+    progress_epoch(&p, 3.0, 0, teacher, 0, 0.5, 0.9);
+    double teacher_batch = 1.0, student_batch = teacher_batch * (double)students;
+    double this_seed = 2 * student_batch, next_seed = 3 * teacher_batch + 2 * student_batch;
+    tu_assert_close(progress_seconds_left(&p), this_seed + next_seed, 1e-9, 0);
+    char left[32], want[64];
+    progress_format_duration(left, sizeof left, this_seed + next_seed);
+    snprintf(want, sizeof want, "~%s left\n", left);
+    fclose(f);
+    tu_assert_contains(buf, "seed 0 teacher");
+    tu_assert_contains(buf, "epoch 1/1 loss 0.50000 test acc 0.9000");
+    tu_assert_contains(buf, want);
+    assert_null(strchr(buf, '\r'));
+    /* Batches alone print nothing in this mode: one line, for the epoch. */
+    assert_non_null(strchr(buf, '\n'));
+    assert_null(strchr(strchr(buf, '\n') + 1, '\n'));
+    free(buf);
+
+    /* Without curves the accuracy is not measured (NaN): not shown. */
+    f = open_memstream(&buf, &len);
+    progress_init(&p, f, PROGRESS_LINES, &cfg, N_TRAIN, N_NOISE, 0.0);
+    progress_epoch(&p, 1.0, 0, teacher, 0, 0.5, NAN);
+    fclose(f);
+    assert_null(strstr(buf, "test acc"));
+    tu_assert_contains(buf, "~? left");
+    free(buf);
+}
+
+/* On a terminal: one line per phase, rewritten in place (\r, erase) with
+ * seed, phase, epoch, batch, loss, speed and time left, and closed with
+ * the phase's result: the teacher's loss and accuracy, then each student's
+ * accuracy (or "diverged"). */
+static void test_progress_terminal(void **state)
+{
+    (void)state;
+    experiment_config cfg = tiny_config();
+    size_t teacher = experiment_teacher_arm();
+    char *buf;
+    size_t len;
+    progress p;
+    arm_result rows[EXPERIMENT_MAX_ARMS];
+    size_t n_rows = seed_rows(rows, 1);
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    progress_init(&p, f, PROGRESS_TERMINAL, &cfg, N_TRAIN, N_NOISE, 0.0);
+    for (size_t b = 1; b <= 3; b++)
+        progress_batch(&p, (double)b, 0, TRAIN_TEACHER, 0, 1, b, 3, 0.25);
+    progress_epoch(&p, 3.0, 0, teacher, 0, 0.25, 0.9);
+    for (size_t b = 1; b <= 2; b++)
+        progress_batch(&p, 3.0 + 4.0 * (double)b, 0, TRAIN_STUDENTS, 0, 1, b, 2, 0.01);
+    progress_seed(&p, 12.0, rows, n_rows);
+    progress_end(&p);
+    fclose(f);
+    tu_assert_contains(buf, "\r\033[Kseed 0 (1/2)  teacher   epoch 1/1  batch 3/3  loss 0.2500");
+    tu_assert_contains(buf, "img/s");
+    tu_assert_contains(buf, "left");
+    tu_assert_contains(buf, "\r\033[Kseed 0 (1/2)  teacher   1 epoch in 3s  loss 0.2500  "
+                            "test acc 90.0%\n");
+    tu_assert_contains(buf, "\r\033[Kseed 0 (1/2)  students  epoch 1/1  batch 2/2");
+    tu_assert_contains(buf, "students  1 epoch in 9s  test acc");
+    tu_assert_contains(buf, "aux_same diverged");
+    tu_assert_contains(buf, "aux_cross 50.0%");
+    assert_int_equal(buf[len - 1], '\n'); /* the last line is closed */
+    free(buf);
+
+    /* Redrawn at most every 0.1 s (but always at a phase's last batch),
+     * and a line left open by a failure is ended by progress_end. */
+    f = open_memstream(&buf, &len);
+    progress_init(&p, f, PROGRESS_TERMINAL, &cfg, N_TRAIN, N_NOISE, 0.0);
+    progress_batch(&p, 1.00, 0, TRAIN_TEACHER, 0, 1, 1, 3, 0.5);
+    progress_batch(&p, 1.01, 0, TRAIN_TEACHER, 0, 1, 2, 3, 0.5);
+    progress_batch(&p, 1.02, 0, TRAIN_TEACHER, 0, 1, 3, 3, 0.5);
+    progress_end(&p);
+    fclose(f);
+    assert_null(strstr(buf, "batch 2/3"));
+    tu_assert_contains(buf, "batch 1/3");
+    tu_assert_contains(buf, "batch 3/3");
+    assert_int_equal(buf[len - 1], '\n');
+    free(buf);
+}
+
+/* Quiet: nothing at all, whatever happens. */
+static void test_progress_quiet(void **state)
+{
+    (void)state;
+    experiment_config cfg = tiny_config();
+    char *buf;
+    size_t len;
+    progress p;
+    arm_result rows[EXPERIMENT_MAX_ARMS];
+    size_t n_rows = seed_rows(rows, 0);
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    progress_init(&p, f, PROGRESS_QUIET, &cfg, N_TRAIN, N_NOISE, 0.0);
+    progress_batch(&p, 1.0, 0, TRAIN_TEACHER, 0, 1, 1, 3, 0.5);
+    progress_epoch(&p, 1.0, 0, experiment_teacher_arm(), 0, 0.5, NAN);
+    progress_batch(&p, 2.0, 0, TRAIN_STUDENTS, 0, 1, 1, 2, 0.5);
+    progress_seed(&p, 2.0, rows, n_rows);
+    progress_end(&p);
+    fclose(f);
+    assert_int_equal(len, 0);
+    free(buf);
+}
+
+/* Durations as people read them; a negative one (no estimate) is "?". */
+static void test_progress_format_duration(void **state)
+{
+    (void)state;
+    static const struct {
+        double s;
+        const char *text;
+    } want[] = {{3725, "1h02m"}, {250, "4m10s"}, {59.4, "59s"}, {60, "1m00s"}, {0, "0s"},
+                {-1, "?"},       {NAN, "?"}};
+    char d[32];
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        progress_format_duration(d, sizeof d, want[i].s);
+        assert_string_equal(d, want[i].text);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_progress_lines),
+        cmocka_unit_test(test_progress_terminal),
+        cmocka_unit_test(test_progress_quiet),
+        cmocka_unit_test(test_progress_format_duration),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,562 @@
+/* Tests of an experiment run recorded in a result folder (out/record.h),
+ * in-process on the real MNIST (skipped, saying so, without ./mnist) with
+ * a tiny configuration:
+ *  - --resume gives the bytes of an uninterrupted run and refuses what it
+ *    cannot keep; with nothing to keep it is a fresh run;
+ *  - a folder holding results is refused (left as it was) unless resumed
+ *    or forced, and --force replaces it;
+ *  - teachers saved to and loaded from checkpoints give the same rows, and
+ *    other configurations or damaged files are refused;
+ *  - a run that fails midway says so in run.txt and tells whether resume
+ *    can go on. */
+#define _GNU_SOURCE /* fopencookie: a log that acts on what the run says */
+#include "testutil.h"
+
+#include <sys/stat.h>
+#include "base/files.h"
+#include "out/folder.h"
+#include "out/record.h"
+#include "out/results.h"
+#include "run/checkpoint.h"
+
+typedef struct {
+    tu_dir d;
+    dataset train, test;
+    pool *p;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    tu_tempdir(fx->d.dir, sizeof fx->d.dir);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    dataset_free(&fx->train);
+    dataset_free(&fx->test);
+    pool_free(fx->p);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->d.dir);
+    int rc = system(cmd);
+    free(fx);
+    return rc == 0 ? 0 : -1;
+}
+
+/* MNIST, once per test, and two threads (the old command-line tests'). */
+static void load_data(fixture *fx)
+{
+    tu_need_mnist();
+    err e;
+    if (dataset_load(&fx->train, "mnist", "train", EXPERIMENT_CLASSES, &e) ||
+        dataset_load(&fx->test, "mnist", "t10k", EXPERIMENT_CLASSES, &e))
+        fail_msg("%s", e.msg);
+    fx->p = pool_create(2);
+    assert_non_null(fx->p);
+}
+
+/* The tiny configuration of `--width 16 --epochs 1 --student-epochs 1
+ * --noise-images 2048 --batch 512` with curves, as `sublim experiment`
+ * records it. */
+static record_options tiny(size_t seeds)
+{
+    static char *argv[] = {"sublim", "experiment"};
+    record_options o = {.cfg = experiment_defaults(), .data_dir = "mnist", .argc = 2,
+                        .argv = argv, .progress = PROGRESS_QUIET, .quiet = 1};
+    o.cfg.seeds = seeds;
+    o.cfg.width = 16;
+    o.cfg.teacher_epochs = 1;
+    o.cfg.student_epochs = 1;
+    o.cfg.n_noise = 2048;
+    o.cfg.batch = 512;
+    o.cfg.curves = 1;
+    return o;
+}
+
+/* Records o into the folder name of the test's folder (created).  e gets
+ * the error; *out the outcome (may be NULL). */
+static int record(fixture *fx, const char *name, const record_options *o, record_outcome *out,
+                  err *e)
+{
+    folder f;
+    record_outcome ignored;
+    if (folder_open(&f, tu_path(fx->d.dir, name), 1, e))
+        fail_msg("%s", e->msg);
+    int rc = record_experiment(&f, o, &fx->train, &fx->test, fx->p, out ? out : &ignored, e);
+    folder_close(&f);
+    return rc;
+}
+
+/* Expects record to succeed. */
+static void record_ok(fixture *fx, const char *name, const record_options *o,
+                      record_outcome *out)
+{
+    err e = {{0}};
+    if (record(fx, name, o, out, &e))
+        fail_msg("%s: %s", name, e.msg);
+}
+
+/* Expects record to fail with both words in its message. */
+static void record_refused(fixture *fx, const char *name, const record_options *o,
+                           const char *w1, const char *w2)
+{
+    err e = {{0}};
+    if (record(fx, name, o, NULL, &e) == 0)
+        fail_msg("%s: recorded; expected a refusal saying %s", name, w1);
+    tu_assert_contains(e.msg, w1);
+    tu_assert_contains(e.msg, w2);
+}
+
+/* Fails unless the file name of folders a and b (in the test's folder)
+ * holds the same bytes. */
+static void same(fixture *fx, const char *a, const char *b, const char *name)
+{
+    char pa[700], pb[700];
+    snprintf(pa, sizeof pa, "%s/%s/%s", fx->d.dir, a, name);
+    snprintf(pb, sizeof pb, "%s/%s/%s", fx->d.dir, b, name);
+    tu_assert_same_file(pa, pb);
+}
+
+static char *slurp_in(fixture *fx, const char *folder_name, const char *file)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s/%s", fx->d.dir, folder_name, file);
+    return tu_slurp(path, NULL);
+}
+
+/* Number of (non-overlapping) occurrences of needle in hay. */
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* ---- resume ---- */
+
+/* A run "killed" after 2 of 3 seeds, resumed, ends with the bytes of an
+ * uninterrupted run, though its curves.csv held points of the seed it had
+ * not finished (a kill between writing curves.csv and results.csv); run.txt
+ * keeps the first run's block and says the resumed one ran seed 2 only.
+ * Resuming a finished run changes none of its rows. */
+static void resume_matches_an_uninterrupted_run(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    const char *d = fx->d.dir;
+    record_options o = tiny(3);
+    record_ok(fx, "ref", &o, NULL);
+    record_options two = tiny(2);
+    record_ok(fx, "run", &two, NULL);
+    char *curves = slurp_in(fx, "ref", FOLDER_CURVES);
+    tu_write_file(tu_path(d, "run/" FOLDER_CURVES), curves, strlen(curves));
+    free(curves);
+
+    o.resume = 1;
+    record_outcome out;
+    record_ok(fx, "run", &o, &out);
+    assert_int_equal(out.kept, 2);
+    same(fx, "ref", "run", FOLDER_RESULTS);
+    same(fx, "ref", "run", FOLDER_CURVES);
+    char *runs = slurp_in(fx, "run", FOLDER_RUNS);
+    tu_assert_contains(runs, "seeds=0-1\n"); /* the first run */
+    tu_assert_contains(runs, "seeds=2\n");   /* the resumed run ran seed 2 only */
+    assert_int_equal(count(runs, "[run]"), 2);
+    assert_int_equal(count(runs, "status=finished\n"), 2);
+    free(runs);
+
+    record_ok(fx, "run", &o, &out);
+    assert_int_equal(out.kept, 3);
+    same(fx, "ref", "run", FOLDER_RESULTS);
+    same(fx, "ref", "run", FOLDER_CURVES);
+    runs = slurp_in(fx, "run", FOLDER_RUNS);
+    tu_assert_contains(runs, "seeds=none\n");
+    free(runs);
+    assert_int_equal(tu_count_temporaries(tu_path(d, "run")), 0);
+}
+
+/* What --resume cannot keep is refused, saying why, and the folder's rows
+ * are left alone: another configuration (naming the key), rows of seeds
+ * this run does not have, curves.csv missing with curves on, a row twice,
+ * a damaged results.csv.  After all that the rows resume as they were. */
+static void resume_refuses_what_it_cannot_keep(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    const char *d = fx->d.dir;
+    record_options o = tiny(2);
+    record_ok(fx, "run", &o, NULL);
+    char *before = slurp_in(fx, "run", FOLDER_RESULTS);
+    char results[700];
+    snprintf(results, sizeof results, "%s/run/%s", d, FOLDER_RESULTS);
+
+    record_options r = tiny(3);
+    r.resume = 1;
+    r.cfg.lr = 1e-3;
+    record_refused(fx, "run", &r, "lr=0.0003", "lr=0.001");
+    char *now = slurp_in(fx, "run", FOLDER_RESULTS);
+    assert_string_equal(before, now);
+    free(now);
+
+    r = tiny(1);
+    r.resume = 1;
+    r.cfg.seed_start = 5;
+    record_refused(fx, "run", &r, "--resume", "seed 0");
+
+    r = tiny(3);
+    r.resume = 1;
+    assert_int_equal(rename(tu_path(d, "run/" FOLDER_CURVES), tu_path(d, "curves.bak")), 0);
+    record_refused(fx, "run", &r, "--resume", "--no-curves");
+    assert_int_equal(rename(tu_path(d, "curves.bak"), tu_path(d, "run/" FOLDER_CURVES)), 0);
+
+    size_t n = strlen(before);
+    const char *row1 = strchr(before, '\n') + 1;
+    char *twice = malloc(n + strlen(row1) + 1);
+    assert_non_null(twice);
+    strcpy(twice, before);
+    strcat(twice, row1);
+    tu_write_file(results, twice, strlen(twice));
+    record_refused(fx, "run", &r, "--resume", "twice");
+    free(twice);
+
+    tu_write_file(results, "seed,arm\n1,2\n", 13);
+    record_refused(fx, "run", &r, "--resume", FOLDER_RESULTS);
+
+    tu_write_file(results, before, n);
+    o.resume = 1;
+    record_ok(fx, "run", &o, NULL);
+    now = slurp_in(fx, "run", FOLDER_RESULTS);
+    assert_string_equal(before, now);
+    free(now);
+    free(before);
+}
+
+/* --resume with nothing to keep (a new folder) is a plain run. */
+static void resume_with_nothing_to_keep_is_a_fresh_run(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    record_options o = tiny(2);
+    record_ok(fx, "ref", &o, NULL);
+    o.resume = 1;
+    record_outcome out;
+    record_ok(fx, "run", &o, &out);
+    assert_int_equal(out.kept, 0);
+    same(fx, "ref", "run", FOLDER_RESULTS);
+    same(fx, "ref", "run", FOLDER_CURVES);
+    char *runs = slurp_in(fx, "run", FOLDER_RUNS);
+    assert_int_equal(count(runs, "[run]"), 1);
+    tu_assert_contains(runs, "seeds=0-1\n");
+    free(runs);
+}
+
+/* ---- a folder that holds results ---- */
+
+/* Every file of the folder dir, concatenated with its name (a snapshot). */
+static char *snapshot(const char *dir)
+{
+    const char *names[] = {FOLDER_RESULTS, FOLDER_CURVES,  FOLDER_CONFIG,
+                           FOLDER_RUNS,    FOLDER_SUMMARY, FOLDER_FIGURE,
+                           FOLDER_CURVES_FIGURE, FOLDER_REPORT};
+    size_t cap = 1, used = 0;
+    char *all = calloc(1, 1);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *text = tu_slurp(tu_path(dir, names[i]), NULL);
+        cap += strlen(names[i]) + strlen(text) + 2;
+        all = realloc(all, cap);
+        assert_non_null(all);
+        used += (size_t)sprintf(all + used, "%s\n%s\n", names[i], text);
+        free(text);
+    }
+    return all;
+}
+
+/* Without --resume or --force, a folder holding results is refused (the
+ * message offering both) and left byte for byte as it was; --force
+ * replaces it: only the new run's rows and run.txt block remain. */
+static void results_refused_unless_forced(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/a", fx->d.dir);
+    record_options o = tiny(1);
+    record_ok(fx, "a", &o, NULL);
+    char *before = snapshot(dir);
+    record_options other = tiny(1);
+    other.cfg.seed_start = 1;
+    record_refused(fx, "a", &other, "already holds results", "--force");
+    record_refused(fx, "a", &other, "--resume", FOLDER_RESULTS);
+    char *after = snapshot(dir);
+    assert_string_equal(before, after);
+    free(after);
+    assert_int_equal(tu_count_temporaries(dir), 0);
+
+    other.force = 1;
+    record_ok(fx, "a", &other, NULL);
+    folder f;
+    folder_content c;
+    err e = {{0}};
+    assert_int_equal(folder_open_read(&f, dir, &e), 0);
+    assert_int_equal(folder_read(&f, &c, &e), 0);
+    assert_int_equal(c.n_seeds, 1);
+    assert_true(c.seeds[0] == 1);
+    assert_int_equal(c.n_runs, 1);
+    assert_string_equal(kv_get(&c.runs[0], "seeds"), "1");
+    folder_content_free(&c);
+    folder_close(&f);
+    free(before);
+}
+
+/* ---- teachers ---- */
+
+/* Teachers saved by one run and loaded by another give a plain run's rows
+ * (seeds without a saved teacher are trained); loading and saving one
+ * file adds the new teachers to it.  Another configuration is refused by
+ * --load-teacher and --save-teacher (which leaves the file alone), and so
+ * is a damaged file. */
+static void teachers_saved_and_loaded(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    const char *d = fx->d.dir;
+    char ck_path[700], bad_path[700];
+    snprintf(ck_path, sizeof ck_path, "%s/t.ck", d);
+    snprintf(bad_path, sizeof bad_path, "%s/bad.ck", d);
+    record_options o = tiny(2);
+    o.save_teacher = ck_path;
+    record_ok(fx, "a", &o, NULL);
+    o = tiny(3);
+    record_ok(fx, "ref", &o, NULL);
+    o.load_teacher = ck_path;
+    record_ok(fx, "b", &o, NULL);
+    same(fx, "ref", "b", FOLDER_RESULTS);
+    o.save_teacher = ck_path;
+    record_ok(fx, "c", &o, NULL);
+    checkpoint c;
+    err e = {{0}};
+    assert_int_equal(checkpoint_load(&c, ck_path, &e), 0);
+    assert_int_equal(c.n, 3);
+    checkpoint_free(&c);
+    same(fx, "ref", "c", FOLDER_RESULTS);
+
+    size_t n;
+    char *ck = tu_slurp(ck_path, &n);
+    o = tiny(1);
+    o.cfg.lr = 1e-3;
+    o.load_teacher = ck_path;
+    record_refused(fx, "x", &o, "t.ck", "--lr");
+    o.load_teacher = NULL;
+    o.save_teacher = ck_path;
+    record_refused(fx, "x", &o, "t.ck", "refusing to overwrite");
+    size_t n_after;
+    char *ck_after = tu_slurp(ck_path, &n_after);
+    assert_int_equal(n, n_after);
+    assert_memory_equal(ck, ck_after, n);
+    free(ck_after);
+    ck[n / 2] ^= 1;
+    tu_write_file(bad_path, ck, n);
+    o = tiny(1);
+    o.load_teacher = bad_path;
+    record_refused(fx, "x", &o, "bad.ck", "damaged");
+    assert_false(files_exists(tu_path(d, "x/" FOLDER_RESULTS)));
+    free(ck);
+}
+
+/* ---- a run that fails ---- */
+
+/* A log stream that calls act() once, when the run has said `when`. */
+typedef struct {
+    char said[1 << 16];
+    size_t n;
+    const char *when;
+    void (*act)(const char *arg);
+    const char *arg;
+    int acted;
+} watch;
+
+static ssize_t watch_write(void *cookie, const char *buf, size_t size)
+{
+    watch *w = cookie;
+    size_t room = sizeof w->said - 1 - w->n, k = size < room ? size : room;
+    memcpy(w->said + w->n, buf, k);
+    w->n += k;
+    w->said[w->n] = '\0';
+    if (!w->acted && strstr(w->said, w->when)) {
+        w->acted = 1;
+        w->act(w->arg);
+    }
+    return (ssize_t)size;
+}
+
+static FILE *watch_open(watch *w)
+{
+    cookie_io_functions_t io = {.write = watch_write};
+    FILE *f = fopencookie(w, "w", io);
+    assert_non_null(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
+}
+
+/* Puts a folder where the file path was: the next atomic write of it fails. */
+static void block(const char *path)
+{
+    unlink(path);
+    if (mkdir(path, 0755) != 0)
+        abort();
+}
+
+/* What the progress lines say once seed s's teacher has trained. */
+static void teacher_trained(char *buf, size_t size, uint64_t s)
+{
+    size_t n_arms;
+    snprintf(buf, size, "seed %llu %s", (unsigned long long)s,
+             experiment_arms(&n_arms)[experiment_teacher_arm()].name);
+}
+
+/* Seed 1's teacher cannot be saved (its checkpoint became a folder): the
+ * run stops after saving seed 1's rows, run.txt says status=failed, the
+ * outcome says resume can go on, and it does, to a plain run's bytes. */
+static void failed_run_is_resumable(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    char ck_path[700], when[64];
+    snprintf(ck_path, sizeof ck_path, "%s/t.ck", fx->d.dir);
+    teacher_trained(when, sizeof when, 1);
+    watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    *w = (watch){.when = when, .act = block, .arg = ck_path};
+    record_options o = tiny(3);
+    o.save_teacher = ck_path;
+    o.log = watch_open(w);
+    o.quiet = 0;
+    o.progress = PROGRESS_LINES;
+    record_outcome out;
+    err e = {{0}};
+    assert_int_equal(record(fx, "run", &o, &out, &e), -1);
+    fclose(o.log);
+    assert_true(w->acted);
+    free(w);
+    tu_assert_contains(e.msg, "--save-teacher");
+    tu_assert_contains(e.msg, "seed 1");
+    assert_true(out.resumable);
+    char *runs = slurp_in(fx, "run", FOLDER_RUNS);
+    tu_assert_contains(runs, "status=failed\n");
+    tu_assert_contains(runs, "seeds=0-2\n");
+    free(runs);
+
+    folder f;
+    folder_content c;
+    assert_int_equal(folder_open_read(&f, tu_path(fx->d.dir, "run"), &e), 0);
+    assert_int_equal(folder_read(&f, &c, &e), 0);
+    assert_int_equal(c.n_seeds, 2); /* seeds 0 and 1 */
+    folder_content_free(&c);
+    folder_close(&f);
+
+    o = tiny(3);
+    record_ok(fx, "ref", &o, NULL);
+    o.resume = 1;
+    record_ok(fx, "run", &o, &out);
+    assert_int_equal(out.kept, 2);
+    same(fx, "ref", "run", FOLDER_RESULTS);
+    same(fx, "ref", "run", FOLDER_CURVES);
+}
+
+/* Seed 0's rows cannot be saved (results.csv became a folder): the run
+ * fails with a message naming results.csv, run.txt says so, and the
+ * outcome must not promise that resume goes on from saved seeds: none
+ * were saved. */
+static void failed_run_without_saved_seeds(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    char results[700], when[64];
+    snprintf(results, sizeof results, "%s/run/%s", fx->d.dir, FOLDER_RESULTS);
+    teacher_trained(when, sizeof when, 0);
+    watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    *w = (watch){.when = when, .act = block, .arg = results};
+    record_options o = tiny(2);
+    o.log = watch_open(w);
+    o.quiet = 0;
+    o.progress = PROGRESS_LINES;
+    record_outcome out;
+    err e = {{0}};
+    assert_int_equal(record(fx, "run", &o, &out, &e), -1);
+    fclose(o.log);
+    assert_true(w->acted);
+    free(w);
+    tu_assert_contains(e.msg, FOLDER_RESULTS);
+    char *runs = slurp_in(fx, "run", FOLDER_RUNS);
+    tu_assert_contains(runs, "status=failed\n");
+    free(runs);
+    assert_false(out.resumable);
+}
+
+/* Files of the replaced run that a forced run found in its folder while
+ * training its first seed. */
+static char leftovers[256];
+
+static void note_leftovers(const char *dir)
+{
+    const char *derived[] = {FOLDER_RESULTS, FOLDER_CURVES,        FOLDER_SUMMARY,
+                             FOLDER_FIGURE,  FOLDER_CURVES_FIGURE, FOLDER_REPORT};
+    leftovers[0] = '\0';
+    for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+        if (files_exists(tu_path(dir, derived[i])))
+            snprintf(leftovers + strlen(leftovers), sizeof leftovers - strlen(leftovers),
+                     " %s", derived[i]);
+}
+
+/* While a --force run goes (and if it is killed), its folder holds nothing
+ * that describes the run it replaces: no rows, and none of the files
+ * derived from them (summary, figures, report), beside the new run's
+ * config.txt and run.txt. */
+static void forced_run_keeps_nothing_of_the_old(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    char dir[600], when[64];
+    snprintf(dir, sizeof dir, "%s/a", fx->d.dir);
+    record_options o = tiny(1);
+    record_ok(fx, "a", &o, NULL);
+    teacher_trained(when, sizeof when, 0);
+    watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    *w = (watch){.when = when, .act = note_leftovers, .arg = dir};
+    o.force = 1;
+    o.cfg.lr = 1e-3;
+    o.log = watch_open(w);
+    o.quiet = 0;
+    o.progress = PROGRESS_LINES;
+    record_ok(fx, "a", &o, NULL);
+    fclose(o.log);
+    assert_true(w->acted);
+    free(w);
+    if (*leftovers)
+        fail_msg("left of the replaced run while the new one trained:%s", leftovers);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(resume_matches_an_uninterrupted_run),
+        T(resume_refuses_what_it_cannot_keep),
+        T(resume_with_nothing_to_keep_is_a_fresh_run),
+        T(results_refused_unless_forced),
+        T(teachers_saved_and_loaded),
+        T(failed_run_is_resumable),
+        T(failed_run_without_saved_seeds),
+        T(forced_run_keeps_nothing_of_the_old),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,349 @@
+/* Tests of results.csv (out/results.h): the round trip, the refusal of
+ * files results_write_csv did not write, the per-arm summary, the table
+ * and summary.json. */
+#include "testutil.h"
+
+#include <math.h>
+#include "base/stats.h"
+#include "out/results.h"
+#include "run/experiment.h"
+
+/* fx->path is the test's results.csv. */
+static int setup(void **state)
+{
+    if (tu_dir_setup(state))
+        return -1;
+    tu_dir *fx = *state;
+    snprintf(fx->path, sizeof fx->path, "%s/results.csv", fx->dir);
+    return 0;
+}
+
+/* The arms, found by what they are (not by name). */
+static size_t arm_find(enum arm_training t, enum arm_start s, enum arm_outputs o)
+{
+    int a = experiment_arm_find(t, s, o);
+    assert_true(a >= 0);
+    return (size_t)a;
+}
+#define REFERENCE arm_find(ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE)
+#define TEACHER experiment_teacher_arm()
+#define AUX_SAME arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX)
+#define AUX_CROSS arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX)
+#define ALL_CROSS arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL)
+
+static const char *arm_name(size_t a)
+{
+    size_t n;
+    return experiment_arms(&n)[a].name;
+}
+
+/* Number of entries in dir other than . and .. */
+static size_t count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));)
+        n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* ---- results.csv ---- */
+
+/* What results_write_csv writes, results_read_csv reads back: every field
+ * of ok rows, the diverged status of a failed one (its why is not kept),
+ * a 15-digit seed; an empty result set is the header alone. */
+static void csv_round_trip(void **state)
+{
+    tu_dir *fx = *state;
+    arm_result rows[4] = {
+        {.seed = 0, .arm = REFERENCE, .ok = 1, .correct = 1032, .total = 10000, .final_loss = 0},
+        {.seed = 0, .arm = TEACHER, .ok = 1, .correct = 9431, .total = 10000,
+         .final_loss = 0.123456789},
+        {.seed = 0, .arm = AUX_SAME, .ok = 0, .total = 10000, .final_loss = 0,
+         .why = "loss not finite at epoch 2, batch 7"},
+        {.seed = 123456789012345ull, .arm = ALL_CROSS, .ok = 1, .correct = 10000,
+         .total = 10000, .final_loss = 2.5e-7},
+    };
+    err e = {{0}};
+    assert_int_equal(results_write_csv(fx->path, rows, 4, &e), 0);
+    assert_int_equal(count_entries(fx->dir), 1); /* no temporary left behind */
+
+    char *text = tu_slurp(fx->path, NULL);
+    assert_true(strncmp(text, RESULTS_CSV_HEADER "\n", strlen(RESULTS_CSV_HEADER) + 1) == 0);
+    char want[128]; /* the accuracy is correct/total with six decimals */
+    snprintf(want, sizeof want, "0,%s,%.6f,9431,10000,", arm_name(TEACHER), 9431 / 10000.0);
+    tu_assert_contains(text, want);
+    snprintf(want, sizeof want, "0,%s,,,10000,,diverged\n", arm_name(AUX_SAME));
+    tu_assert_contains(text, want);
+    free(text);
+
+    arm_result *back = NULL;
+    size_t n = 0;
+    assert_int_equal(results_read_csv(fx->path, &back, &n, &e), 0);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(back[i].seed, rows[i].seed);
+        assert_int_equal(back[i].arm, rows[i].arm);
+        assert_int_equal(back[i].ok, rows[i].ok);
+        assert_int_equal(back[i].total, rows[i].total);
+        if (rows[i].ok) {
+            assert_int_equal(back[i].correct, rows[i].correct);
+            tu_assert_close(back[i].final_loss, rows[i].final_loss, 1e-8, 1e-300);
+        }
+    }
+    free(back);
+
+    /* An empty result set is a header alone, and reads back as 0 rows. */
+    assert_int_equal(results_write_csv(fx->path, rows, 0, &e), 0);
+    text = tu_slurp(fx->path, NULL);
+    assert_string_equal(text, RESULTS_CSV_HEADER "\n");
+    free(text);
+    back = NULL;
+    n = 99;
+    assert_int_equal(results_read_csv(fx->path, &back, &n, &e), 0);
+    assert_int_equal(n, 0);
+    free(back);
+}
+
+/* Writes text as fx->path and expects results_read_csv to refuse it with a
+ * message naming the file and containing word, leaving its outputs alone. */
+static void csv_refused(tu_dir *fx, const char *text, const char *word)
+{
+    tu_write_file(fx->path, text, strlen(text));
+    err e = {{0}};
+    arm_result *rows = (arm_result *)&e; /* must not be written on failure */
+    size_t n = 77;
+    if (results_read_csv(fx->path, &rows, &n, &e) != -1) {
+        free(rows);
+        fail_msg("accepted: %s", text);
+    }
+    assert_ptr_equal(rows, (arm_result *)&e);
+    assert_int_equal(n, 77);
+    tu_assert_contains(e.msg, fx->path);
+    tu_assert_contains(e.msg, word);
+}
+
+#define H RESULTS_CSV_HEADER "\n"
+
+/* Anything but what results_write_csv writes is refused, naming the file
+ * and the line: a bad header, an unknown (or miscapitalized) arm, numbers
+ * that are not counts, correct > total, total 0, an unknown status, the
+ * wrong number of fields, an unterminated last line. */
+static void csv_malformed_refused(void **state)
+{
+    tu_dir *fx = *state;
+    /* A good file, to be sure the failures below are the edits. */
+    const char *good = H "3,teacher,0.500000,5,10,0.25,ok\n3,student_aux_same,,,10,,diverged\n";
+    tu_write_file(fx->path, good, strlen(good));
+    arm_result *rows = NULL;
+    size_t n = 0;
+    err e;
+    assert_int_equal(results_read_csv(fx->path, &rows, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].arm, TEACHER);
+    assert_int_equal(rows[1].arm, AUX_SAME);
+    free(rows);
+
+    csv_refused(fx, "", "header");
+    csv_refused(fx, "seed,arm,acc\n3,teacher,0.5,5,10,0.25,ok\n", "header");
+    csv_refused(fx, H "3,nonsense,0.500000,5,10,0.25,ok\n", ":2:");      /* unknown arm */
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,ok\n3,Teacher,0.5,5,10,0.25,ok\n", ":3:");
+    csv_refused(fx, H "x,teacher,0.500000,5,10,0.25,ok\n", "malformed"); /* bad numbers */
+    csv_refused(fx, H "-3,teacher,0.500000,5,10,0.25,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5x,10,0.25,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5,10.0,0.25,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,zz,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,,10,0.25,ok\n", "malformed");
+    csv_refused(fx, H "99999999999999999999999,teacher,0.5,5,10,0.25,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,1.100000,11,10,0.25,ok\n", "malformed"); /* correct > total */
+    csv_refused(fx, H "3,teacher,0.500000,0,0,0.25,ok\n", "malformed");   /* total 0 */
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,maybe\n", "status");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25\n", "malformed");     /* 6 fields */
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,ok,extra\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,ok", "unterminated");
+}
+
+/* The header is the whole first line, not a prefix of it: a file with an
+ * eighth column is not one results_write_csv wrote (its rows would then be
+ * read without the column). */
+static void csv_header_is_the_whole_line(void **state)
+{
+    tu_dir *fx = *state;
+    csv_refused(fx, RESULTS_CSV_HEADER ",note\n3,teacher,0.500000,5,10,0.25,ok\n", "header");
+    csv_refused(fx, RESULTS_CSV_HEADER "x\n3,teacher,0.500000,5,10,0.25,ok\n", "header");
+}
+
+/* Two columns the reader does not use for the numbers it returns must still
+ * be numbers: a corrupt test_acc, or a NaN loss on a row marked ok, means
+ * the file is not what results_write_csv wrote. */
+static void csv_unused_columns_still_checked(void **state)
+{
+    tu_dir *fx = *state;
+    csv_refused(fx, H "3,teacher,abc,5,10,0.25,ok\n", "malformed");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,nan,ok\n", "malformed");
+}
+
+/* A missing file, and a folder that does not exist, are errors naming the
+ * path. */
+static void csv_missing_file(void **state)
+{
+    tu_dir *fx = *state;
+    err e = {{0}};
+    arm_result *rows;
+    size_t n;
+    assert_int_equal(results_read_csv(fx->path, &rows, &n, &e), -1);
+    tu_assert_contains(e.msg, fx->path);
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/no/such/dir/results.csv", fx->dir);
+    assert_int_equal(results_write_csv(bad, NULL, 0, &e), -1);
+    tu_assert_contains(e.msg, bad);
+    assert_int_equal(count_entries(fx->dir), 0);
+}
+
+/* ---- the summary ---- */
+
+/* Per arm: n, mean, sd, ci95, min and max of the successful rows; the
+ * failed ones counted apart; an arm without rows is all zeros.  The table
+ * shows every arm, the mean, and the divergences. */
+static void results_summary_per_arm(void **state)
+{
+    (void)state;
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t t = TEACHER, r = REFERENCE;
+    arm_result rows[6] = {
+        {.seed = 0, .arm = t, .ok = 1, .correct = 90, .total = 100},
+        {.seed = 1, .arm = t, .ok = 1, .correct = 92, .total = 100},
+        {.seed = 2, .arm = t, .ok = 0, .total = 100},
+        {.seed = 3, .arm = t, .ok = 1, .correct = 94, .total = 100},
+        {.seed = 4, .arm = t, .ok = 1, .correct = 96, .total = 100},
+        {.seed = 0, .arm = r, .ok = 1, .correct = 11, .total = 100},
+    };
+    arm_summary s[EXPERIMENT_MAX_ARMS];
+    err e = {{0}};
+    assert_int_equal(results_summarize(rows, 6, s, &e), 0);
+    /* The teacher's four accuracies 0.90..0.96 lie ±0.01, ±0.03 about 0.93. */
+    double sd = sqrt((0.03 * 0.03 + 0.01 * 0.01 + 0.01 * 0.01 + 0.03 * 0.03) / 3);
+    assert_int_equal(s[t].acc.n, 4);
+    assert_int_equal(s[t].failed, 1);
+    tu_assert_close(s[t].acc.mean, 0.93, 1e-12, 1);
+    tu_assert_close(s[t].acc.sd, sd, 1e-9, 1);
+    tu_assert_close(s[t].acc.ci95, stats_t975(3) * sd / 2, 1e-9, 1);
+    tu_assert_close(s[t].min, 0.90, 1e-12, 1);
+    tu_assert_close(s[t].max, 0.96, 1e-12, 1);
+    assert_int_equal(s[r].acc.n, 1);
+    assert_true(s[r].acc.ci95 == 0 && s[r].acc.sd == 0);
+    tu_assert_close(s[r].min, 0.11, 1e-12, 1);
+    tu_assert_close(s[r].max, 0.11, 1e-12, 1);
+    size_t other = AUX_CROSS;
+    assert_int_equal(s[other].acc.n, 0);
+    assert_int_equal(s[other].failed, 0);
+    assert_true(s[other].min == 0 && s[other].max == 0 && s[other].acc.mean == 0);
+
+    char buf[4096] = {0};
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    results_print_table(f, s);
+    fclose(f);
+    for (size_t a = 0; a < n_arms; a++)
+        tu_assert_contains(buf, arms[a].name);
+    tu_assert_contains(buf, "0.9300");
+    tu_assert_contains(buf, "(1 diverged)");
+}
+
+/* results_summarize gives stats_summarize's very bits for every arm (the
+ * rows in row order), over many seeds with failures mixed in. */
+static void summary_matches_stats_bitwise(void **state)
+{
+    (void)state;
+    size_t n_arms;
+    experiment_arms(&n_arms);
+    enum { SEEDS = 37 };
+    arm_result rows[SEEDS * EXPERIMENT_MAX_ARMS];
+    double acc[EXPERIMENT_MAX_ARMS][SEEDS];
+    size_t n_ok[EXPERIMENT_MAX_ARMS] = {0}, n_rows = 0;
+    uint32_t s = 12345;
+    for (size_t seed = 0; seed < SEEDS; seed++)
+        for (size_t a = 0; a < n_arms; a++) {
+            s ^= s << 13, s ^= s >> 17, s ^= s << 5;
+            arm_result r = {.seed = seed, .arm = a, .ok = s % 7 != 0, .total = 10000,
+                            .correct = s % 10001};
+            if (r.ok)
+                acc[a][n_ok[a]++] = (double)r.correct / (double)r.total;
+            rows[n_rows++] = r;
+        }
+    arm_summary sum[EXPERIMENT_MAX_ARMS];
+    err e = {{0}};
+    assert_int_equal(results_summarize(rows, n_rows, sum, &e), 0);
+    for (size_t a = 0; a < n_arms; a++) {
+        stats_summary want = stats_summarize(acc[a], n_ok[a]);
+        assert_true(n_ok[a] > 1 && n_ok[a] < SEEDS); /* the case is not trivial */
+        assert_int_equal(sum[a].acc.n, want.n);
+        assert_memory_equal(&sum[a].acc.mean, &want.mean, sizeof(double));
+        assert_memory_equal(&sum[a].acc.sd, &want.sd, sizeof(double));
+        assert_memory_equal(&sum[a].acc.ci95, &want.ci95, sizeof(double));
+        assert_int_equal(sum[a].failed, SEEDS - n_ok[a]);
+        double lo = 1, hi = 0;
+        for (size_t k = 0; k < n_ok[a]; k++) {
+            lo = fmin(lo, acc[a][k]);
+            hi = fmax(hi, acc[a][k]);
+        }
+        assert_true(sum[a].min == lo && sum[a].max == hi);
+    }
+}
+
+/* summary.json: the configuration in its short exact form (lr 0.0003, not
+ * 0.00029999999999999997), every arm with its n, and how the run went. */
+static void summary_json_fields(void **state)
+{
+    tu_dir *fx = *state;
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    experiment_config cfg = experiment_defaults();
+    assert_true(cfg.lr == 3e-4); /* the case this checks */
+    arm_result rows[2] = {
+        {.seed = 0, .arm = TEACHER, .ok = 1, .correct = 9, .total = 10},
+        {.seed = 1, .arm = TEACHER, .ok = 1, .correct = 8, .total = 10},
+    };
+    arm_summary s[EXPERIMENT_MAX_ARMS];
+    err e = {{0}};
+    assert_int_equal(results_summarize(rows, 2, s, &e), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/summary.json", fx->dir);
+    assert_int_equal(results_write_summary(path, &cfg, s, 7, "portable", 12.5, &e), 0);
+    char *json = tu_slurp(path, NULL);
+    tu_assert_contains(json, "\"lr\": 0.0003,");
+    if (strstr(json, "0.000299999"))
+        fail_msg("lr not in its short form: %s", json);
+    char want[128];
+    for (size_t a = 0; a < n_arms; a++) {
+        snprintf(want, sizeof want, "{\"arm\": \"%s\", \"n\": %zu,", arms[a].name,
+                 a == TEACHER ? (size_t)2 : (size_t)0);
+        tu_assert_contains(json, want);
+    }
+    tu_assert_contains(json, "\"threads\": 7");
+    tu_assert_contains(json, "\"kernels\": \"portable\"");
+    tu_assert_contains(json, "\"wall_seconds\": 12.5");
+    assert_int_equal(tu_count_temporaries(fx->dir), 0);
+    free(json);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_dir_teardown)
+    const struct CMUnitTest tests[] = {
+        T(csv_round_trip),
+        T(csv_malformed_refused),
+        T(csv_header_is_the_whole_line),
+        T(csv_unused_columns_still_checked),
+        T(csv_missing_file),
+        cmocka_unit_test(results_summary_per_arm),
+        cmocka_unit_test(summary_matches_stats_bitwise),
+        T(summary_json_fields),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
