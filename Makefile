@@ -72,7 +72,7 @@ $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests

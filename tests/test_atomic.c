@@ -12,18 +12,6 @@ typedef tu_dir fixture;
 #define setup tu_dir_setup
 #define teardown tu_dir_teardown
 
-/* Number of entries in dir other than . and .. */
-static size_t count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    for (struct dirent *ent; (ent = readdir(d));)
-        n += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 /* Fails unless path holds exactly text. */
 static void assert_file_is(const char *path, const char *text)
 {
@@ -42,12 +30,12 @@ static void atomic_commit_writes_the_file(void **state)
     err e = {{0}};
     assert_int_equal(atomic_open(&af, path, &e), 0);
     fprintf(af.f, "hello %d\n", 42);
-    assert_int_equal(count_entries(fx->dir), 1); /* only the temporary so far */
+    assert_int_equal(tu_count_entries(fx->dir), 1); /* only the temporary so far */
     assert_int_equal(tu_count_temporaries(fx->dir), 1);
     assert_false(files_exists(path));            /* the target is not there yet */
     assert_int_equal(atomic_commit(&af, &e), 0);
     assert_file_is(path, "hello 42\n");
-    assert_int_equal(count_entries(fx->dir), 1);
+    assert_int_equal(tu_count_entries(fx->dir), 1);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_true((st.st_mode & 0444) == 0444); /* readable by all */
@@ -56,7 +44,7 @@ static void atomic_commit_writes_the_file(void **state)
     fputs("new", af.f);
     assert_int_equal(atomic_commit(&af, &e), 0);
     assert_file_is(path, "new");
-    assert_int_equal(count_entries(fx->dir), 1);
+    assert_int_equal(tu_count_entries(fx->dir), 1);
 }
 
 /* Abort removes the temporary and leaves the old file as it was; a target
@@ -73,7 +61,7 @@ static void atomic_abort_keeps_the_old_file(void **state)
     fflush(af.f);
     atomic_abort(&af);
     assert_file_is(path, "old");
-    assert_int_equal(count_entries(fx->dir), 1); /* the temporary is gone */
+    assert_int_equal(tu_count_entries(fx->dir), 1); /* the temporary is gone */
 
     const char *bad = tu_path(fx->dir, "missing/x.txt");
     assert_int_equal(atomic_open(&af, bad, &e), -1);
@@ -216,7 +204,7 @@ static void atomic_remove_stale_in_removes_every_one(void **state)
     for (size_t k = 0; k < COUNT(NOT_TMP); k++)
         if (!files_exists(tu_path(fx->dir, NOT_TMP[k])))
             fail_msg("%s (not a temporary) was removed", NOT_TMP[k]);
-    assert_int_equal(count_entries(fx->dir), COUNT(NOT_TMP));
+    assert_int_equal(tu_count_entries(fx->dir), COUNT(NOT_TMP));
     atomic_remove_stale_in(tu_path(fx->dir, "no-such-folder"));
 }
 

@@ -49,6 +49,23 @@ static void save_two(const char *path, const checkpoint_key *key)
     checkpoint_free(&c);
 }
 
+/* save_two to path, loaded back into *c. */
+static void save_and_load(checkpoint *c, const char *path, const checkpoint_key *key)
+{
+    err e = {{0}};
+    save_two(path, key);
+    assert_int_equal(checkpoint_load(c, path, &e), 0);
+}
+
+/* The bytes (*n of them) save_two writes to dir/good.ck under tiny_key(). */
+static uint8_t *good_bytes(const char *dir, size_t *n)
+{
+    checkpoint_key key = tiny_key();
+    const char *good = tu_path(dir, "good.ck");
+    save_two(good, &key);
+    return (uint8_t *)tu_slurp(good, n);
+}
+
 /* What is saved loads back: key, every teacher's seed, loss and
  * parameters; an unknown seed is not found; no temporary is left. */
 static void checkpoint_round_trip(void **state)
@@ -56,10 +73,9 @@ static void checkpoint_round_trip(void **state)
     tu_dir *fx = *state;
     checkpoint_key key = tiny_key();
     const char *path = tu_path(fx->dir, "t.ck");
-    save_two(path, &key);
     checkpoint c;
+    save_and_load(&c, path, &key);
     err e = {{0}};
-    assert_int_equal(checkpoint_load(&c, path, &e), 0);
     assert_int_equal(checkpoint_check_key(&c, &key, path, &e), 0);
     assert_int_equal(c.n, 2);
     assert_int_equal(c.n_params, mlp_n_params(&key.shape));
@@ -82,10 +98,9 @@ static void checkpoint_put_replaces_and_empty_round_trips(void **state)
     tu_dir *fx = *state;
     checkpoint_key key = tiny_key();
     const char *path = tu_path(fx->dir, "t.ck");
-    save_two(path, &key);
     checkpoint c;
+    save_and_load(&c, path, &key);
     err e = {{0}};
-    assert_int_equal(checkpoint_load(&c, path, &e), 0);
     float p[64];
     fill(p, c.n_params, 5);
     assert_int_equal(checkpoint_put(&c, 7, 0.125, p, c.n, &e), 0);
@@ -115,10 +130,9 @@ static void checkpoint_refuses_other_configurations(void **state)
     tu_dir *fx = *state;
     checkpoint_key key = tiny_key();
     const char *path = tu_path(fx->dir, "t.ck");
-    save_two(path, &key);
     checkpoint c;
+    save_and_load(&c, path, &key);
     err e = {{0}};
-    assert_int_equal(checkpoint_load(&c, path, &e), 0);
     struct {
         checkpoint_key k;
         const char *word;
@@ -177,12 +191,9 @@ static void write_rehashed(const char *path, const uint8_t *buf, size_t n)
 static void checkpoint_refuses_damaged_files(void **state)
 {
     tu_dir *fx = *state;
-    checkpoint_key key = tiny_key();
-    const char *good = tu_path(fx->dir, "good.ck");
-    const char *bad = tu_path(fx->dir, "bad.ck");
-    save_two(good, &key);
     size_t n;
-    uint8_t *buf = (uint8_t *)tu_slurp(good, &n);
+    uint8_t *buf = good_bytes(fx->dir, &n);
+    const char *bad = tu_path(fx->dir, "bad.ck");
     checkpoint c;
     err e = {{0}};
 
@@ -235,12 +246,9 @@ static void checkpoint_refuses_damaged_files(void **state)
 static void checkpoint_refuses_other_versions(void **state)
 {
     tu_dir *fx = *state;
-    checkpoint_key key = tiny_key();
-    const char *good = tu_path(fx->dir, "good.ck");
-    const char *bad = tu_path(fx->dir, "v2.ck");
-    save_two(good, &key);
     size_t n;
-    uint8_t *buf = (uint8_t *)tu_slurp(good, &n);
+    uint8_t *buf = good_bytes(fx->dir, &n);
+    const char *bad = tu_path(fx->dir, "v2.ck");
     assert_int_equal(buf[8], CHECKPOINT_VERSION); /* u32 after the magic */
     buf[8] = CHECKPOINT_VERSION + 1;
     write_rehashed(bad, buf, n - 8);

@@ -5,48 +5,16 @@
  * seeds skipped, a failing save stopping the run, divergence reported
  * where it happened. */
 #include "testutil.h"
+#include "tu_data.h"
 
 #include <math.h>
 #include "nn/adam.h"
 #include "run/experiment.h"
 #include "run/train.h"
 
-enum { SIDE = 8, PIXELS = SIDE * SIDE, CLASSES = 4 };
+/* The synthetic task: tu_data.h's quadrant images. */
+enum { PIXELS = TU_QUAD_PIXELS };
 enum { N_TRAIN = 200, N_TEST = 120 };
-
-/* A deterministic generator private to the fixtures (not the one tested). */
-static uint32_t xorshift(uint32_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 17;
-    *s ^= *s << 5;
-    return *s;
-}
-
-/* n images: dim background (0-79), one bright 4x4 quadrant (176-255); the
- * label is the bright quadrant. */
-static void make_quadrants(dataset *d, size_t n, uint32_t seed)
-{
-    memset(d, 0, sizeof *d);
-    d->n = n;
-    d->rows = d->cols = SIDE;
-    d->pixels = PIXELS;
-    d->images = malloc(n * PIXELS);
-    d->labels = malloc(n);
-    assert_non_null(d->images);
-    assert_non_null(d->labels);
-    uint32_t s = seed * 2654435761u + 1;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t q = (uint8_t)(xorshift(&s) % CLASSES);
-        d->labels[i] = q;
-        for (size_t r = 0; r < SIDE; r++)
-            for (size_t c = 0; c < SIDE; c++) {
-                size_t quad = (r >= SIDE / 2) * 2 + (c >= SIDE / 2);
-                uint8_t v = (uint8_t)(xorshift(&s) % 80);
-                d->images[i * PIXELS + r * SIDE + c] = quad == q ? (uint8_t)(176 + v) : v;
-            }
-    }
-}
 
 typedef struct {
     dataset train, test;
@@ -55,8 +23,8 @@ typedef struct {
 static int setup(void **state)
 {
     static fixture fx;
-    make_quadrants(&fx.train, N_TRAIN, 1);
-    make_quadrants(&fx.test, N_TEST, 2);
+    tu_make_quadrants(&fx.train, N_TRAIN, 1);
+    tu_make_quadrants(&fx.test, N_TEST, 2);
     *state = &fx;
     return 0;
 }
@@ -589,7 +557,7 @@ static void experiment_refuses_mismatched_images(void **state)
 {
     fixture *fx = *state;
     dataset other;
-    make_quadrants(&other, 10, 3);
+    tu_make_quadrants(&other, 10, 3);
     other.rows = 4;
     other.cols = 16; /* same pixel count would pass; change it */
     other.pixels = 4 * 8;

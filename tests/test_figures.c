@@ -3,88 +3,18 @@
  * Chromium where it can be had), curves.svg, and how each arm is shown.
  * Synthetic result folders only: no MNIST needed. */
 #include "testutil.h"
+#include "tu_folder.h"
 
 #include <dlfcn.h>
 #include <math.h>
-#include <sys/stat.h>
-#include "out/config.h"
-#include "out/curves.h"
 #include "out/figures.h"
 #include "out/folder.h"
-#include "out/report.h"
 #include "out/results.h"
 #include "run/experiment.h"
-
-#define TEST_TOTAL 10000
 
 typedef tu_dir fixture;
 #define setup tu_dir_setup
 #define teardown tu_dir_teardown
-
-/* ---- a result folder as `sublim experiment` leaves it ---- */
-
-/* Near the paper's value of each arm, moved a little per seed. */
-static double synthetic_acc(uint64_t seed, size_t arm)
-{
-    const arm_spec *arms = experiment_arms(&(size_t){0});
-    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
-}
-
-static experiment_config small_config(void)
-{
-    experiment_config c = experiment_defaults();
-    c.width = 64;
-    c.teacher_epochs = 3;
-    c.student_epochs = 3;
-    return c;
-}
-
-/* results.csv, config.txt and curves.csv for seeds (run.txt is report.md's
- * business, not the figures'). */
-static void make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
-                        const experiment_config *cfg)
-{
-    size_t n_arms, n_pts = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
-    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
-                              sizeof *pts);
-    assert_non_null(rows);
-    assert_non_null(pts);
-    for (size_t s = 0; s < n_seeds; s++)
-        for (size_t a = 0; a < n_arms; a++) {
-            double acc = synthetic_acc(seeds[s], a);
-            size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
-            rows[s * n_arms + a] = (arm_result){
-                .seed = seeds[s], .arm = a, .ok = 1, .total = TEST_TOTAL,
-                .correct = (size_t)lround(acc * TEST_TOTAL),
-                .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};
-            for (size_t ep = 1; ep <= epochs; ep++)
-                pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
-                                             acc * (double)ep / (double)epochs};
-        }
-    err e;
-    mkdir(dir, 0755);
-    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n_seeds * n_arms, &e),
-                     0);
-    kv_list config;
-    assert_int_equal(config_make(&config, cfg, "/nonexistent", &e), 0);
-    assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
-    curves_sort(pts, n_pts);
-    assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
-    free(rows);
-    free(pts);
-}
-
-/* `sublim report` on dir, in process: under the folder's lock. */
-static void regenerate(const char *dir)
-{
-    folder f;
-    err e;
-    if (folder_open(&f, dir, 0, &e) || report_regenerate(&f, &e))
-        fail_msg("report of %s: %s", dir, e.msg);
-    folder_close(&f);
-}
 
 /* ---- a tiny XML checker: balanced tags, quoted attributes, entities ---- */
 
@@ -291,14 +221,6 @@ static size_t find_bars(const char *svg, bar_box *bars, size_t max)
     return n;
 }
 
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
-}
-
 /* The y of the grid line for value v. */
 static double grid_y(const char *svg, const char *v)
 {
@@ -321,8 +243,8 @@ static void test_figure_bars_match_accuracy(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1, 2, 3, 4};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 5, &cfg);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 5, &cfg, TU_CURVES_CSV); /* no run.txt: not the figures' */
     folder f;
     folder_content c;
     err e;
@@ -359,9 +281,9 @@ static void test_figure_bars_match_accuracy(void **state)
     assert_true(s >= 0);
     tu_assert_close(bars[t].h / bars[s].h, mean[t] / mean[s], 1e-3, 0);
 
-    assert_int_equal(count(svg, "<circle class=\"seed\""), 5 * n_arms + 1); /* + legend's */
-    assert_int_equal(count(svg, "<g class=\"ci\""), n_arms + 1);
-    assert_int_equal(count(svg, "<path class=\"paper\""), n_arms + 1);
+    assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 5 * n_arms + 1); /* + legend's */
+    assert_int_equal(tu_count(svg, "<g class=\"ci\""), n_arms + 1);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_arms + 1);
     tu_assert_contains(svg, "class=\"chance\"");
     tu_assert_contains(svg, "stroke-dasharray");
     tu_assert_contains(svg, "MLP 2×64");
@@ -374,7 +296,7 @@ static void test_figure_bars_match_accuracy(void **state)
     size_t trained = 0;
     for (size_t a = 0; a < n_arms; a++)
         trained += experiment_arm_epochs(&cfg, &arms[a]) > 0;
-    assert_int_equal(count(curves, "<polyline class=\"series\""), 2 * trained);
+    assert_int_equal(tu_count(curves, "<polyline class=\"series\""), 2 * trained);
     tu_assert_contains(curves, "mean over 5 seeds");
     free(curves);
     folder_content_free(&c);
@@ -390,12 +312,12 @@ static void test_figure_without_rows_for_an_arm(void **state)
     int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
     assert_true(aux_same >= 0);
     arm_result rows[2] = {
-        {.seed = 0, .arm = teacher, .ok = 1, .correct = 9000, .total = TEST_TOTAL},
-        {.seed = 0, .arm = (size_t)aux_same, .ok = 0, .total = TEST_TOTAL},
+        {.seed = 0, .arm = teacher, .ok = 1, .correct = 9000, .total = TU_TOTAL},
+        {.seed = 0, .arm = (size_t)aux_same, .ok = 0, .total = TU_TOTAL},
     };
     err e;
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, 2, &e), 0);
-    regenerate(fx->dir);
+    tu_regenerate_ok(fx->dir);
     char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
     assert_well_formed(svg, "svg");
     bar_box bars[EXPERIMENT_MAX_ARMS];
@@ -547,9 +469,9 @@ static void test_figure_renders_in_chromium(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1, 2};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 3, &cfg);
-    regenerate(fx->dir);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 3, &cfg, TU_CURVES_CSV);
+    tu_regenerate_ok(fx->dir);
 
     if (access("scripts/render-svg.sh", R_OK) != 0)
         fail_msg("scripts/render-svg.sh not found: run the tests from the repository root");

@@ -4,6 +4,7 @@
  * table and its writing, and --resume's folder_resume.  The rows are small
  * and synthetic: no training here. */
 #include "testutil.h"
+#include "tu_folder.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -15,54 +16,6 @@
 #include "out/runlog.h"
 
 /* ---- helpers ---- */
-
-/* A process other than this one holding dir's lock (fcntl locks never
- * conflict within one process). */
-typedef struct {
-    pid_t pid;
-    int release; /* closing it lets the child go */
-} holder;
-
-static holder hold(const char *dir, int writing)
-{
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(ready[0]);
-        close(go[1]);
-        folder f;
-        err e;
-        int rc = writing ? folder_open(&f, dir, 1, &e) : folder_open_read(&f, dir, &e);
-        char c = rc == 0 ? 'y' : 'n';
-        if (write(ready[1], &c, 1) != 1)
-            _exit(2);
-        while (read(go[0], &c, 1) > 0) {
-        }
-        _exit(rc == 0 ? 0 : 1);
-    }
-    close(ready[1]);
-    close(go[0]);
-    char c = 0;
-    assert_int_equal(read(ready[0], &c, 1), 1);
-    close(ready[0]);
-    if (c != 'y')
-        fail_msg("the child could not %s %s", writing ? "write" : "read", dir);
-    return (holder){pid, go[1]};
-}
-
-/* Lets the holder end normally. */
-static void release(holder *h)
-{
-    close(h->release);
-    int status;
-    assert_int_equal(waitpid(h->pid, &status, 0), h->pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 /* Fails unless opening dir (to write, or to read) is refused at once,
  * naming dir and pid (as its writer unless a reader holds it). */
@@ -198,20 +151,20 @@ static void second_writer_refused(void **state)
 {
     tu_dir *fx = *state;
     folder f;
-    holder h = hold(fx->dir, 1);
+    tu_lock_holder h = tu_hold_lock(fx->dir, TU_LOCK_CREATE);
     assert_busy(fx->dir, 1, h.pid, 1);
     assert_busy(fx->dir, 1, h.pid, 1); /* a refusal takes nothing */
-    release(&h);
+    tu_release_lock(h);
     open_ok(&f, fx->dir);
     folder_close(&f);
 
-    h = hold(fx->dir, 1);
+    h = tu_hold_lock(fx->dir, TU_LOCK_CREATE);
     assert_busy(fx->dir, 1, h.pid, 1);
     assert_int_equal(kill(h.pid, SIGKILL), 0);
     int status;
     assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
     assert_true(WIFSIGNALED(status));
-    close(h.release);
+    close(h.go);
     open_ok(&f, fx->dir);
     folder_close(&f);
 }
@@ -229,16 +182,16 @@ static void readers_and_writers(void **state)
     folder_close(&f);
     assert_false(files_exists(tu_path(fx->dir, FOLDER_LOCK)));
 
-    holder w = hold(fx->dir, 1);
+    tu_lock_holder w = tu_hold_lock(fx->dir, TU_LOCK_CREATE);
     assert_busy(fx->dir, 0, w.pid, 1);
-    release(&w);
+    tu_release_lock(w);
 
-    holder r = hold(fx->dir, 0);
+    tu_lock_holder r = tu_hold_lock(fx->dir, TU_LOCK_READ);
     if (folder_open_read(&f, fx->dir, &e))
         fail_msg("a reader beside a reader: %s", e.msg);
     folder_close(&f);
     assert_busy(fx->dir, 1, r.pid, 0);
-    release(&r);
+    tu_release_lock(r);
     open_ok(&f, fx->dir);
     folder_close(&f);
 }
@@ -565,18 +518,13 @@ static void resume_refusals(void **state)
     other.lr = 1e-3;
     refused(d, &other, "lr=0.0003", "lr=0.001");
 
-    size_t n = strlen(results);
-    const char *row1 = strchr(results, '\n') + 1;
-    char *twice = malloc(n + strlen(row1) + 1);
-    assert_non_null(twice);
-    strcpy(twice, results);
-    strcat(twice, row1);
+    char *twice = tu_rows_twice(results);
     tu_write_file(tu_path(d, FOLDER_RESULTS), twice, strlen(twice));
     refused(d, &cfg, "twice", FOLDER_RESULTS);
     free(twice);
     tu_write_file(tu_path(d, FOLDER_RESULTS), "seed,arm\n1,2\n", 13);
     refused(d, &cfg, FOLDER_RESULTS, "header");
-    tu_write_file(tu_path(d, FOLDER_RESULTS), results, n);
+    tu_write_file(tu_path(d, FOLDER_RESULTS), results, strlen(results));
 
     assert_int_equal(rename(tu_path(d, FOLDER_CURVES), tu_path(d, "curves.bak")), 0);
     refused(d, &cfg, FOLDER_CURVES, "--no-curves");

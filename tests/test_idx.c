@@ -59,6 +59,15 @@ static void write_labels(fixture *fx, const char *name, const uint8_t *labels, u
     tu_write_file(fx->path, buf, 8 + n);
 }
 
+/* The first n bytes of the file at path, into buf. */
+static void read_start(const char *path, uint8_t *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(buf, 1, n, f), n);
+    fclose(f);
+}
+
 /* Expects idx_read_images on fx->path to fail, naming the file and `word`. */
 static void images_refused(fixture *fx, const char *word)
 {
@@ -143,10 +152,7 @@ static void wrong_magic(void **state)
     fixture *fx = *state;
     write_images(fx, "img", 2, 2, 2, 0);
     uint8_t buf[24];
-    FILE *f = fopen(fx->path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fread(buf, 1, 24, f), 24);
-    fclose(f);
+    read_start(fx->path, buf, sizeof buf);
     buf[1] = 0x01; /* magic must start with two zero bytes */
     tu_write_file(fx->path, buf, 24);
     images_refused(fx, "magic");
@@ -249,10 +255,7 @@ static void truncated_header(void **state)
     fixture *fx = *state;
     write_images(fx, "img", 1, 2, 2, 0);
     uint8_t buf[20];
-    FILE *f = fopen(fx->path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fread(buf, 1, 20, f), 20);
-    fclose(f);
+    read_start(fx->path, buf, sizeof buf);
     tu_write_file(fx->path, buf, 10); /* magic and 1.5 of 3 sizes */
     images_refused(fx, "truncated");
     tu_write_file(fx->path, buf, 3); /* not even a magic */

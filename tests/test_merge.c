@@ -5,94 +5,51 @@
  * results unless forced; and folders being written by another process
  * refused (the locks of out/folder).  Synthetic folders: no MNIST needed. */
 #include "testutil.h"
+#include "tu_folder.h"
 
-#include <math.h>
-#include <sys/stat.h>
-#include "base/text.h"
-#include "out/config.h"
-#include "out/curves.h"
 #include "out/folder.h"
 #include "out/merge.h"
 #include "out/report.h"
-#include "out/results.h"
 #include "out/runlog.h"
-#include "run/experiment.h"
 
-#define TEST_TOTAL 10000
+/* The test's folder and the folders under it the tests make and merge:
+ * inputs a, b, c, d; both (one run over a's and b's seeds); outputs out,
+ * merged, merged2, fresh. */
+typedef struct {
+    tu_dir tmp; /* first: tu_dir_teardown removes it and frees the fixture */
+    char a[300], b[300], c[300], d[300], both[300], out[300], merged[300], merged2[300],
+        fresh[300];
+} fixture;
 
-typedef tu_dir fixture;
-#define setup tu_dir_setup
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    tu_tempdir(fx->tmp.dir, sizeof fx->tmp.dir);
+#define UNDER(name) snprintf(fx->name, sizeof fx->name, "%s/" #name, fx->tmp.dir)
+    UNDER(a);
+    UNDER(b);
+    UNDER(c);
+    UNDER(d);
+    UNDER(both);
+    UNDER(out);
+    UNDER(merged);
+    UNDER(merged2);
+    UNDER(fresh);
+#undef UNDER
+    *state = fx;
+    return 0;
+}
 #define teardown tu_dir_teardown
 
-/* ---- a result folder as `sublim experiment` leaves it ---- */
-
-/* Near the paper's value of each arm, moved a little per seed. */
-static double synthetic_acc(uint64_t seed, size_t arm)
+/* a and b: seed 0 and seed 1 of tu_small_config, with every file. */
+static void make_a_and_b(const fixture *fx)
 {
-    const arm_spec *arms = experiment_arms(&(size_t){0});
-    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
-}
-
-static experiment_config small_config(void)
-{
-    experiment_config c = experiment_defaults();
-    c.width = 64;
-    c.teacher_epochs = 3;
-    c.student_epochs = 3;
-    return c;
-}
-
-/* results.csv, config.txt, run.txt and (when curves) curves.csv for seeds. */
-static void make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
-                        const experiment_config *cfg, int curves)
-{
-    size_t n_arms, n_pts = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
-    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
-                              sizeof *pts);
-    assert_non_null(rows);
-    assert_non_null(pts);
-    for (size_t s = 0; s < n_seeds; s++)
-        for (size_t a = 0; a < n_arms; a++) {
-            double acc = synthetic_acc(seeds[s], a);
-            size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
-            rows[s * n_arms + a] = (arm_result){
-                .seed = seeds[s], .arm = a, .ok = 1, .total = TEST_TOTAL,
-                .correct = (size_t)lround(acc * TEST_TOTAL),
-                .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};
-            for (size_t ep = 1; ep <= epochs; ep++)
-                pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
-                                             acc * (double)ep / (double)epochs};
-        }
-    err e;
-    mkdir(dir, 0755);
-    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n_seeds * n_arms, &e),
-                     0);
-    kv_list config, run;
-    assert_int_equal(config_make(&config, cfg, "/nonexistent", &e), 0);
-    assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
-    char seed_text[256];
-    text_seed_ranges(seed_text, sizeof seed_text, seeds, n_seeds);
-    char *argv[] = {"sublim", "experiment", "--width", "64"};
-    runlog_make(&run, 4, argv, "/nonexistent", seed_text, 2, "generic");
-    runlog_finish(&run, 12.5, "finished");
-    assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
-    if (curves) {
-        curves_sort(pts, n_pts);
-        assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
-    }
-    free(rows);
-    free(pts);
-}
-
-static void regenerate(const char *dir)
-{
-    folder f;
-    err e;
-    if (folder_open(&f, dir, 0, &e) || report_regenerate(&f, &e))
-        fail_msg("report of %s: %s", dir, e.msg);
-    folder_close(&f);
+    experiment_config cfg = tu_small_config();
+    uint64_t s0[] = {0}, s1[] = {1};
+    tu_make_folder(fx->a, s0, 1, &cfg, TU_ALL_FILES);
+    tu_make_folder(fx->b, s1, 1, &cfg, TU_ALL_FILES);
 }
 
 /* Every entry of dir with its bytes, as one string: two snapshots are
@@ -150,20 +107,14 @@ static int run_merge(char **out, const char *a, const char *b, const char *c, co
 static void test_merge_equals_one_run(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], both[300], merged[300], merged2[300];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(both, sizeof both, "%s/both", fx->dir);
-    snprintf(merged, sizeof merged, "%s/merged", fx->dir);
-    snprintf(merged2, sizeof merged2, "%s/merged2", fx->dir);
-    experiment_config cfg = small_config();
-    uint64_t s0[] = {0}, s1[] = {1}, s01[] = {0, 1};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &cfg, 1);
-    make_folder(both, s01, 2, &cfg, 1);
+    const char *a = fx->a, *b = fx->b, *both = fx->both, *merged = fx->merged;
+    make_a_and_b(fx);
+    experiment_config cfg = tu_small_config();
+    uint64_t s01[] = {0, 1};
+    tu_make_folder(both, s01, 2, &cfg, TU_ALL_FILES);
     const char theorem[] = "variant,eps\nsame,0.1\n";
     tu_write_file(tu_path(a, FOLDER_THEOREM_CSV), theorem, sizeof theorem - 1);
-    regenerate(both);
+    tu_regenerate_ok(both);
     char *a_before = snapshot(a), *b_before = snapshot(b);
 
     /* b before a: the order must not matter. */
@@ -202,10 +153,10 @@ static void test_merge_equals_one_run(void **state)
 
     /* The command does the same. */
     char *out;
-    assert_int_equal(run_merge(&out, a, b, "--out", merged2, NULL, NULL), 0);
+    assert_int_equal(run_merge(&out, a, b, "--out", fx->merged2, NULL, NULL), 0);
     tu_assert_contains(out, "merged 2 folders into");
     free(out);
-    tu_assert_same_file(tu_path(merged2, FOLDER_RESULTS), tu_path(both, FOLDER_RESULTS));
+    tu_assert_same_file(tu_path(fx->merged2, FOLDER_RESULTS), tu_path(both, FOLDER_RESULTS));
     assert_same_snapshot(a_before, a);
     free(a_before);
     free(b_before);
@@ -218,18 +169,13 @@ static void test_merge_equals_one_run(void **state)
 static void test_merge_refuses_conflicts(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], c[300], d[300], out[300];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(c, sizeof c, "%s/c", fx->dir);
-    snprintf(d, sizeof d, "%s/d", fx->dir);
-    snprintf(out, sizeof out, "%s/out", fx->dir);
-    experiment_config cfg = small_config(), wider = small_config();
+    const char *a = fx->a, *b = fx->b, *c = fx->c, *d = fx->d, *out = fx->out;
+    experiment_config cfg = tu_small_config(), wider = tu_small_config();
     wider.width = 128;
     uint64_t s0[] = {0}, s1[] = {1}, s01[] = {0, 1}, s2[] = {2};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &wider, 1);
-    make_folder(c, s01, 2, &cfg, 0);
+    tu_make_folder(a, s0, 1, &cfg, TU_ALL_FILES);
+    tu_make_folder(b, s1, 1, &wider, TU_ALL_FILES);
+    tu_make_folder(c, s01, 2, &cfg, TU_RUN_TXT);
     err e;
     char notes[512];
 
@@ -262,7 +208,7 @@ static void test_merge_refuses_conflicts(void **state)
     free(text);
     assert_int_not_equal(access(out, F_OK), 0);
 
-    make_folder(d, s2, 1, &cfg, 0);
+    tu_make_folder(d, s2, 1, &cfg, TU_RUN_TXT);
     const char *ad[] = {a, d};
     assert_int_equal(merge_folders(ad, 2, out, 0, notes, sizeof notes, &e), 0);
     tu_assert_contains(notes, "curves.csv left out");
@@ -275,14 +221,10 @@ static void test_merge_refuses_conflicts(void **state)
 static void test_merge_into_an_input_is_refused(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], a_again[320];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(a_again, sizeof a_again, "%s/./a/", fx->dir);
-    experiment_config cfg = small_config();
-    uint64_t s0[] = {0}, s1[] = {1};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &cfg, 1);
+    const char *a = fx->a, *b = fx->b;
+    char a_again[320];
+    snprintf(a_again, sizeof a_again, "%s/./a/", fx->tmp.dir);
+    make_a_and_b(fx);
     char *before = snapshot(a);
     const char *ab[] = {a, b};
     char notes[512];
@@ -305,17 +247,12 @@ static void test_merge_into_an_input_is_refused(void **state)
 static void test_merge_into_results_needs_force(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], out[300], fresh[300];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(out, sizeof out, "%s/out", fx->dir);
-    snprintf(fresh, sizeof fresh, "%s/fresh", fx->dir);
-    experiment_config cfg = small_config();
-    uint64_t s0[] = {0}, s1[] = {1}, s7[] = {7};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &cfg, 1);
-    make_folder(out, s7, 1, &cfg, 1);
-    regenerate(out);
+    const char *a = fx->a, *b = fx->b, *out = fx->out, *fresh = fx->fresh;
+    make_a_and_b(fx);
+    experiment_config cfg = tu_small_config();
+    uint64_t s7[] = {7};
+    tu_make_folder(out, s7, 1, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(out);
     char *before = snapshot(out);
     const char *ab[] = {a, b};
     char notes[512];
@@ -352,15 +289,11 @@ static void test_merge_into_results_needs_force(void **state)
 static void test_merge_force_leaves_no_stale_theorem(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], out[300];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(out, sizeof out, "%s/out", fx->dir);
-    experiment_config cfg = small_config();
-    uint64_t s0[] = {0}, s1[] = {1}, s7[] = {7};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &cfg, 1);
-    make_folder(out, s7, 1, &cfg, 1);
+    const char *a = fx->a, *b = fx->b, *out = fx->out;
+    make_a_and_b(fx);
+    experiment_config cfg = tu_small_config();
+    uint64_t s7[] = {7};
+    tu_make_folder(out, s7, 1, &cfg, TU_ALL_FILES);
     const char theorem[] = "variant,eps\nstale,0.5\n";
     tu_write_file(tu_path(out, FOLDER_THEOREM_CSV), theorem, sizeof theorem - 1);
     const char *ab[] = {a, b};
@@ -376,52 +309,6 @@ static void test_merge_force_leaves_no_stale_theorem(void **state)
 
 /* ---- locks ---- */
 
-/* A child process holding dir's write lock (folder_open) until released. */
-typedef struct {
-    pid_t pid;
-    int go; /* closing it lets the child end */
-} lock_holder;
-
-static lock_holder hold_lock(const char *dir)
-{
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(ready[0]);
-        close(go[1]);
-        folder f;
-        err e;
-        char ok = folder_open(&f, dir, 1, &e) == 0 ? 'y' : 'n';
-        if (write(ready[1], &ok, 1) != 1)
-            _exit(2);
-        char c;
-        while (read(go[0], &c, 1) > 0)
-            continue;
-        _exit(ok == 'y' ? 0 : 1);
-    }
-    close(ready[1]);
-    close(go[0]);
-    fcntl(go[1], F_SETFD, FD_CLOEXEC);
-    char ok = 0;
-    assert_int_equal(read(ready[0], &ok, 1), 1);
-    close(ready[0]);
-    assert_int_equal(ok, 'y');
-    return (lock_holder){pid, go[1]};
-}
-
-static void release_lock(lock_holder h)
-{
-    close(h.go);
-    int status;
-    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* An input being written by another process (a running experiment) is not
  * read half-written: the merge is refused at once, naming that process,
  * and writes nothing; so is an output another process writes.  Once the
@@ -429,32 +316,27 @@ static void release_lock(lock_holder h)
 static void test_merge_refuses_folders_being_written(void **state)
 {
     fixture *fx = *state;
-    char a[300], b[300], out[300], want[96];
-    snprintf(a, sizeof a, "%s/a", fx->dir);
-    snprintf(b, sizeof b, "%s/b", fx->dir);
-    snprintf(out, sizeof out, "%s/out", fx->dir);
-    experiment_config cfg = small_config();
-    uint64_t s0[] = {0}, s1[] = {1};
-    make_folder(a, s0, 1, &cfg, 1);
-    make_folder(b, s1, 1, &cfg, 1);
+    const char *a = fx->a, *b = fx->b, *out = fx->out;
+    char want[96];
+    make_a_and_b(fx);
     const char *ab[] = {a, b};
     char notes[512];
     err e;
 
-    lock_holder h = hold_lock(a);
+    tu_lock_holder h = tu_hold_lock(a, TU_LOCK_CREATE);
     assert_int_not_equal(merge_folders(ab, 2, out, 0, notes, sizeof notes, &e), 0);
     snprintf(want, sizeof want, "being written by another sublim (pid %ld)", (long)h.pid);
     tu_assert_contains(e.msg, a);
     tu_assert_contains(e.msg, want);
     assert_int_not_equal(access(out, F_OK), 0);
-    release_lock(h);
+    tu_release_lock(h);
 
-    h = hold_lock(out);
+    h = tu_hold_lock(out, TU_LOCK_CREATE);
     assert_int_not_equal(merge_folders(ab, 2, out, 0, notes, sizeof notes, &e), 0);
     snprintf(want, sizeof want, "being written by another sublim (pid %ld)", (long)h.pid);
     tu_assert_contains(e.msg, want);
     assert_int_not_equal(access(tu_path(out, FOLDER_RESULTS), F_OK), 0);
-    release_lock(h);
+    tu_release_lock(h);
 
     if (merge_folders(ab, 2, out, 0, notes, sizeof notes, &e))
         fail_msg("merge after the writers ended: %s", e.msg);

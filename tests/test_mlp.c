@@ -67,14 +67,22 @@ static moments moments_of(const double *x, size_t n)
     return m;
 }
 
+/* The parameters of the experiment's 784-256-256-13 network as kind
+ * initializes them for seed 7, into *s's shape; free() them. */
+static double *init_mnist_net(mlp_shape *s, enum mlp_init kind)
+{
+    assert_int_equal(mlp_shape_make(s, 784, 256, 2, 13, NULL), 0);
+    double *p = mlp_arena_new_f64(s);
+    assert_non_null(p);
+    mlp_init_params_f64(p, s, kind, 7, 0);
+    return p;
+}
+
 static void init_normal(void **state)
 {
     (void)state;
     mlp_shape s;
-    assert_int_equal(mlp_shape_make(&s, 784, 256, 2, 13, NULL), 0);
-    double *p = mlp_arena_new_f64(&s);
-    assert_non_null(p);
-    mlp_init_params_f64(p, &s, MLP_INIT_NORMAL, 7, 0);
+    double *p = init_mnist_net(&s, MLP_INIT_NORMAL);
     for (size_t l = 1; l <= s.n_layers; l++) {
         size_t fan_in = s.dims[l - 1], n_w = s.dims[l] * fan_in;
         double want = 1 / sqrt((double)fan_in);
@@ -96,10 +104,7 @@ static void init_uniform(void **state)
 {
     (void)state;
     mlp_shape s;
-    assert_int_equal(mlp_shape_make(&s, 784, 256, 2, 13, NULL), 0);
-    double *p = mlp_arena_new_f64(&s);
-    assert_non_null(p);
-    mlp_init_params_f64(p, &s, MLP_INIT_UNIFORM, 7, 0);
+    double *p = init_mnist_net(&s, MLP_INIT_UNIFORM);
     for (size_t l = 1; l <= s.n_layers; l++) {
         size_t fan_in = s.dims[l - 1], n_w = s.dims[l] * fan_in;
         double bound = 1 / sqrt((double)fan_in);

@@ -46,6 +46,18 @@ static size_t seed_rows(arm_result *rows, int diverged)
     return n_arms;
 }
 
+/* A progress of cfg (N_TRAIN digits, N_NOISE noise images) in mode,
+ * writing to a memory stream: *buf and *len once the one returned is
+ * closed. */
+static FILE *start(progress *p, enum progress_mode mode, const experiment_config *cfg,
+                   char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    assert_non_null(f);
+    progress_init(p, f, mode, cfg, N_TRAIN, N_NOISE, 0.0);
+    return f;
+}
+
 /* Plain lines (a log file): one per epoch of every arm, with the loss, the
  * test accuracy when measured, and the time left; never a \r.  The time
  * left: the first batch of a phase is setup and not measured, so 2 s for
@@ -60,9 +72,7 @@ static void test_progress_lines(void **state)
     char *buf;
     size_t len;
     progress p;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    progress_init(&p, f, PROGRESS_LINES, &cfg, N_TRAIN, N_NOISE, 0.0);
+    FILE *f = start(&p, PROGRESS_LINES, &cfg, &buf, &len);
     assert_true(progress_seconds_left(&p) < 0); /* nothing to go on yet */
     for (size_t b = 1; b <= 3; b++)
         progress_batch(&p, (double)b, 0, TRAIN_TEACHER, 0, 1, b, 3, 0.5);
@@ -84,8 +94,7 @@ static void test_progress_lines(void **state)
     free(buf);
 
     /* Without curves the accuracy is not measured (NaN): not shown. */
-    f = open_memstream(&buf, &len);
-    progress_init(&p, f, PROGRESS_LINES, &cfg, N_TRAIN, N_NOISE, 0.0);
+    f = start(&p, PROGRESS_LINES, &cfg, &buf, &len);
     progress_epoch(&p, 1.0, 0, teacher, 0, 0.5, NAN);
     fclose(f);
     assert_null(strstr(buf, "test acc"));
@@ -107,9 +116,7 @@ static void test_progress_terminal(void **state)
     progress p;
     arm_result rows[EXPERIMENT_MAX_ARMS];
     size_t n_rows = seed_rows(rows, 1);
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    progress_init(&p, f, PROGRESS_TERMINAL, &cfg, N_TRAIN, N_NOISE, 0.0);
+    FILE *f = start(&p, PROGRESS_TERMINAL, &cfg, &buf, &len);
     for (size_t b = 1; b <= 3; b++)
         progress_batch(&p, (double)b, 0, TRAIN_TEACHER, 0, 1, b, 3, 0.25);
     progress_epoch(&p, 3.0, 0, teacher, 0, 0.25, 0.9);
@@ -132,8 +139,7 @@ static void test_progress_terminal(void **state)
 
     /* Redrawn at most every 0.1 s (but always at a phase's last batch),
      * and a line left open by a failure is ended by progress_end. */
-    f = open_memstream(&buf, &len);
-    progress_init(&p, f, PROGRESS_TERMINAL, &cfg, N_TRAIN, N_NOISE, 0.0);
+    f = start(&p, PROGRESS_TERMINAL, &cfg, &buf, &len);
     progress_batch(&p, 1.00, 0, TRAIN_TEACHER, 0, 1, 1, 3, 0.5);
     progress_batch(&p, 1.01, 0, TRAIN_TEACHER, 0, 1, 2, 3, 0.5);
     progress_batch(&p, 1.02, 0, TRAIN_TEACHER, 0, 1, 3, 3, 0.5);
@@ -156,9 +162,7 @@ static void test_progress_quiet(void **state)
     progress p;
     arm_result rows[EXPERIMENT_MAX_ARMS];
     size_t n_rows = seed_rows(rows, 0);
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    progress_init(&p, f, PROGRESS_QUIET, &cfg, N_TRAIN, N_NOISE, 0.0);
+    FILE *f = start(&p, PROGRESS_QUIET, &cfg, &buf, &len);
     progress_batch(&p, 1.0, 0, TRAIN_TEACHER, 0, 1, 1, 3, 0.5);
     progress_epoch(&p, 1.0, 0, experiment_teacher_arm(), 0, 0.5, NAN);
     progress_batch(&p, 2.0, 0, TRAIN_STUDENTS, 0, 1, 1, 2, 0.5);

@@ -11,6 +11,7 @@
  *    can go on. */
 #define _GNU_SOURCE /* fopencookie: a log that acts on what the run says */
 #include "testutil.h"
+#include "tu_folder.h"
 
 #include <sys/stat.h>
 #include "base/files.h"
@@ -129,13 +130,14 @@ static char *slurp_in(fixture *fx, const char *folder_name, const char *file)
     return tu_slurp(path, NULL);
 }
 
-/* Number of (non-overlapping) occurrences of needle in hay. */
-static size_t count(const char *hay, const char *needle)
+/* Records tiny(1) into the folder "a" of the test's folder, whose path goes
+ * to dir; returns the options it recorded. */
+static record_options record_one_seed_in_a(fixture *fx, char *dir, size_t size)
 {
-    size_t n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
+    snprintf(dir, size, "%s/a", fx->d.dir);
+    record_options o = tiny(1);
+    record_ok(fx, "a", &o, NULL);
+    return o;
 }
 
 /* ---- resume ---- */
@@ -167,8 +169,8 @@ static void resume_matches_an_uninterrupted_run(void **state)
     char *runs = slurp_in(fx, "run", FOLDER_RUNS);
     tu_assert_contains(runs, "seeds=0-1\n"); /* the first run */
     tu_assert_contains(runs, "seeds=2\n");   /* the resumed run ran seed 2 only */
-    assert_int_equal(count(runs, "[run]"), 2);
-    assert_int_equal(count(runs, "status=finished\n"), 2);
+    assert_int_equal(tu_count(runs, "[run]"), 2);
+    assert_int_equal(tu_count(runs, "status=finished\n"), 2);
     free(runs);
 
     record_ok(fx, "run", &o, &out);
@@ -215,12 +217,7 @@ static void resume_refuses_what_it_cannot_keep(void **state)
     record_refused(fx, "run", &r, "--resume", "--no-curves");
     assert_int_equal(rename(tu_path(d, "curves.bak"), tu_path(d, "run/" FOLDER_CURVES)), 0);
 
-    size_t n = strlen(before);
-    const char *row1 = strchr(before, '\n') + 1;
-    char *twice = malloc(n + strlen(row1) + 1);
-    assert_non_null(twice);
-    strcpy(twice, before);
-    strcat(twice, row1);
+    char *twice = tu_rows_twice(before);
     tu_write_file(results, twice, strlen(twice));
     record_refused(fx, "run", &r, "--resume", "twice");
     free(twice);
@@ -228,7 +225,7 @@ static void resume_refuses_what_it_cannot_keep(void **state)
     tu_write_file(results, "seed,arm\n1,2\n", 13);
     record_refused(fx, "run", &r, "--resume", FOLDER_RESULTS);
 
-    tu_write_file(results, before, n);
+    tu_write_file(results, before, strlen(before));
     o.resume = 1;
     record_ok(fx, "run", &o, NULL);
     now = slurp_in(fx, "run", FOLDER_RESULTS);
@@ -251,7 +248,7 @@ static void resume_with_nothing_to_keep_is_a_fresh_run(void **state)
     same(fx, "ref", "run", FOLDER_RESULTS);
     same(fx, "ref", "run", FOLDER_CURVES);
     char *runs = slurp_in(fx, "run", FOLDER_RUNS);
-    assert_int_equal(count(runs, "[run]"), 1);
+    assert_int_equal(tu_count(runs, "[run]"), 1);
     tu_assert_contains(runs, "seeds=0-1\n");
     free(runs);
 }
@@ -285,9 +282,7 @@ static void results_refused_unless_forced(void **state)
     fixture *fx = *state;
     load_data(fx);
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/a", fx->d.dir);
-    record_options o = tiny(1);
-    record_ok(fx, "a", &o, NULL);
+    record_one_seed_in_a(fx, dir, sizeof dir);
     char *before = snapshot(dir);
     record_options other = tiny(1);
     other.cfg.seed_start = 1;
@@ -375,7 +370,7 @@ static void teachers_saved_and_loaded(void **state)
 typedef struct {
     char said[1 << 16];
     size_t n;
-    const char *when;
+    char when[64];
     void (*act)(const char *arg);
     const char *arg;
     int acted;
@@ -395,13 +390,33 @@ static ssize_t watch_write(void *cookie, const char *buf, size_t size)
     return (ssize_t)size;
 }
 
-static FILE *watch_open(watch *w)
+/* Has o's run log in lines to a watch that calls act(arg) once the run
+ * says that seed s's teacher has trained; end it with unwatch(). */
+static watch *watch_log(record_options *o, uint64_t s, void (*act)(const char *arg),
+                        const char *arg)
 {
+    watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    w->act = act;
+    w->arg = arg;
+    size_t n_arms;
+    snprintf(w->when, sizeof w->when, "seed %llu %s", (unsigned long long)s,
+             experiment_arms(&n_arms)[experiment_teacher_arm()].name);
     cookie_io_functions_t io = {.write = watch_write};
-    FILE *f = fopencookie(w, "w", io);
-    assert_non_null(f);
-    setvbuf(f, NULL, _IONBF, 0);
-    return f;
+    o->log = fopencookie(w, "w", io);
+    assert_non_null(o->log);
+    setvbuf(o->log, NULL, _IONBF, 0);
+    o->quiet = 0;
+    o->progress = PROGRESS_LINES;
+    return w;
+}
+
+/* Closes o's log; fails unless the watch acted. */
+static void unwatch(record_options *o, watch *w)
+{
+    fclose(o->log);
+    assert_true(w->acted);
+    free(w);
 }
 
 /* Puts a folder where the file path was: the next atomic write of it fails. */
@@ -412,14 +427,6 @@ static void block(const char *path)
         abort();
 }
 
-/* What the progress lines say once seed s's teacher has trained. */
-static void teacher_trained(char *buf, size_t size, uint64_t s)
-{
-    size_t n_arms;
-    snprintf(buf, size, "seed %llu %s", (unsigned long long)s,
-             experiment_arms(&n_arms)[experiment_teacher_arm()].name);
-}
-
 /* Seed 1's teacher cannot be saved (its checkpoint became a folder): the
  * run stops after saving seed 1's rows, run.txt says status=failed, the
  * outcome says resume can go on, and it does, to a plain run's bytes. */
@@ -427,23 +434,15 @@ static void failed_run_is_resumable(void **state)
 {
     fixture *fx = *state;
     load_data(fx);
-    char ck_path[700], when[64];
+    char ck_path[700];
     snprintf(ck_path, sizeof ck_path, "%s/t.ck", fx->d.dir);
-    teacher_trained(when, sizeof when, 1);
-    watch *w = calloc(1, sizeof *w);
-    assert_non_null(w);
-    *w = (watch){.when = when, .act = block, .arg = ck_path};
     record_options o = tiny(3);
     o.save_teacher = ck_path;
-    o.log = watch_open(w);
-    o.quiet = 0;
-    o.progress = PROGRESS_LINES;
+    watch *w = watch_log(&o, 1, block, ck_path);
     record_outcome out;
     err e = {{0}};
     assert_int_equal(record(fx, "run", &o, &out, &e), -1);
-    fclose(o.log);
-    assert_true(w->acted);
-    free(w);
+    unwatch(&o, w);
     tu_assert_contains(e.msg, "--save-teacher");
     tu_assert_contains(e.msg, "seed 1");
     assert_true(out.resumable);
@@ -477,22 +476,14 @@ static void failed_run_without_saved_seeds(void **state)
 {
     fixture *fx = *state;
     load_data(fx);
-    char results[700], when[64];
+    char results[700];
     snprintf(results, sizeof results, "%s/run/%s", fx->d.dir, FOLDER_RESULTS);
-    teacher_trained(when, sizeof when, 0);
-    watch *w = calloc(1, sizeof *w);
-    assert_non_null(w);
-    *w = (watch){.when = when, .act = block, .arg = results};
     record_options o = tiny(2);
-    o.log = watch_open(w);
-    o.quiet = 0;
-    o.progress = PROGRESS_LINES;
+    watch *w = watch_log(&o, 0, block, results);
     record_outcome out;
     err e = {{0}};
     assert_int_equal(record(fx, "run", &o, &out, &e), -1);
-    fclose(o.log);
-    assert_true(w->acted);
-    free(w);
+    unwatch(&o, w);
     tu_assert_contains(e.msg, FOLDER_RESULTS);
     char *runs = slurp_in(fx, "run", FOLDER_RUNS);
     tu_assert_contains(runs, "status=failed\n");
@@ -523,23 +514,13 @@ static void forced_run_keeps_nothing_of_the_old(void **state)
 {
     fixture *fx = *state;
     load_data(fx);
-    char dir[600], when[64];
-    snprintf(dir, sizeof dir, "%s/a", fx->d.dir);
-    record_options o = tiny(1);
-    record_ok(fx, "a", &o, NULL);
-    teacher_trained(when, sizeof when, 0);
-    watch *w = calloc(1, sizeof *w);
-    assert_non_null(w);
-    *w = (watch){.when = when, .act = note_leftovers, .arg = dir};
+    char dir[600];
+    record_options o = record_one_seed_in_a(fx, dir, sizeof dir);
     o.force = 1;
     o.cfg.lr = 1e-3;
-    o.log = watch_open(w);
-    o.quiet = 0;
-    o.progress = PROGRESS_LINES;
+    watch *w = watch_log(&o, 0, note_leftovers, dir);
     record_ok(fx, "a", &o, NULL);
-    fclose(o.log);
-    assert_true(w->acted);
-    free(w);
+    unwatch(&o, w);
     if (*leftovers)
         fail_msg("left of the replaced run while the new one trained:%s", leftovers);
 }

@@ -4,101 +4,17 @@
  * report` on the command line: its exit codes and the folder's write lock.
  * Synthetic result folders only: no MNIST needed. */
 #include "testutil.h"
+#include "tu_folder.h"
 
-#include <math.h>
-#include <sys/stat.h>
-#include "base/text.h"
-#include "out/config.h"
 #include "out/curves.h"
 #include "out/folder.h"
 #include "out/report.h"
 #include "out/results.h"
-#include "out/runlog.h"
 #include "run/experiment.h"
-
-#define TEST_TOTAL 10000
 
 typedef tu_dir fixture;
 #define setup tu_dir_setup
 #define teardown tu_dir_teardown
-
-/* ---- a result folder as `sublim experiment` leaves it ---- */
-
-/* Near the paper's value of each arm, moved a little per seed. */
-static double synthetic_acc(uint64_t seed, size_t arm)
-{
-    const arm_spec *arms = experiment_arms(&(size_t){0});
-    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
-}
-
-static experiment_config small_config(void)
-{
-    experiment_config c = experiment_defaults();
-    c.width = 64;
-    c.teacher_epochs = 3;
-    c.student_epochs = 3;
-    return c;
-}
-
-/* results.csv, config.txt, run.txt and curves.csv for seeds. */
-static void make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
-                        const experiment_config *cfg)
-{
-    size_t n_arms, n_pts = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
-    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
-                              sizeof *pts);
-    assert_non_null(rows);
-    assert_non_null(pts);
-    for (size_t s = 0; s < n_seeds; s++)
-        for (size_t a = 0; a < n_arms; a++) {
-            double acc = synthetic_acc(seeds[s], a);
-            size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
-            rows[s * n_arms + a] = (arm_result){
-                .seed = seeds[s], .arm = a, .ok = 1, .total = TEST_TOTAL,
-                .correct = (size_t)lround(acc * TEST_TOTAL),
-                .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};
-            for (size_t ep = 1; ep <= epochs; ep++)
-                pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
-                                             acc * (double)ep / (double)epochs};
-        }
-    err e;
-    mkdir(dir, 0755);
-    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n_seeds * n_arms, &e),
-                     0);
-    kv_list config, run;
-    assert_int_equal(config_make(&config, cfg, "/nonexistent", &e), 0);
-    assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
-    char seed_text[256];
-    text_seed_ranges(seed_text, sizeof seed_text, seeds, n_seeds);
-    char *argv[] = {"sublim", "experiment", "--width", "64"};
-    runlog_make(&run, 4, argv, "/nonexistent", seed_text, 2, "generic");
-    runlog_finish(&run, 12.5, "finished");
-    assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
-    curves_sort(pts, n_pts);
-    assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
-    free(rows);
-    free(pts);
-}
-
-/* report_regenerate on dir under its lock, as `sublim report` does. */
-static int regenerate(const char *dir, err *e)
-{
-    folder f;
-    if (folder_open(&f, dir, 0, e))
-        return -1;
-    int rc = report_regenerate(&f, e);
-    folder_close(&f);
-    return rc;
-}
-
-static void regenerate_ok(const char *dir)
-{
-    err e;
-    if (regenerate(dir, &e))
-        fail_msg("report of %s: %s", dir, e.msg);
-}
 
 /* `sublim report ARGS...`; *out gets its output. */
 static int run_report(char **out, const char *a, const char *b)
@@ -121,12 +37,12 @@ static void test_report_regenerates_identically(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1, 2, 3, 4};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 5, &cfg);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 5, &cfg, TU_ALL_FILES);
     const char theorem[] = "variant,eps,trials,aligned_frac,cos_mean\n"
                            "same_init,0.001,20,1.000000,0.912\nother_init,0.001,20,0.55,0.01\n";
     tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CSV), theorem, sizeof theorem - 1);
-    regenerate_ok(fx->dir);
+    tu_regenerate_ok(fx->dir);
     char *first[N_DERIVED];
     for (size_t k = 0; k < N_DERIVED; k++) {
         first[k] = tu_slurp(tu_path(fx->dir, DERIVED[k]), NULL);
@@ -177,9 +93,9 @@ static void test_report_summary_follows_results(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1, 2, 3, 4};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 5, &cfg);
-    regenerate_ok(fx->dir);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 5, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(fx->dir);
 
     folder_content c;
     folder f;
@@ -247,11 +163,11 @@ static void test_report_reading_follows_the_numbers(void **state)
         for (size_t a = 0; a < n_arms; a++)
             rows[s * n_arms + a] = (arm_result){.seed = s, .arm = a, .ok = 1,
                                                 .correct = a == teacher ? 9400 : 1000 + 10 * s,
-                                                .total = TEST_TOTAL};
+                                                .total = TU_TOTAL};
     err e;
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, 2 * n_arms, &e),
                      0);
-    regenerate_ok(fx->dir);
+    tu_regenerate_ok(fx->dir);
     char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
     assert_null(strstr(md, "Subliminal learning shows"));
     tu_assert_contains(md, "not clearly above chance");
@@ -260,7 +176,7 @@ static void test_report_reading_follows_the_numbers(void **state)
     free(md);
 
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n_arms, &e), 0);
-    regenerate_ok(fx->dir);
+    tu_regenerate_ok(fx->dir);
     md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
     tu_assert_contains(md, "no confidence interval");
     tu_assert_contains(md, "One seed cannot give a verdict");
@@ -291,39 +207,39 @@ static void test_report_refuses_malformed_input(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1};
-    experiment_config cfg = small_config();
+    experiment_config cfg = tu_small_config();
     err e;
     /* No results.csv at all. */
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "results.csv");
 
-    make_folder(fx->dir, seeds, 2, &cfg);
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
     edit_file(fx->dir, FOLDER_CONFIG, "width=64", "width=sixty");
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "config.txt: width");
 
-    make_folder(fx->dir, seeds, 2, &cfg);
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
     edit_file(fx->dir, FOLDER_CONFIG, "student_epochs=3\n", "");
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "config.txt");
     tu_assert_contains(e.msg, "'student_epochs' is missing");
 
-    make_folder(fx->dir, seeds, 2, &cfg);
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
     const char bad_curves[] = CURVES_CSV_HEADER "\n0,teacher,1,0.5,0.9\n0,nobody,1,0.5,0.9\n";
     tu_write_file(tu_path(fx->dir, FOLDER_CURVES), bad_curves, sizeof bad_curves - 1);
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "curves.csv:3");
 
-    make_folder(fx->dir, seeds, 2, &cfg);
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
     const char bad_theorem[] = "a,b,c\n1,2\n";
     tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CSV), bad_theorem, sizeof bad_theorem - 1);
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "theorem.csv:2");
     unlink(tu_path(fx->dir, FOLDER_THEOREM_CSV));
 
     const char bad_run[] = "command=x\n";
     tu_write_file(tu_path(fx->dir, FOLDER_RUNS), bad_run, sizeof bad_run - 1);
-    assert_int_not_equal(regenerate(fx->dir, &e), 0);
+    assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
     tu_assert_contains(e.msg, "run.txt:1");
     assert_int_equal(tu_count_temporaries(fx->dir), 0);
 }
@@ -335,8 +251,8 @@ static void test_report_command_exit_codes(void **state)
     fixture *fx = *state;
     const char bad_run[] = "command=x\n";
     uint64_t seeds[] = {0};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 1, &cfg);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 1, &cfg, TU_ALL_FILES);
     tu_write_file(tu_path(fx->dir, FOLDER_RUNS), bad_run, sizeof bad_run - 1);
     char *out;
     assert_int_equal(run_report(&out, fx->dir, NULL), 1);
@@ -357,52 +273,6 @@ static void test_report_command_exit_codes(void **state)
 
 /* ---- the lock ---- */
 
-/* A child process holding dir's write lock (folder_open) until released. */
-typedef struct {
-    pid_t pid;
-    int go; /* closing it lets the child end */
-} lock_holder;
-
-static lock_holder hold_lock(const char *dir)
-{
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(ready[0]);
-        close(go[1]);
-        folder f;
-        err e;
-        char ok = folder_open(&f, dir, 0, &e) == 0 ? 'y' : 'n';
-        if (write(ready[1], &ok, 1) != 1)
-            _exit(2);
-        char c;
-        while (read(go[0], &c, 1) > 0)
-            continue;
-        _exit(ok == 'y' ? 0 : 1);
-    }
-    close(ready[1]);
-    close(go[0]);
-    fcntl(go[1], F_SETFD, FD_CLOEXEC); /* not inherited by the sublim we run */
-    char ok = 0;
-    assert_int_equal(read(ready[0], &ok, 1), 1);
-    close(ready[0]);
-    assert_int_equal(ok, 'y');
-    return (lock_holder){pid, go[1]};
-}
-
-static void release_lock(lock_holder h)
-{
-    close(h.go);
-    int status;
-    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* `sublim report` writes the folder, so it takes its lock: while another
  * process writes the folder it is refused at once (exit 1, naming that
  * process), writing nothing; once the writer is gone it succeeds. */
@@ -410,9 +280,9 @@ static void test_report_refused_while_folder_is_written(void **state)
 {
     fixture *fx = *state;
     uint64_t seeds[] = {0, 1};
-    experiment_config cfg = small_config();
-    make_folder(fx->dir, seeds, 2, &cfg);
-    lock_holder h = hold_lock(fx->dir);
+    experiment_config cfg = tu_small_config();
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
+    tu_lock_holder h = tu_hold_lock(fx->dir, TU_LOCK_WRITE);
     char *out, want[96];
     assert_int_equal(run_report(&out, fx->dir, NULL), 1);
     snprintf(want, sizeof want, "is being written by another sublim (pid %ld)", (long)h.pid);
@@ -420,7 +290,7 @@ static void test_report_refused_while_folder_is_written(void **state)
     free(out);
     assert_int_not_equal(access(tu_path(fx->dir, FOLDER_REPORT), F_OK), 0);
     assert_int_not_equal(access(tu_path(fx->dir, FOLDER_SUMMARY), F_OK), 0);
-    release_lock(h);
+    tu_release_lock(h);
     assert_int_equal(run_report(NULL, fx->dir, NULL), 0);
     assert_int_equal(access(tu_path(fx->dir, FOLDER_REPORT), F_OK), 0);
 }

@@ -37,18 +37,6 @@ static const char *arm_name(size_t a)
     return experiment_arms(&n)[a].name;
 }
 
-/* Number of entries in dir other than . and .. */
-static size_t count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    for (struct dirent *de; (de = readdir(d));)
-        n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 /* ---- results.csv ---- */
 
 /* What results_write_csv writes, results_read_csv reads back: every field
@@ -68,7 +56,7 @@ static void csv_round_trip(void **state)
     };
     err e = {{0}};
     assert_int_equal(results_write_csv(fx->path, rows, 4, &e), 0);
-    assert_int_equal(count_entries(fx->dir), 1); /* no temporary left behind */
+    assert_int_equal(tu_count_entries(fx->dir), 1); /* no temporary left behind */
 
     char *text = tu_slurp(fx->path, NULL);
     assert_true(strncmp(text, RESULTS_CSV_HEADER "\n", strlen(RESULTS_CSV_HEADER) + 1) == 0);
@@ -200,7 +188,7 @@ static void csv_missing_file(void **state)
     snprintf(bad, sizeof bad, "%s/no/such/dir/results.csv", fx->dir);
     assert_int_equal(results_write_csv(bad, NULL, 0, &e), -1);
     tu_assert_contains(e.msg, bad);
-    assert_int_equal(count_entries(fx->dir), 0);
+    assert_int_equal(tu_count_entries(fx->dir), 0);
 }
 
 /* ---- the summary ---- */

@@ -369,6 +369,21 @@ static void real_tables_well_formed(void **state)
     assert_string_equal(opt->def, ADAM_DESCRIPTION);
 }
 
+/* Fails unless exactly the settings a and b of table s (n entries) are
+ * SETTING_SEEDS, both with a flag, and hidden_layers has no flag. */
+static void assert_seed_settings(const setting *s, size_t n, const char *a, const char *b)
+{
+    size_t n_seeds = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i].flags & SETTING_SEEDS) {
+            n_seeds++;
+            assert_true(setting_has_flag(&s[i]));
+            assert_true(strcmp(s[i].name, a) == 0 || strcmp(s[i].name, b) == 0);
+        }
+    assert_int_equal(n_seeds, 2);
+    assert_false(setting_has_flag(settings_find(s, n, "hidden_layers")));
+}
+
 /* In the real tables the seeds settings pick the seeds and nothing else,
  * can be given as flags, and are left out of config.txt (so folders of
  * other seeds merge); every other setting, fixed or flagless ones too, is
@@ -378,15 +393,7 @@ static void seeds_and_no_flag_in_real_tables(void **state)
     (void)state;
     size_t n;
     const setting *s = experiment_settings(&n);
-    size_t n_seeds = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i].flags & SETTING_SEEDS) {
-            n_seeds++;
-            assert_true(setting_has_flag(&s[i]));
-            assert_true(strcmp(s[i].name, "seeds") == 0 || strcmp(s[i].name, "seed_start") == 0);
-        }
-    assert_int_equal(n_seeds, 2);
-    assert_false(setting_has_flag(settings_find(s, n, "hidden_layers")));
+    assert_seed_settings(s, n, "seeds", "seed_start");
 
     static kv_list config;
     experiment_config cfg = experiment_defaults();
@@ -403,15 +410,7 @@ static void seeds_and_no_flag_in_real_tables(void **state)
     }
 
     const setting *t = theorem_settings(&n);
-    n_seeds = 0;
-    for (size_t i = 0; i < n; i++)
-        if (t[i].flags & SETTING_SEEDS) {
-            n_seeds++;
-            assert_true(setting_has_flag(&t[i]));
-            assert_true(strcmp(t[i].name, "trials") == 0 || strcmp(t[i].name, "seed") == 0);
-        }
-    assert_int_equal(n_seeds, 2);
-    assert_false(setting_has_flag(settings_find(t, n, "hidden_layers")));
+    assert_seed_settings(t, n, "trials", "seed");
 }
 
 int main(void)

@@ -29,6 +29,15 @@ static dataset synthetic(size_t n, uint64_t seed)
     return d;
 }
 
+/* c's ε list: three values, largest first. */
+static void three_eps(theorem_config *c, double e0, double e1, double e2)
+{
+    c->eps.n = 3;
+    c->eps.v[0] = e0;
+    c->eps.v[1] = e1;
+    c->eps.v[2] = e2;
+}
+
 static theorem_config tiny_config(void)
 {
     theorem_config c = theorem_defaults();
@@ -40,10 +49,7 @@ static theorem_config tiny_config(void)
     c.teacher_batch = 32;
     c.heldout = 50;
     c.steps = 3;
-    c.eps.n = 3;
-    c.eps.v[0] = 1e-2;
-    c.eps.v[1] = 1e-3;
-    c.eps.v[2] = 1e-5;
+    three_eps(&c, 1e-2, 1e-3, 1e-5);
     return c;
 }
 
@@ -173,10 +179,7 @@ static void ratio_tends_to_one(void **state)
     const fixture *f = *state;
     theorem_config c = tiny_config();
     c.steps = 1;
-    c.eps.n = 3;
-    c.eps.v[0] = 1e-1;
-    c.eps.v[1] = 1e-3;
-    c.eps.v[2] = 1e-5;
+    three_eps(&c, 1e-1, 1e-3, 1e-5);
     theorem_result r;
     run(f, &c, NULL, &r);
     theorem_row rows[6];

@@ -142,6 +142,27 @@ static inline size_t tu_count_temporaries(const char *dir)
     return n;
 }
 
+/* Entries of dir other than . and .. */
+static inline size_t tu_count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *de; (de = readdir(d));)
+        n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Number of (non-overlapping) occurrences of needle in hay. */
+static inline size_t tu_count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
 /* Skips the test unless MNIST is unpacked in ./mnist (tests run from the
  * project root). */
 static inline void tu_need_mnist(void)

@@ -7,7 +7,7 @@
 #error "nn/loss_decl.h: define REAL and SFX(name) first (include nn/loss.h)"
 #endif
 
-/* out = log softmax(z) over n entries. */
+/* out = log softmax(z) over n <= LOSS_MAX_OUTPUTS entries (in double, rounded). */
 void SFX(loss_log_softmax)(REAL *out, const REAL *z, size_t n);
 
 /* Cross-entropy of softmax over outputs [0, n_classes) with labels. */

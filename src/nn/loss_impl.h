@@ -26,19 +26,6 @@ enum loss_kind { LOSS_CE, LOSS_KL, LOSS_MSE };
 #error "nn/loss_impl.h: define REAL and SFX(name) first"
 #endif
 
-void SFX(loss_log_softmax)(REAL *out, const REAL *z, size_t n)
-{
-    double m = z[0], sum = 0;
-    for (size_t j = 1; j < n; j++)
-        if (z[j] > m)
-            m = z[j];
-    for (size_t j = 0; j < n; j++)
-        sum += exp((double)z[j] - m);
-    double lse = m + log(sum);
-    for (size_t j = 0; j < n; j++)
-        out[j] = (REAL)((double)z[j] - lse);
-}
-
 /* log softmax of z[0..n) in double, into out. */
 static void SFX(log_softmax_d)(double *out, const REAL *z, size_t n)
 {
@@ -51,6 +38,15 @@ static void SFX(log_softmax_d)(double *out, const REAL *z, size_t n)
     double lse = m + log(sum);
     for (size_t j = 0; j < n; j++)
         out[j] = (double)z[j] - lse;
+}
+
+/* The same, rounded to REAL (n <= LOSS_MAX_OUTPUTS, as for every loss). */
+void SFX(loss_log_softmax)(REAL *out, const REAL *z, size_t n)
+{
+    double d[LOSS_MAX_OUTPUTS];
+    SFX(log_softmax_d)(d, z, n);
+    for (size_t j = 0; j < n; j++)
+        out[j] = (REAL)d[j];
 }
 
 /* One call of a loss: its operands and, for a parallel run, where each row

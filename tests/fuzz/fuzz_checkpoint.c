@@ -9,6 +9,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The checkpoint at path: what loads finds each of its teachers. */
+static void check(const char *path)
+{
+    err e;
+    checkpoint c;
+    if (checkpoint_load(&c, path, &e) == 0) {
+        double loss;
+        for (size_t t = 0; t < c.n; t++)
+            if (!checkpoint_find(&c, c.seeds[t], &loss))
+                abort();
+        checkpoint_free(&c);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -26,19 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             buf[n + k] = (uint8_t)(h >> (8 * k));
         n += 8;
     }
-    char path[64];
-    if (fuzz_to_file(buf, n, path) == 0) {
-        err e;
-        checkpoint c;
-        if (checkpoint_load(&c, path, &e) == 0) {
-            double loss;
-            for (size_t t = 0; t < c.n; t++)
-                if (!checkpoint_find(&c, c.seeds[t], &loss))
-                    abort();
-            checkpoint_free(&c);
-        }
-        unlink(path);
-    }
+    fuzz_on_file(buf, n, check);
     free(buf);
     return 0;
 }

@@ -12,11 +12,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The file at path as config.txt, then as a data folder's SHA256SUMS. */
+static void check(const char *path)
 {
-    char path[64];
-    if (fuzz_to_file(data, size, path))
-        return 0;
     err e;
     kv_list config, made;
     if (config_read(path, &config, &e) == 0) {
@@ -56,6 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         rmdir(dir);
     }
-    unlink(path);
-    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_on_file(data, size, check);
 }

@@ -1,0 +1,50 @@
+/* Synthetic datasets for the tests that train (test_train.c,
+ * test_experiment.c), so they need no MNIST:
+ *  - tu_make_quadrants: n 8x8 images whose label (0-3) is the bright
+ *    quadrant, the same images for the same seed;
+ *  - tu_xorshift: the deterministic generator behind them (private to the
+ *    fixtures, not the one under test);
+ *  - TU_QUAD_SIDE, TU_QUAD_PIXELS, TU_QUAD_CLASSES: their shape. */
+#ifndef SUBLIM_TU_DATA_H
+#define SUBLIM_TU_DATA_H
+
+#include "testutil.h"
+#include "nn/idx.h"
+
+enum { TU_QUAD_SIDE = 8, TU_QUAD_PIXELS = TU_QUAD_SIDE * TU_QUAD_SIDE, TU_QUAD_CLASSES = 4 };
+
+static inline uint32_t tu_xorshift(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* n images: dim background (0-79), one bright 4x4 quadrant (176-255); the
+ * label is the bright quadrant.  Free with dataset_free. */
+static inline void tu_make_quadrants(dataset *d, size_t n, uint32_t seed)
+{
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    d->rows = d->cols = TU_QUAD_SIDE;
+    d->pixels = TU_QUAD_PIXELS;
+    d->images = malloc(n * TU_QUAD_PIXELS);
+    d->labels = malloc(n);
+    assert_non_null(d->images);
+    assert_non_null(d->labels);
+    uint32_t s = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t q = (uint8_t)(tu_xorshift(&s) % TU_QUAD_CLASSES);
+        d->labels[i] = q;
+        for (size_t r = 0; r < TU_QUAD_SIDE; r++)
+            for (size_t c = 0; c < TU_QUAD_SIDE; c++) {
+                size_t quad = (r >= TU_QUAD_SIDE / 2) * 2 + (c >= TU_QUAD_SIDE / 2);
+                uint8_t v = (uint8_t)(tu_xorshift(&s) % 80);
+                d->images[i * TU_QUAD_PIXELS + r * TU_QUAD_SIDE + c] =
+                    quad == q ? (uint8_t)(176 + v) : v;
+            }
+    }
+}
+
+#endif

@@ -1,0 +1,202 @@
+/* Result folders for the tests of what reads and writes them (test_report.c,
+ * test_merge.c, test_figures.c, test_folder.c, test_record.c), synthetic:
+ * no MNIST, no training.
+ *  - tu_make_folder: a folder as `sublim experiment` leaves it (results.csv,
+ *    config.txt and, as asked, run.txt and curves.csv) for some seeds of a
+ *    configuration such as tu_small_config's, each arm near the paper's
+ *    value (tu_synthetic_acc) out of TU_TOTAL test images;
+ *  - tu_regenerate, tu_regenerate_ok: report_regenerate under the folder's
+ *    lock, as `sublim report` does;
+ *  - tu_hold_lock, tu_release_lock: another process holding a folder's lock
+ *    (fcntl locks never conflict within one process);
+ *  - tu_rows_twice: a results.csv text with its rows in it twice. */
+#ifndef SUBLIM_TU_FOLDER_H
+#define SUBLIM_TU_FOLDER_H
+
+#include "testutil.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include "base/text.h"
+#include "out/config.h"
+#include "out/curves.h"
+#include "out/folder.h"
+#include "out/report.h"
+#include "out/results.h"
+#include "out/runlog.h"
+#include "run/experiment.h"
+
+/* ---- a result folder as `sublim experiment` leaves it ---- */
+
+/* Test images per synthetic row. */
+#define TU_TOTAL 10000
+
+/* Near the paper's value of each arm, moved a little per seed. */
+static inline double tu_synthetic_acc(uint64_t seed, size_t arm)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
+}
+
+/* The defaults with width 64, 3 teacher and 3 student epochs. */
+static inline experiment_config tu_small_config(void)
+{
+    experiment_config c = experiment_defaults();
+    c.width = 64;
+    c.teacher_epochs = 3;
+    c.student_epochs = 3;
+    return c;
+}
+
+/* What tu_make_folder writes besides results.csv and config.txt. */
+enum {
+    TU_RUN_TXT = 1,    /* run.txt: one finished run of 12.5 s, 2 threads */
+    TU_CURVES_CSV = 2, /* curves.csv: every trained arm's epochs */
+    TU_ALL_FILES = TU_RUN_TXT | TU_CURVES_CSV,
+};
+
+/* Makes dir (one level, when missing) and writes results.csv, config.txt
+ * and what files (TU_RUN_TXT, TU_CURVES_CSV) says for seeds under cfg:
+ * every arm ok at tu_synthetic_acc, final loss 0.01 (a + 1) when trained;
+ * the curves rising to that accuracy over the arm's epochs. */
+static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
+                                  const experiment_config *cfg, int files)
+{
+    size_t n_arms, n_pts = 0;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
+    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
+                              sizeof *pts);
+    assert_non_null(rows);
+    assert_non_null(pts);
+    for (size_t s = 0; s < n_seeds; s++)
+        for (size_t a = 0; a < n_arms; a++) {
+            double acc = tu_synthetic_acc(seeds[s], a);
+            size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
+            rows[s * n_arms + a] = (arm_result){
+                .seed = seeds[s], .arm = a, .ok = 1, .total = TU_TOTAL,
+                .correct = (size_t)lround(acc * TU_TOTAL),
+                .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};
+            for (size_t ep = 1; ep <= epochs; ep++)
+                pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
+                                             acc * (double)ep / (double)epochs};
+        }
+    err e;
+    mkdir(dir, 0755);
+    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n_seeds * n_arms, &e),
+                     0);
+    kv_list config, run;
+    assert_int_equal(config_make(&config, cfg, "/nonexistent", &e), 0);
+    assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
+    if (files & TU_RUN_TXT) {
+        char seed_text[256];
+        text_seed_ranges(seed_text, sizeof seed_text, seeds, n_seeds);
+        char *argv[] = {"sublim", "experiment", "--width", "64"};
+        runlog_make(&run, 4, argv, "/nonexistent", seed_text, 2, "generic");
+        runlog_finish(&run, 12.5, "finished");
+        assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
+    }
+    if (files & TU_CURVES_CSV) {
+        curves_sort(pts, n_pts);
+        assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
+    }
+    free(rows);
+    free(pts);
+}
+
+/* ---- report.md and the other derived files ---- */
+
+/* report_regenerate on dir under its lock, as `sublim report` does. */
+static inline int tu_regenerate(const char *dir, err *e)
+{
+    folder f;
+    if (folder_open(&f, dir, 0, e))
+        return -1;
+    int rc = report_regenerate(&f, e);
+    folder_close(&f);
+    return rc;
+}
+
+/* tu_regenerate, expected to succeed. */
+static inline void tu_regenerate_ok(const char *dir)
+{
+    err e;
+    if (tu_regenerate(dir, &e))
+        fail_msg("report of %s: %s", dir, e.msg);
+}
+
+/* ---- another process holding a folder's lock ---- */
+
+/* How the holder opens the folder. */
+typedef enum {
+    TU_LOCK_READ,   /* folder_open_read: a reader */
+    TU_LOCK_WRITE,  /* folder_open, the folder already there: a writer */
+    TU_LOCK_CREATE, /* folder_open creating the folder when missing: a writer */
+} tu_lock_mode;
+
+typedef struct {
+    pid_t pid;
+    int go; /* closing it lets the child end */
+} tu_lock_holder;
+
+/* A child process that opens dir as mode says and holds it until
+ * tu_release_lock; fails unless it could open it. */
+static inline tu_lock_holder tu_hold_lock(const char *dir, tu_lock_mode mode)
+{
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        close(go[1]);
+        folder f;
+        err e;
+        int rc = mode == TU_LOCK_READ ? folder_open_read(&f, dir, &e)
+                                      : folder_open(&f, dir, mode == TU_LOCK_CREATE, &e);
+        char c = rc == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(2);
+        while (read(go[0], &c, 1) > 0)
+            continue;
+        _exit(rc == 0 ? 0 : 1);
+    }
+    close(ready[1]);
+    close(go[0]);
+    fcntl(go[1], F_SETFD, FD_CLOEXEC); /* not inherited by a sublim the test runs */
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    if (c != 'y')
+        fail_msg("the child could not %s %s", mode == TU_LOCK_READ ? "read" : "write", dir);
+    return (tu_lock_holder){pid, go[1]};
+}
+
+/* Lets the holder end normally; fails unless it did. */
+static inline void tu_release_lock(tu_lock_holder h)
+{
+    close(h.go);
+    int status;
+    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* ---- damaged files ---- */
+
+/* csv (a header line, then rows) with its rows appended again: every row
+ * twice.  free() it. */
+static inline char *tu_rows_twice(const char *csv)
+{
+    size_t n = strlen(csv);
+    const char *row1 = strchr(csv, '\n') + 1;
+    char *twice = malloc(n + strlen(row1) + 1);
+    assert_non_null(twice);
+    strcpy(twice, csv);
+    strcat(twice, row1);
+    return twice;
+}
+
+#endif
