@@ -59,6 +59,24 @@ static void write_labels(fixture *fx, const char *name, const uint8_t *labels, u
     tu_write_file(fx->path, buf, 8 + n);
 }
 
+/* The SHA-256 of dir/<prefix>-images-idx3-ubyte then
+ * dir/<prefix>-labels-idx1-ubyte, as `cat IMAGES LABELS | sha256sum`. */
+static void files_sha256(const char *dir, const char *prefix, char hex[SHA256_HEX])
+{
+    static const char *const kinds[] = {"images-idx3", "labels-idx1"};
+    sha256 h;
+    sha256_init(&h);
+    for (size_t k = 0; k < 2; k++) {
+        char path[512];
+        size_t n;
+        snprintf(path, sizeof path, "%s/%s-%s-ubyte", dir, prefix, kinds[k]);
+        char *bytes = tu_slurp(path, &n);
+        sha256_add(&h, bytes, n);
+        free(bytes);
+    }
+    sha256_hex(&h, hex);
+}
+
 /* The first n bytes of the file at path, into buf. */
 static void read_start(const char *path, uint8_t *buf, size_t n)
 {
@@ -125,6 +143,8 @@ static void good_labels_load(void **state)
     free(lab);
 }
 
+/* A dataset loads whole, and its fingerprint is the SHA-256 of the two
+ * files it was read from. */
 static void good_dataset_loads(void **state)
 {
     fixture *fx = *state;
@@ -140,6 +160,14 @@ static void good_dataset_loads(void **state)
     assert_int_equal(d.pixels, 6);
     assert_memory_equal(d.labels, labels, 4);
     assert_int_equal(d.images[23], (uint8_t)(23 * 7));
+    /* Its fingerprint is that of the bytes read; one label changed changes it. */
+    char read[SHA256_HEX], files[SHA256_HEX];
+    dataset_sha256(&d, read);
+    files_sha256(fx->dir, "train", files);
+    assert_string_equal(read, files);
+    d.labels[3] = 2;
+    dataset_sha256(&d, read);
+    assert_string_not_equal(read, files);
     dataset_free(&d);
     assert_null(d.images);
     assert_int_equal(d.n, 0);
@@ -359,7 +387,8 @@ static void dataset_names_the_failing_file(void **state)
 
 /* MNIST as `make data` unpacks it in ./mnist (skipped when it is not
  * there): the sizes, the well-known first labels of both sets, a plausible
- * class balance, and images with black corners and full-white ink. */
+ * class balance, images with black corners and full-white ink, and the
+ * test set's fingerprint that of its files. */
 static void mnist_loads(void **state)
 {
     (void)state;
@@ -391,6 +420,11 @@ static void mnist_loads(void **state)
         hi = train.images[k] > hi ? train.images[k] : hi;
     assert_int_equal(hi, 255);
     assert_int_equal(train.images[0], 0);
+    /* The fingerprint config.txt records: the files' SHA-256. */
+    char read[SHA256_HEX], files[SHA256_HEX];
+    dataset_sha256(&test, read);
+    files_sha256("mnist", "t10k", files);
+    assert_string_equal(read, files);
     dataset_free(&train);
     dataset_free(&test);
 }

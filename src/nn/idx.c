@@ -169,3 +169,24 @@ void dataset_free(dataset *d)
     free(d->labels);
     memset(d, 0, sizeof *d);
 }
+
+/* An IDX header of unsigned bytes: magic, then the sizes big-endian. */
+static void add_header(sha256 *h, uint8_t ndims, const size_t *dims)
+{
+    uint8_t head[16] = {0, 0, IDX_TYPE_UBYTE, ndims};
+    for (unsigned d = 0; d < ndims; d++)
+        for (unsigned b = 0; b < 4; b++)
+            head[4 + 4 * d + b] = (uint8_t)(dims[d] >> (24 - 8 * b));
+    sha256_add(h, head, 4 + 4 * (size_t)ndims);
+}
+
+void dataset_sha256(const dataset *d, char hex[SHA256_HEX])
+{
+    sha256 h;
+    sha256_init(&h);
+    add_header(&h, 3, (const size_t[]){d->n, d->rows, d->cols});
+    sha256_add(&h, d->images, d->n * d->pixels);
+    add_header(&h, 1, &d->n);
+    sha256_add(&h, d->labels, d->n);
+    sha256_hex(&h, hex);
+}

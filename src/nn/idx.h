@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "base/sha256.h"
 
 #define IDX_MAX_SIDE 4096        /* rows or cols larger than this are refused */
 #define IDX_MAX_ITEMS 100000000u /* so no header can size a huge allocation */
@@ -33,5 +34,11 @@ int idx_read_labels(const char *path, uint8_t **out, size_t *n,
 int dataset_load(dataset *d, const char *dir, const char *prefix,
                  unsigned n_classes, err *e);
 void dataset_free(dataset *d);
+
+/* The SHA-256 of the bytes d was read from: its images file, then its
+ * labels file, as `cat IMAGES LABELS | sha256sum` prints it.  Computed from
+ * d itself, since the loader accepts a file only when it is exactly the
+ * header d's shape gives followed by d's bytes. */
+void dataset_sha256(const dataset *d, char hex[SHA256_HEX]);
 
 #endif
