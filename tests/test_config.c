@@ -18,9 +18,11 @@ static const char T10K_SUM[] = "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584
 /* ---- config.txt ---- */
 
 /* config.txt holds every setting but the seeds, in its one text form (lr
- * as 0.0003), and the data's sums; written and read back it is the same
- * list, and applying it gives back the configuration it was made from.  A
- * changed value or an extra key is a difference, named with both sides. */
+ * as 0.0003), then the data's sums (comments and blank
+ * lines of SHA256SUMS are no entries); written and read back it is the
+ * same list, and applying it gives back the configuration it was made
+ * from.  A changed value or an extra key is a difference, named with both
+ * sides. */
 static void test_config_round_trip(void **state)
 {
     fixture *fx = *state;
@@ -35,7 +37,7 @@ static void test_config_round_trip(void **state)
     cfg.seeds = 7;
     cfg.seed_start = 3;
     char sums[200];
-    snprintf(sums, sizeof sums, "%s  t10k-images-idx3-ubyte.gz\nnot a sum line\n", T10K_SUM);
+    snprintf(sums, sizeof sums, "# published\n\n%s  t10k-images-idx3-ubyte.gz\n", T10K_SUM);
     tu_write_file(tu_path(fx->dir, "SHA256SUMS"), sums, strlen(sums));
     kv_list k, back;
     err e;
@@ -51,9 +53,12 @@ static void test_config_round_trip(void **state)
     /* The settings come in the table's order. */
     size_t n_settings;
     const setting *s = experiment_settings(&n_settings);
-    for (size_t i = 0, j = 0; i < n_settings; i++)
+    size_t j = 0;
+    for (size_t i = 0; i < n_settings; i++)
         if (!(s[i].flags & SETTING_SEEDS))
             assert_string_equal(k.kv[j++].key, s[i].name);
+    assert_string_equal(k.kv[j++].key, "data.t10k-images-idx3-ubyte.gz");
+    assert_int_equal(k.n, j);
 
     const char *path = tu_path(fx->dir, "config.txt");
     assert_int_equal(config_write(path, &k, &e), 0);
@@ -98,6 +103,89 @@ static void test_config_unverified_data(void **state)
     tu_assert_contains(kv_get(&k, "data"), "unverified");
     for (size_t i = 0; i < k.n; i++)
         assert_int_not_equal(strncmp(k.kv[i].key, "data.", 5), 0);
+}
+
+/* Writes a SHA256SUMS of n entries (file-000.gz ...; sum i is the digit
+ * i % 10 repeated) to dir, then extra (a line or more) after them. */
+static void write_sums(const char *dir, size_t n, const char *extra)
+{
+    char *text = malloc(n * 80 + strlen(extra) + 1), *p = text;
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++) {
+        memset(p, (int)('0' + i % 10), 64);
+        p += 64 + sprintf(p + 64, "  file-%03zu.gz\n", i);
+    }
+    strcpy(p, extra);
+    tu_write_file(tu_path(dir, "SHA256SUMS"), text, strlen(text));
+    free(text);
+}
+
+/* Every entry of a data folder's SHA256SUMS reaches config.txt, 200 of
+ * them too ("*name", sha256sum's binary mode, is the name), and reads back
+ * from it: none is dropped for want of room. */
+static void test_config_keeps_every_sum(void **state)
+{
+    fixture *fx = *state;
+    experiment_config cfg = experiment_defaults();
+    write_sums(fx->dir, CONFIG_MAX_DATA_SUMS - 1,
+               "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff *binary.gz\n");
+    kv_list k, back;
+    err e;
+    if (config_make(&k, &cfg, fx->dir, &e))
+        fail_msg("%s", e.msg);
+    const char *path = tu_path(fx->dir, "config.txt");
+    assert_int_equal(config_write(path, &k, &e), 0);
+    assert_int_equal(config_read(path, &back, &e), 0);
+    char key[64], sum[65];
+    for (size_t i = 0; i < CONFIG_MAX_DATA_SUMS - 1; i++) {
+        snprintf(key, sizeof key, "data.file-%03zu.gz", i);
+        memset(sum, (int)('0' + i % 10), 64);
+        sum[64] = '\0';
+        const char *v = kv_get(&back, key);
+        if (!v || strcmp(v, sum) != 0)
+            fail_msg("%s: %s", key, v ? v : "missing from config.txt");
+    }
+    assert_non_null(kv_get(&back, "data.binary.gz"));
+    assert_null(kv_get(&back, "data"));
+}
+
+/* What config.txt cannot keep whole is refused, naming SHA256SUMS's line,
+ * never dropped: an entry past CONFIG_MAX_DATA_SUMS, a line that is not
+ * an entry, a name too long for a key or holding '=', a file listed twice
+ * with different sums.  Listed twice with the same sum is one entry. */
+static void test_config_refuses_sums_it_cannot_keep(void **state)
+{
+    fixture *fx = *state;
+    experiment_config cfg = experiment_defaults();
+    char long_name[200];
+    snprintf(long_name, sizeof long_name, "%064d  %070d\n", 0, 0);
+    const struct {
+        size_t n;
+        const char *extra, *why;
+    } bad[] = {
+        {CONFIG_MAX_DATA_SUMS, "1111111111111111111111111111111111111111111111111111111111111111"
+                               "  one-too-many.gz\n",
+         ":201: more than 200 files listed"},
+        {3, "MD5 (file-000.gz) = 0123\n", ":4: not a SHA-256 line"},
+        {3, "12345  short.gz\n", ":4: not a SHA-256 line"},
+        {3, long_name, ":4: config.txt cannot record the file name"},
+        {3, "3333333333333333333333333333333333333333333333333333333333333333  a=b.gz\n",
+         ":4: config.txt cannot record the file name 'a=b.gz'"},
+        {3, "3333333333333333333333333333333333333333333333333333333333333333  file-000.gz\n",
+         ":4: file-000.gz is listed twice, with different sums"},
+    };
+    kv_list k;
+    err e;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_sums(fx->dir, bad[i].n, bad[i].extra);
+        if (config_make(&k, &cfg, fx->dir, &e) == 0)
+            fail_msg("case %zu was accepted", i);
+        tu_assert_contains(e.msg, "SHA256SUMS");
+        tu_assert_contains(e.msg, bad[i].why);
+    }
+    write_sums(fx->dir, 3,
+               "0000000000000000000000000000000000000000000000000000000000000000  file-000.gz\n");
+    assert_int_equal(config_make(&k, &cfg, fx->dir, &e), 0);
 }
 
 /* config_apply checks every value like its flag and names the key: a
@@ -329,6 +417,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_config_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_unverified_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_keeps_every_sum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_refuses_sums_it_cannot_keep, setup, teardown),
         cmocka_unit_test(test_config_apply_refuses_bad_values),
         cmocka_unit_test(test_config_flag_of),
         cmocka_unit_test(test_kv_set),

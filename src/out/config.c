@@ -9,12 +9,50 @@
 /* The settings config.txt holds: all but those that pick the seeds. */
 static int in_config(const setting *s) { return !(s->flags & SETTING_SEEDS); }
 
-/* data.<file>=<sha256> for each line of data_dir/SHA256SUMS: the published
- * sums of the files the data was unpacked from (scripts/fetch-mnist.sh
- * verifies them). */
+/* One line of SHA256SUMS as sha256sum writes it, "<64 hex digits>  name"
+ * ('*' before the name in binary mode): *name points into line.  0 on a
+ * blank or '#' line (no entry), 1 on an entry, -1 on anything else. */
+static int parse_sum_line(char *line, const char **hash, const char **name)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    if (line[0] == '\0' || line[0] == '#')
+        return 0;
+    if (strspn(line, "0123456789abcdefABCDEF") != 64 || line[64] != ' ' ||
+        (line[65] != ' ' && line[65] != '*') || line[66] == '\0')
+        return -1;
+    line[64] = '\0';
+    *hash = line;
+    *name = line + 66;
+    return 1;
+}
+
+/* Records one entry as data.<name>=<sha256>; where names its line. */
+static int add_data_sum(kv_list *out, const char *hash, const char *name, size_t *found,
+                        const char *where, err *e)
+{
+    char key[sizeof out->kv[0].key];
+    int n = snprintf(key, sizeof key, "%s%s", CONFIG_DATA_SUM, name);
+    if (n < 0 || (size_t)n >= sizeof key || strchr(name, '='))
+        return err_set(e, "%s: config.txt cannot record the file name '%.80s' (longer than "
+                          "%zu characters, or with '=')",
+                       where, name, sizeof key - sizeof CONFIG_DATA_SUM);
+    const char *had = kv_get(out, key);
+    if (had && strcmp(had, hash) != 0)
+        return err_set(e, "%s: %s is listed twice, with different sums", where, name);
+    if (!had && ++*found > CONFIG_MAX_DATA_SUMS)
+        return err_set(e, "%s: more than %d files listed; config.txt records at most %d "
+                          "(keep the data's own sums there)",
+                       where, CONFIG_MAX_DATA_SUMS, CONFIG_MAX_DATA_SUMS);
+    return kv_set(out, key, hash) ? err_set(e, "%s: config.txt is full", where) : 0;
+}
+
+/* data.<file>=<sha256> for every entry of data_dir/SHA256SUMS: the
+ * published sums of the files the data was unpacked from
+ * (scripts/fetch-mnist.sh verifies them).  Every entry is kept; what
+ * cannot be kept is refused, naming the line. */
 static int add_data_sums(kv_list *out, const char *data_dir, err *e)
 {
-    char path[FILES_PATH_MAX], line[512];
+    char path[FILES_PATH_MAX], line[512], where[FILES_PATH_MAX + 32];
     if (files_join(path, sizeof path, data_dir, "SHA256SUMS", e))
         return -1;
     FILE *f = fopen(path, "r");
@@ -23,24 +61,28 @@ static int add_data_sums(kv_list *out, const char *data_dir, err *e)
      * lacks the data's checksums. */
     if (!f && errno != ENOENT)
         return err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    size_t found = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        char hash[65], name[256];
-        if (sscanf(line, "%64[0-9a-fA-F] %255s", hash, name) != 2 || strlen(hash) != 64)
-            continue;
-        char key[64];
-        snprintf(key, sizeof key, "data.%.58s", name[0] == '*' ? name + 1 : name);
-        if (kv_set(out, key, hash) == 0)
-            found++;
+    size_t found = 0, lineno = 0, len;
+    int rc = 0, got;
+    while (rc == 0 && f && (got = files_read_line(f, line, sizeof line, &len)) != 0) {
+        const char *hash, *name;
+        snprintf(where, sizeof where, "%s:%zu", path, ++lineno);
+        if (got < 0) {
+            rc = err_set(e, "%s: %s", where, files_line_problem(got));
+            break;
+        }
+        int entry = parse_sum_line(line, &hash, &name);
+        if (entry < 0)
+            rc = err_set(e, "%s: not a SHA-256 line ('<64 hex digits>  <file>')", where);
+        else if (entry > 0)
+            rc = add_data_sum(out, hash, name, &found, where, e);
     }
-    int failed = f && ferror(f);
+    if (rc == 0 && f && ferror(f))
+        rc = err_set(e, "%s: read error", path);
     if (f)
         fclose(f);
-    if (failed)
-        return err_set(e, "%s: read error", path);
-    if (!found)
+    if (rc == 0 && !found)
         kv_set(out, "data", "unverified (no SHA256SUMS in the data folder)");
-    return 0;
+    return rc;
 }
 
 int config_make(kv_list *out, const experiment_config *cfg, const char *data_dir, err *e)

@@ -2,9 +2,9 @@
  *
  * Every setting of experiment_settings() except those that only pick the
  * seeds (the seeds are the rows), as key=value in the table's order, then
- * the data's SHA-256 sums (data.<file>=<sha256>, from the data folder's
- * SHA256SUMS; data=unverified when there is none).  Resume and merge join
- * only folders whose config.txt agree key for key. */
+ * every entry of the data folder's SHA256SUMS (data.<file>=<sha256>;
+ * data=unverified when there is none).  Resume and merge join only folders
+ * whose config.txt agree key for key. */
 #ifndef SUBLIM_CONFIG_H
 #define SUBLIM_CONFIG_H
 
@@ -12,8 +12,12 @@
 #include "out/kv.h"
 #include "run/experiment.h"
 
-/* The lines config.txt holds for cfg on the data in data_dir; -1 when
- * SHA256SUMS is there but cannot be read. */
+#define CONFIG_DATA_SUM "data." /* + a file name of SHA256SUMS */
+/* SHA256SUMS entries config.txt keeps (each one, or the run is refused). */
+#define CONFIG_MAX_DATA_SUMS 200
+
+/* The lines config.txt holds for cfg on the data in data_dir; -1 when its
+ * SHA256SUMS cannot be read or holds what config.txt cannot keep. */
 int config_make(kv_list *out, const experiment_config *cfg, const char *data_dir, err *e);
 
 int config_write(const char *path, const kv_list *config, err *e);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include "base/err.h"
 
-#define KV_MAX_KEYS 64
+#define KV_MAX_KEYS 256 /* config.txt: its settings, and up to CONFIG_MAX_DATA_SUMS sums */
 
 typedef struct {
     char key[64];
