@@ -2,11 +2,14 @@
  * tu_run_sublim): --help of every command, bad flags and commands (exit 2,
  * naming what is wrong), and the result folder's protections: results not
  * replaced without --force, a folder another sublim is writing refused at
- * once, an output folder that cannot be made.  Tests that need the data
- * run a tiny experiment on ./mnist (skipped, saying so, without it). */
+ * once, an output folder that cannot be made, rows of other data never
+ * joined.  Tests that need the data run a tiny experiment on ./mnist
+ * (skipped, saying so, without it) or on synthetic data. */
 #include "testutil.h"
+#include "tu_data.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "cli/commands.h"
 #include "out/folder.h"
@@ -316,6 +319,110 @@ static void output_folder_cannot_be_made(void **state)
     assert_int_equal(access(tu_path(o, FOLDER_RESULTS), F_OK), -1);
 }
 
+/* ---- foreign data ---- */
+
+/* The tiny experiment on the synthetic data of make_data. */
+#define QUAD "--width", "8", "--epochs", "1", "--student-epochs", "1", "--noise-images", "64", \
+             "--batch", "32", "--threads", "1", "--quiet", "--no-curves"
+
+/* What SHA256SUMS make_data puts beside the data. */
+enum { NO_SUMS, OWN_SUMS, MNIST_SUMS };
+
+/* dir = root/name, a data folder of quadrant images drawn from seed (128
+ * to train on, 32 to test), with no SHA256SUMS, one of its own, or
+ * MNIST's (the committed mnist/SHA256SUMS) copied beside it. */
+static void make_data(char *dir, size_t size, const char *root, const char *name, uint32_t seed,
+                      int sums)
+{
+    snprintf(dir, size, "%s/%s", root, name);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    dataset train, test;
+    tu_make_quadrants(&train, 128, seed);
+    tu_make_quadrants(&test, 32, seed + 1000);
+    tu_write_idx(dir, "train", &train);
+    tu_write_idx(dir, "t10k", &test);
+    dataset_free(&train);
+    dataset_free(&test);
+    size_t n;
+    char *text = sums == MNIST_SUMS ? tu_slurp("mnist/SHA256SUMS", &n) : NULL, own[128];
+    if (sums == OWN_SUMS) {
+        memset(own, (int)('a' + seed % 6), 64);
+        n = (size_t)snprintf(own + 64, sizeof own - 64, "  quadrants-%u.gz\n", seed) + 64;
+    }
+    if (sums != NO_SUMS)
+        tu_write_file(tu_path(dir, "SHA256SUMS"), text ? text : own, n);
+    free(text);
+}
+
+/* dir/name: the text of a's file, then b's without its first `skip` lines. */
+static void join_files(const char *dir, const char *a, const char *b, const char *name,
+                       int skip)
+{
+    char *ta = tu_slurp(tu_path(a, name), NULL), *tb = tu_slurp(tu_path(b, name), NULL);
+    const char *rest = tb;
+    for (int i = 0; i < skip; i++)
+        rest = strchr(rest, '\n') + 1;
+    char *all = malloc(strlen(ta) + strlen(rest) + 1);
+    assert_non_null(all);
+    strcpy(all, ta);
+    strcat(all, rest);
+    tu_write_file(tu_path(dir, name), all, strlen(all));
+    free(all);
+    free(ta);
+    free(tb);
+}
+
+/* Rows made from other data never join a folder's, whatever SHA256SUMS is
+ * beside the data (none, the data's own, MNIST's copied next to other
+ * files): --resume and merge refuse them, naming data_read.train (the
+ * fingerprint of the data read), and report and --resume refuse a folder
+ * where they were mixed (as an older sublim's --resume left it: the other
+ * run's rows and run.txt block under the first one's config.txt).  The
+ * same data in another folder resumes and merges. */
+static void foreign_data_refused(void **state)
+{
+    tu_dir *fx = *state;
+    for (int sums = NO_SUMS; sums <= MNIST_SUMS; sums++) {
+        char root[300], x[400], same[400], y[400], a[400], b[400], c[400], m[400], mixed[400];
+        snprintf(root, sizeof root, "%s/%d", fx->dir, sums);
+        assert_int_equal(mkdir(root, 0755), 0);
+        make_data(x, sizeof x, root, "x", 1, sums);
+        make_data(same, sizeof same, root, "same", 1, sums);
+        make_data(y, sizeof y, root, "y", 2, sums);
+        snprintf(a, sizeof a, "%s/a", root);
+        snprintf(b, sizeof b, "%s/b", root);
+        snprintf(c, sizeof c, "%s/c", root);
+        snprintf(m, sizeof m, "%s/m", root);
+        snprintf(mixed, sizeof mixed, "%s/mixed", root);
+        EXPECT(0, W("teacher"), "experiment", QUAD, "--seeds", "1", "--data", x, "--out", a);
+        EXPECT(0, W("teacher"), "experiment", QUAD, "--seeds", "1", "--seed-start", "1", "--data",
+               y, "--out", b);
+        EXPECT(0, W("teacher"), "experiment", QUAD, "--seeds", "1", "--seed-start", "2", "--data",
+               same, "--out", c);
+        assert_int_equal(mkdir(mixed, 0755), 0);
+        char *config = tu_slurp(tu_path(a, FOLDER_CONFIG), NULL);
+        tu_write_file(tu_path(mixed, FOLDER_CONFIG), config, strlen(config));
+        free(config);
+        join_files(mixed, a, b, FOLDER_RESULTS, 1);
+        join_files(mixed, a, b, FOLDER_RUNS, 0);
+        EXPECT(1, W("runs on different data", "run 2 of", "data_read.train"), "report", mixed);
+        EXPECT(1, W("runs on different data", "run 2 of"), "experiment", QUAD, "--seeds", "3",
+               "--data", x, "--out", mixed, "--resume");
+        char *before = tu_slurp(tu_path(a, FOLDER_RESULTS), NULL);
+        EXPECT(1, W("--resume", "data_read.train"), "experiment", QUAD, "--seeds", "2", "--data",
+               y, "--out", a, "--resume");
+        char *after = tu_slurp(tu_path(a, FOLDER_RESULTS), NULL);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+        EXPECT(1, W("configurations differ", "data_read.train"), "merge", a, b, "--out", m);
+        assert_int_equal(access(tu_path(m, FOLDER_RESULTS), F_OK), -1);
+        EXPECT(0, W("merged 2 folders"), "merge", a, c, "--out", m);
+        EXPECT(0, W("teacher"), "experiment", QUAD, "--seeds", "2", "--data", same, "--out", a,
+               "--resume");
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -328,6 +435,7 @@ int main(void)
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
+        T(foreign_data_refused),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,10 +15,15 @@ typedef tu_dir fixture;
 
 static const char T10K_SUM[] = "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6";
 
+/* The data a made-up run read. */
+static const config_data DATA = {
+    "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"};
+
 /* ---- config.txt ---- */
 
 /* config.txt holds every setting but the seeds, in its one text form (lr
- * as 0.0003), then the data's sums (comments and blank
+ * as 0.0003), then the data read, then the data's sums (comments and blank
  * lines of SHA256SUMS are no entries); written and read back it is the
  * same list, and applying it gives back the configuration it was made
  * from.  A changed value or an extra key is a difference, named with both
@@ -41,7 +46,7 @@ static void test_config_round_trip(void **state)
     tu_write_file(tu_path(fx->dir, "SHA256SUMS"), sums, strlen(sums));
     kv_list k, back;
     err e;
-    assert_int_equal(config_make(&k, &cfg, fx->dir, &e), 0);
+    assert_int_equal(config_make(&k, &cfg, &DATA, fx->dir, &e), 0);
     assert_string_equal(kv_get(&k, "lr"), "0.0003");
     assert_string_equal(kv_get(&k, "width"), "64");
     assert_string_equal(kv_get(&k, "data.t10k-images-idx3-ubyte.gz"), T10K_SUM);
@@ -57,6 +62,10 @@ static void test_config_round_trip(void **state)
     for (size_t i = 0; i < n_settings; i++)
         if (!(s[i].flags & SETTING_SEEDS))
             assert_string_equal(k.kv[j++].key, s[i].name);
+    assert_string_equal(k.kv[j].key, "data_read.train");
+    assert_string_equal(k.kv[j++].value, DATA.train);
+    assert_string_equal(k.kv[j].key, "data_read.test");
+    assert_string_equal(k.kv[j++].value, DATA.test);
     assert_string_equal(k.kv[j++].key, "data.t10k-images-idx3-ubyte.gz");
     assert_int_equal(k.n, j);
 
@@ -99,8 +108,9 @@ static void test_config_unverified_data(void **state)
     experiment_config cfg = experiment_defaults();
     kv_list k;
     err e;
-    assert_int_equal(config_make(&k, &cfg, fx->dir, &e), 0);
+    assert_int_equal(config_make(&k, &cfg, &DATA, fx->dir, &e), 0);
     tu_assert_contains(kv_get(&k, "data"), "unverified");
+    assert_string_equal(kv_get(&k, "data_read.train"), DATA.train);
     for (size_t i = 0; i < k.n; i++)
         assert_int_not_equal(strncmp(k.kv[i].key, "data.", 5), 0);
 }
@@ -131,7 +141,7 @@ static void test_config_keeps_every_sum(void **state)
                "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff *binary.gz\n");
     kv_list k, back;
     err e;
-    if (config_make(&k, &cfg, fx->dir, &e))
+    if (config_make(&k, &cfg, &DATA, fx->dir, &e))
         fail_msg("%s", e.msg);
     const char *path = tu_path(fx->dir, "config.txt");
     assert_int_equal(config_write(path, &k, &e), 0);
@@ -178,14 +188,43 @@ static void test_config_refuses_sums_it_cannot_keep(void **state)
     err e;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_sums(fx->dir, bad[i].n, bad[i].extra);
-        if (config_make(&k, &cfg, fx->dir, &e) == 0)
+        if (config_make(&k, &cfg, &DATA, fx->dir, &e) == 0)
             fail_msg("case %zu was accepted", i);
         tu_assert_contains(e.msg, "SHA256SUMS");
         tu_assert_contains(e.msg, bad[i].why);
     }
     write_sums(fx->dir, 3,
                "0000000000000000000000000000000000000000000000000000000000000000  file-000.gz\n");
-    assert_int_equal(config_make(&k, &cfg, fx->dir, &e), 0);
+    assert_int_equal(config_make(&k, &cfg, &DATA, fx->dir, &e), 0);
+}
+
+/* A folder's runs must all have read the data its config.txt records:
+ * a run of other data, or one that does not say (while config.txt does),
+ * is refused, naming the run and the key; a folder older than these keys
+ * has them nowhere and passes. */
+static void test_config_check_runs(void **state)
+{
+    (void)state;
+    experiment_config cfg = experiment_defaults();
+    kv_list config, runs[2] = {{.n = 0}, {.n = 0}};
+    err e;
+    assert_int_equal(config_make(&config, &cfg, &DATA, "/nonexistent", &e), 0);
+    config_data other = DATA;
+    other.test[0] = 'f';
+    config_data_set(&runs[0], &DATA);
+    config_data_set(&runs[1], &DATA);
+    assert_int_equal(config_check_runs(&config, runs, 2, "out/run.txt", &e), 0);
+    config_data_set(&runs[1], &other);
+    assert_int_not_equal(config_check_runs(&config, runs, 2, "out/run.txt", &e), 0);
+    tu_assert_contains(e.msg, "run 2 of out/run.txt has data_read.test=f123");
+    tu_assert_contains(e.msg, DATA.test);
+    kv_list bare = {.n = 0};
+    assert_int_not_equal(config_check_runs(&config, &bare, 1, "run.txt", &e), 0);
+    tu_assert_contains(e.msg, "data_read.train=(none)");
+    kv_list old = {.n = 0};
+    kv_set(&old, "width", "256");
+    assert_int_equal(config_check_runs(&old, &bare, 1, "run.txt", &e), 0);
+    assert_int_not_equal(config_check_runs(&old, runs, 1, "run.txt", &e), 0);
 }
 
 /* config_apply checks every value like its flag and names the key: a
@@ -197,7 +236,7 @@ static void test_config_apply_refuses_bad_values(void **state)
     experiment_config cfg = experiment_defaults();
     kv_list k;
     err e;
-    assert_int_equal(config_make(&k, &cfg, "/nonexistent", &e), 0);
+    assert_int_equal(config_make(&k, &cfg, &DATA, "/nonexistent", &e), 0);
     static const struct {
         const char *key, *value, *why;
     } bad[] = {
@@ -238,6 +277,7 @@ static void test_config_flag_of(void **state)
         {"hidden_layers", "(fixed)"},
         {"optimizer", "(fixed)"},
         {"data.t10k-images-idx3-ubyte.gz", ""},
+        {"data_read.train", ""},
         {"data", ""},
         {"seeds", ""}, /* a setting, but not a config.txt key */
         {"no_such_key", ""},
@@ -419,6 +459,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config_unverified_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_keeps_every_sum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_refuses_sums_it_cannot_keep, setup, teardown),
+        cmocka_unit_test(test_config_check_runs),
         cmocka_unit_test(test_config_apply_refuses_bad_values),
         cmocka_unit_test(test_config_flag_of),
         cmocka_unit_test(test_kv_set),

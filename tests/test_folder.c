@@ -99,10 +99,11 @@ static void write_run(const char *dir, const experiment_config *cfg, const uint6
     if (cfg->curves)
         assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
     kv_list config, run;
-    assert_int_equal(config_make(&config, cfg, dir, &e), 0);
+    assert_int_equal(config_make(&config, cfg, tu_data_read(), dir, &e), 0);
     assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
     char *argv[] = {"sublim", "experiment"};
     runlog_make(&run, 2, argv, "mnist", "10-12", 2, "portable"); /* status=running */
+    config_data_set(&run, tu_data_read());
     if (strcmp(status, "running") != 0)
         runlog_finish(&run, 1.5, status);
     assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
@@ -393,7 +394,7 @@ static resumed resume(const char *dir, const experiment_config *cfg, FILE *log)
     folder f;
     kv_list config;
     open_ok(&f, dir);
-    assert_int_equal(config_make(&config, cfg, dir, &r.e), 0);
+    assert_int_equal(config_make(&config, cfg, tu_data_read(), dir, &r.e), 0);
     assert_int_equal(seed_table_init(&r.t, cfg, &r.e), 0);
     r.rc = folder_resume(&f, &config, &r.t, &r.runs, &r.n_runs, log, &r.e);
     folder_close(&f);

@@ -76,6 +76,9 @@ static void test_report_regenerates_identically(void **state)
     tu_assert_contains(md, "| lr | --lr | 0.0003 |");
     tu_assert_contains(md, "| hidden_layers | (fixed) | 2 |");
     tu_assert_contains(md, "- unverified (no SHA256SUMS in the data folder)");
+    char data_read[128];
+    snprintf(data_read, sizeof data_read, "- training set: `%s`", tu_data_read()->train);
+    tu_assert_contains(md, data_read);
     tu_assert_contains(md, "12.5 s");
     tu_assert_contains(md, "`sublim experiment --width 64`");
     /* summary.json: lr in its short exact form, the seeds the rows hold. */

@@ -400,7 +400,7 @@ static void seeds_and_no_flag_in_real_tables(void **state)
     err e = {{0}};
     char dir[256];
     tu_tempdir(dir, sizeof dir); /* a data folder without SHA256SUMS */
-    if (config_make(&config, &cfg, dir, &e))
+    if (config_make(&config, &cfg, &(config_data){"", ""}, dir, &e))
         fail_msg("%s", e.msg);
     rmdir(dir);
     for (size_t i = 0; i < n; i++) {

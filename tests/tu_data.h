@@ -4,6 +4,8 @@
  *    quadrant, the same images for the same seed;
  *  - tu_xorshift: the deterministic generator behind them (private to the
  *    fixtures, not the one under test);
+ *  - tu_write_idx: a dataset as the IDX files the program reads (for the
+ *    tests that run it, test_cli.c);
  *  - TU_QUAD_SIDE, TU_QUAD_PIXELS, TU_QUAD_CLASSES: their shape. */
 #ifndef SUBLIM_TU_DATA_H
 #define SUBLIM_TU_DATA_H
@@ -44,6 +46,31 @@ static inline void tu_make_quadrants(dataset *d, size_t n, uint32_t seed)
                 d->images[i * TU_QUAD_PIXELS + r * TU_QUAD_SIDE + c] =
                     quad == q ? (uint8_t)(176 + v) : v;
             }
+    }
+}
+
+/* d as dir/<prefix>-images-idx3-ubyte and dir/<prefix>-labels-idx1-ubyte. */
+static inline void tu_write_idx(const char *dir, const char *prefix, const dataset *d)
+{
+    const uint32_t dims[] = {(uint32_t)d->n, (uint32_t)d->rows, (uint32_t)d->cols};
+    for (int labels = 0; labels < 2; labels++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s-%s", dir, prefix,
+                 labels ? "labels-idx1-ubyte" : "images-idx3-ubyte");
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        uint8_t head[4] = {0, 0, 0x08, labels ? 1 : 3};
+        fwrite(head, 1, 4, f);
+        for (int k = 0; k < (labels ? 1 : 3); k++) {
+            uint8_t be[4] = {(uint8_t)(dims[k] >> 24), (uint8_t)(dims[k] >> 16),
+                             (uint8_t)(dims[k] >> 8), (uint8_t)dims[k]};
+            fwrite(be, 1, 4, f);
+        }
+        if (labels)
+            fwrite(d->labels, 1, d->n, f);
+        else
+            fwrite(d->images, 1, d->n * d->pixels, f);
+        assert_int_equal(fclose(f), 0);
     }
 }
 

@@ -1,6 +1,7 @@
 /* Result folders for the tests of what reads and writes them (test_report.c,
  * test_merge.c, test_figures.c, test_folder.c, test_record.c), synthetic:
  * no MNIST, no training.
+ *  - tu_data_read: the data the synthetic folders say they were made from;
  *  - tu_make_folder: a folder as `sublim experiment` leaves it (results.csv,
  *    config.txt and, as asked, run.txt and curves.csv) for some seeds of a
  *    configuration such as tu_small_config's, each arm near the paper's
@@ -48,6 +49,16 @@ static inline experiment_config tu_small_config(void)
     return c;
 }
 
+/* The data every synthetic folder was made from (config.txt and run.txt
+ * record it): the sums of no real data set. */
+static inline const config_data *tu_data_read(void)
+{
+    static const config_data d = {
+        "1111111111111111111111111111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222222222222222222222222222"};
+    return &d;
+}
+
 /* What tu_make_folder writes besides results.csv and config.txt. */
 enum {
     TU_RUN_TXT = 1,    /* run.txt: one finished run of 12.5 s, 2 threads */
@@ -86,13 +97,14 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
     assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n_seeds * n_arms, &e),
                      0);
     kv_list config, run;
-    assert_int_equal(config_make(&config, cfg, "/nonexistent", &e), 0);
+    assert_int_equal(config_make(&config, cfg, tu_data_read(), "/nonexistent", &e), 0);
     assert_int_equal(config_write(tu_path(dir, FOLDER_CONFIG), &config, &e), 0);
     if (files & TU_RUN_TXT) {
         char seed_text[256];
         text_seed_ranges(seed_text, sizeof seed_text, seeds, n_seeds);
         char *argv[] = {"sublim", "experiment", "--width", "64"};
         runlog_make(&run, 4, argv, "/nonexistent", seed_text, 2, "generic");
+        config_data_set(&run, tu_data_read());
         runlog_finish(&run, 12.5, "finished");
         assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
     }

@@ -85,7 +85,38 @@ static int add_data_sums(kv_list *out, const char *data_dir, err *e)
     return rc;
 }
 
-int config_make(kv_list *out, const experiment_config *cfg, const char *data_dir, err *e)
+void config_data_of(config_data *d, const dataset *train, const dataset *test)
+{
+    dataset_sha256(train, d->train);
+    dataset_sha256(test, d->test);
+}
+
+void config_data_set(kv_list *k, const config_data *d)
+{
+    kv_set(k, CONFIG_DATA_READ_TRAIN, d->train);
+    kv_set(k, CONFIG_DATA_READ_TEST, d->test);
+}
+
+int config_check_runs(const kv_list *config, const kv_list *runs, size_t n_runs,
+                      const char *runs_path, err *e)
+{
+    static const char *const keys[] = {CONFIG_DATA_READ_TRAIN, CONFIG_DATA_READ_TEST};
+    for (size_t r = 0; r < n_runs; r++)
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const char *want = kv_get(config, keys[k]), *got = kv_get(&runs[r], keys[k]);
+            if (!want && !got)
+                continue; /* a folder older than these keys: nothing to compare */
+            if (!want || !got || strcmp(want, got) != 0)
+                return err_set(e, "runs on different data in one folder: run %zu of %s "
+                                  "has %s=%s, config.txt has %s",
+                               r + 1, runs_path, keys[k], got ? got : "(none)",
+                               want ? want : "(none)");
+        }
+    return 0;
+}
+
+int config_make(kv_list *out, const experiment_config *cfg, const config_data *data,
+                const char *data_dir, err *e)
 {
     size_t n;
     const setting *s = experiment_settings(&n);
@@ -97,6 +128,7 @@ int config_make(kv_list *out, const experiment_config *cfg, const char *data_dir
         setting_format(&s[i], cfg, v, sizeof v);
         kv_set(out, s[i].name, v);
     }
+    config_data_set(out, data);
     return add_data_sums(out, data_dir, e);
 }
 
@@ -105,9 +137,12 @@ int config_write(const char *path, const kv_list *config, err *e)
     atomic_file af;
     if (atomic_open(&af, path, e))
         return -1;
-    fprintf(af.f, "# sublim: the settings results.csv depends on (all flags but --seeds,\n"
-                  "# --seed-start, --threads, --data, --out) and the data's SHA-256.\n"
-                  "# 'sublim merge' joins only folders whose config.txt agree.\n");
+    fprintf(af.f, "# sublim: what results.csv depends on: the settings (all flags but\n"
+                  "# --seeds, --seed-start, --threads, --data, --out), the SHA-256 of the\n"
+                  "# training and test sets as read (data_read.train is what\n"
+                  "# 'cat train-images-idx3-ubyte train-labels-idx1-ubyte | sha256sum'\n"
+                  "# prints; t10k for data_read.test) and the data folder's SHA256SUMS.\n"
+                  "# --resume and 'sublim merge' join only folders whose config.txt agree.\n");
     kv_write(af.f, config);
     return atomic_commit(&af, e);
 }

@@ -1,24 +1,46 @@
-/* config: config.txt, the settings a result folder's rows depend on.
+/* config: config.txt, what a result folder's rows depend on.
  *
  * Every setting of experiment_settings() except those that only pick the
- * seeds (the seeds are the rows), as key=value in the table's order, then
- * every entry of the data folder's SHA256SUMS (data.<file>=<sha256>;
- * data=unverified when there is none).  Resume and merge join only folders
- * whose config.txt agree key for key. */
+ * seeds (the seeds are the rows), as key=value in the table's order; then
+ * the data actually read, data_read.train and data_read.test (the SHA-256
+ * of each set's bytes, dataset_sha256); then every entry of the data
+ * folder's SHA256SUMS (data.<file>=<sha256>; data=unverified when there is
+ * none), the published sums of what the data was unpacked from.  Resume
+ * and merge join only folders whose config.txt agree key for key, so rows
+ * made from other data never join, whatever SHA256SUMS says. */
 #ifndef SUBLIM_CONFIG_H
 #define SUBLIM_CONFIG_H
 
 #include "base/err.h"
+#include "base/sha256.h"
+#include "nn/idx.h"
 #include "out/kv.h"
 #include "run/experiment.h"
 
+#define CONFIG_DATA_READ_TRAIN "data_read.train"
+#define CONFIG_DATA_READ_TEST "data_read.test"
 #define CONFIG_DATA_SUM "data." /* + a file name of SHA256SUMS */
 /* SHA256SUMS entries config.txt keeps (each one, or the run is refused). */
 #define CONFIG_MAX_DATA_SUMS 200
 
-/* The lines config.txt holds for cfg on the data in data_dir; -1 when its
- * SHA256SUMS cannot be read or holds what config.txt cannot keep. */
-int config_make(kv_list *out, const experiment_config *cfg, const char *data_dir, err *e);
+/* The data a run read: the SHA-256 of its training and of its test set. */
+typedef struct {
+    char train[SHA256_HEX], test[SHA256_HEX];
+} config_data;
+
+void config_data_of(config_data *d, const dataset *train, const dataset *test);
+/* Records d in k: config.txt's list, or a run's block of run.txt. */
+void config_data_set(kv_list *k, const config_data *d);
+/* Refuses a folder whose runs (run.txt's blocks, from runs_path) did not
+ * all read the data its config.txt records; a folder made before sublim
+ * recorded the data read has it nowhere and passes. */
+int config_check_runs(const kv_list *config, const kv_list *runs, size_t n_runs,
+                      const char *runs_path, err *e);
+
+/* The lines config.txt holds for cfg on data, read from data_dir; -1 when
+ * its SHA256SUMS cannot be read or holds what config.txt cannot keep. */
+int config_make(kv_list *out, const experiment_config *cfg, const config_data *data,
+                const char *data_dir, err *e);
 
 int config_write(const char *path, const kv_list *config, err *e);
 int config_read(const char *path, kv_list *config, err *e);
@@ -29,7 +51,7 @@ int config_read(const char *path, kv_list *config, err *e);
 int config_apply(const kv_list *config, const char *path, experiment_config *cfg, err *e);
 
 /* The flag that sets a config.txt key ("--student-epochs"), "(fixed)" for
- * a setting no flag sets, "" for other keys (the data's sums). */
+ * a setting no flag sets, "" for other keys (the data's). */
 void config_flag_of(const char *key, char *buf, size_t size);
 
 #endif

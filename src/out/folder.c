@@ -185,7 +185,8 @@ int folder_read(const folder *f, folder_content *c, err *e)
     if (rc == 0 && folder_has(f, FOLDER_RUNS)) {
         c->has_runs = 1;
         rc = folder_path(f, FOLDER_RUNS, path, sizeof path, e) ||
-                     runlog_read(path, &c->runs, &c->n_runs, e)
+                     runlog_read(path, &c->runs, &c->n_runs, e) ||
+                     (c->has_config && config_check_runs(&c->config, c->runs, c->n_runs, path, e))
                  ? -1
                  : 0;
     }
@@ -393,14 +394,17 @@ static int resume_curves(const folder *f, seed_table *t, err *e)
     return rc;
 }
 
-/* run.txt's blocks; one still "running" was killed. */
-static int resume_runs(const folder *f, kv_list **runs, size_t *n_runs, err *e)
+/* run.txt's blocks, each of a run on the data config records; one still
+ * "running" was killed. */
+static int resume_runs(const folder *f, const kv_list *config, kv_list **runs, size_t *n_runs,
+                       err *e)
 {
     char path[FILES_PATH_MAX];
     if (!folder_has(f, FOLDER_RUNS))
         return 0;
     if (folder_path(f, FOLDER_RUNS, path, sizeof path, e) ||
-        runlog_read(path, runs, n_runs, e))
+        runlog_read(path, runs, n_runs, e) ||
+        config_check_runs(config, *runs, *n_runs, path, e))
         return -1;
     for (size_t r = 0; r < *n_runs; r++) {
         const char *status = kv_get(&(*runs)[r], "status");
@@ -441,7 +445,7 @@ int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list
     if (n_rows > 0)
         rc = resume_config(f, config, path, e) || resume_rows(path, rows, n_rows, t, log, e);
     if (rc == 0 && seed_table_count(t, 1) > 0)
-        rc = resume_curves(f, t, e) || resume_runs(f, runs, n_runs, e) ? -1 : 0;
+        rc = resume_curves(f, t, e) || resume_runs(f, config, runs, n_runs, e) ? -1 : 0;
     free(rows);
     if (rc || seed_table_count(t, 1) == 0) {
         memset(t->done, 0, t->cfg->seeds);

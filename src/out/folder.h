@@ -4,7 +4,7 @@
  *   results.csv  one row per seed × arm: the source of truth (results.h);
  *   curves.csv   loss and test accuracy per trained arm and epoch (curves.h;
  *                absent after a --no-curves run);
- *   config.txt   the settings the rows depend on, and the data's sums (config.h);
+ *   config.txt   what the rows depend on: settings, data read, data sums (config.h);
  *   run.txt      how each run that produced rows went (runlog.h);
  *   theorem.csv, theorem.json   written by `sublim theorem`;
  *   summary.json, figure.svg, curves.svg, report.md   derived from the above.
@@ -82,7 +82,8 @@ typedef struct {
 } folder_content;
 
 /* Reads results.csv (required) and whichever of config.txt, run.txt and
- * curves.csv are there. */
+ * curves.csv are there; refuses runs of run.txt on other data than
+ * config.txt's (config_check_runs). */
 int folder_read(const folder *f, folder_content *c, err *e);
 void folder_content_free(folder_content *c);
 
@@ -120,9 +121,10 @@ int folder_write_seeds(const folder *f, seed_table *t, err *e);
  * run of this configuration (config, the lines config.txt would hold)
  * finished in the folder; *runs gets run.txt's blocks (malloc'ed; one
  * still "running" becomes "interrupted").  With nothing to keep, t is left
- * empty.  Refuses a folder of another configuration, rows outside t's
- * seeds or given twice, curves that do not match the run; a seed with only
- * some of its rows is run again (said on log, which may be NULL). */
+ * empty.  Refuses a folder of another configuration (other data too, in
+ * config.txt or in a run of run.txt), rows outside t's seeds or given
+ * twice, curves that do not match the run; a seed with only some of its
+ * rows is run again (said on log, which may be NULL). */
 int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list **runs,
                   size_t *n_runs, FILE *log, err *e);
 

@@ -226,8 +226,10 @@ static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
     return runlog_write(path, runs, n_runs, e) || finish(r, out, e) ? -1 : 0;
 }
 
-/* A block for this run at the end of run.txt's earlier ones. */
-static int add_run(run_state *r, kv_list **runs, size_t *n_runs, pool *p, err *e)
+/* A block for this run at the end of run.txt's earlier ones, with the
+ * data it reads. */
+static int add_run(run_state *r, kv_list **runs, size_t *n_runs, pool *p,
+                   const config_data *data, err *e)
 {
     const record_options *o = r->o;
     kv_list *grown = realloc(*runs, (*n_runs + 1) * sizeof **runs);
@@ -236,8 +238,9 @@ static int add_run(run_state *r, kv_list **runs, size_t *n_runs, pool *p, err *e
     *runs = grown;
     char seeds[448]; /* the seeds it runs: all but those kept */
     seed_table_list(&r->seeds, 0, seeds, sizeof seeds);
-    runlog_make(&grown[(*n_runs)++], o->argc, o->argv, o->data_dir, seeds, pool_threads(p),
+    runlog_make(&grown[*n_runs], o->argc, o->argv, o->data_dir, seeds, pool_threads(p),
                 kern_path_name());
+    config_data_set(&grown[(*n_runs)++], data);
     return 0;
 }
 
@@ -247,17 +250,19 @@ int record_experiment(const folder *f, const record_options *o, const dataset *t
     memset(out, 0, sizeof *out);
     run_state r = {.f = f, .o = o};
     checkpoint_key key;
+    config_data data;
     kv_list config, *runs = NULL;
     size_t n_runs = 0;
     double start = clock_seconds();
     if (teachers_key(&key, &o->cfg, train, e) ||
         teachers_open(&r.teach, &key, o->cfg.seeds, o->load_teacher, o->save_teacher, e))
         return -1;
+    config_data_of(&data, train, test);
     int rc = seed_table_init(&r.seeds, &o->cfg, e);
     if (rc == 0)
-        rc = config_make(&config, &o->cfg, o->data_dir, e) ||
+        rc = config_make(&config, &o->cfg, &data, o->data_dir, e) ||
                      take_over(&r, &config, &runs, &n_runs, e) ||
-                     add_run(&r, &runs, &n_runs, p, e) ||
+                     add_run(&r, &runs, &n_runs, p, &data, e) ||
                      prepare_folder(&r, &config, runs, n_runs, e)
                  ? -1
                  : 0;

@@ -260,14 +260,19 @@ static void write_what_ran(FILE *f, const folder_content *fo)
             md_cell(f, kv->value);
             fprintf(f, " |\n");
         }
+        const char *train = kv_get(&fo->config, CONFIG_DATA_READ_TRAIN);
+        const char *test = kv_get(&fo->config, CONFIG_DATA_READ_TEST);
+        fprintf(f, "\n**Data read** (SHA-256 of each set's images file, then labels file):\n\n"
+                   "- training set: `%s`\n- test set: `%s`\n",
+                train ? train : "not recorded", test ? test : "not recorded");
         fprintf(f, "\n**Data** (SHA-256 of the files the data was unpacked from, from the data "
                    "folder's `SHA256SUMS`):\n\n");
         for (size_t i = 0; i < fo->config.n; i++) {
             const kv_pair *kv = &fo->config.kv[i];
             if (strcmp(kv->key, "data") == 0)
                 fprintf(f, "- %s\n", kv->value);
-            else if (strncmp(kv->key, "data.", 5) == 0)
-                fprintf(f, "- `%s  %s`\n", kv->value, kv->key + 5);
+            else if (strncmp(kv->key, CONFIG_DATA_SUM, strlen(CONFIG_DATA_SUM)) == 0)
+                fprintf(f, "- `%s  %s`\n", kv->value, kv->key + strlen(CONFIG_DATA_SUM));
         }
         fputc('\n', f);
     }

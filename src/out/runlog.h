@@ -3,7 +3,8 @@
  * One [run] block per run: command line, data folder, seeds, threads,
  * kernels, machine (uname), cores, CPU (/proc/cpuinfo), wall time and
  * status (running, finished, failed; interrupted for one found running by
- * the next run).  What results.csv cannot tell; reports only quote it. */
+ * the next run); an experiment adds the data it read (config_data_set).
+ * What results.csv cannot tell; reports only quote it. */
 #ifndef SUBLIM_RUNLOG_H
 #define SUBLIM_RUNLOG_H
 

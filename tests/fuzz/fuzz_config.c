@@ -17,6 +17,7 @@ static void check(const char *path)
 {
     err e;
     kv_list config, made;
+    const config_data data_read = {"", ""};
     if (config_read(path, &config, &e) == 0) {
         if (config.n > KV_MAX_KEYS)
             abort();
@@ -31,7 +32,7 @@ static void check(const char *path)
         char flag[64];
         for (size_t i = 0; i < config.n; i++)
             config_flag_of(config.kv[i].key, flag, sizeof flag);
-        config_make(&made, &cfg, "/nonexistent", NULL);
+        config_make(&made, &cfg, &data_read, "/nonexistent", NULL);
         kv_compare(&config, path, &made, "made", &e);
         if (kv_compare(&config, path, &config, path, &e) != 0)
             abort(); /* a configuration always agrees with itself */
@@ -43,7 +44,7 @@ static void check(const char *path)
         snprintf(sums, sizeof sums, "%s/SHA256SUMS", dir);
         if (rename(path, sums) == 0) {
             experiment_config cfg = experiment_defaults();
-            if (config_make(&made, &cfg, dir, &e) == 0) {
+            if (config_make(&made, &cfg, &data_read, dir, &e) == 0) {
                 for (size_t i = 0; i < made.n; i++)
                     if (strncmp(made.kv[i].key, "data.", 5) == 0 &&
                         strlen(made.kv[i].value) != 64)
