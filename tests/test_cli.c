@@ -154,6 +154,30 @@ static void bad_flags_exit_2(void **state)
     assert_int_equal(access(out, F_OK), -1);
 }
 
+/* A flag where a value is due is a forgotten value (exit 2): no folder
+ * named "--resume", no checkpoint named "--quiet", no merge into
+ * "--force"; with '=' it is the value. */
+static void flag_as_value_exit_2(void **state)
+{
+    tu_dir *fx = *state;
+    char out[600], missing[600];
+    snprintf(out, sizeof out, "%s/out", fx->dir);
+    snprintf(missing, sizeof missing, "%s/no-data", fx->dir);
+    const int U = CMD_EXIT_USAGE;
+    EXPECT(U, W("--out", "'--resume' looks like a flag", "--out=--resume"), "experiment",
+           "--data", missing, "--out", "--resume");
+    assert_int_equal(access("--resume", F_OK), -1);
+    EXPECT(U, W("--save-teacher", "'--quiet' looks like a flag"), "experiment", "--data",
+           missing, "--out", out, "--save-teacher", "--quiet");
+    EXPECT(U, W("--out", "'--force' looks like a flag"), "merge", out, "--out", "--force");
+    EXPECT(U, W("--data", "'-h' looks like a flag"), "theorem", "--out", out, "--data", "-h");
+    assert_int_equal(access(out, F_OK), -1);
+    /* Written with '=', a value may start with "--" (here: a missing data folder). */
+    char data_flag[640];
+    snprintf(data_flag, sizeof data_flag, "--data=%s/--quiet", fx->dir);
+    EXPECT(1, W("--quiet"), "experiment", data_flag, "--out", out);
+}
+
 /* theorem --check with no ε <= 1e-3 would check nothing: usage error. */
 static void theorem_check_needs_a_small_eps(void **state)
 {
@@ -323,6 +347,7 @@ int main(void)
         cmocka_unit_test(every_command_has_help),
         cmocka_unit_test(bad_commands_exit_2),
         T(bad_flags_exit_2),
+        T(flag_as_value_exit_2),
         T(theorem_check_needs_a_small_eps),
         T(report_needs_a_folder),
         T(experiment_keeps_results_without_force),
