@@ -340,6 +340,32 @@ static void output_folder_cannot_be_made(void **state)
     assert_int_equal(access(tu_path(o, FOLDER_RESULTS), F_OK), -1);
 }
 
+/* A 4000-byte --out path under a folder that does not exist: the reason
+ * comes whole within the error's 512 bytes (the path loses its middle). */
+static void long_out_path_keeps_the_reason(void **state)
+{
+    tu_dir *fx = *state;
+    char out[4001];
+    snprintf(out, sizeof out, "%s/missing", fx->dir);
+    while (strlen(out) < sizeof out - 1) {
+        size_t n = strlen(out), seg = sizeof out - 1 - n - 1;
+        seg = seg > 200 ? 200 : seg;
+        out[n] = '/';
+        memset(out + n + 1, 'd', seg);
+        out[n + 1 + seg] = '\0';
+    }
+    assert_int_equal(strlen(out), 4000);
+    char *text;
+    int rc = sublim(&text, "experiment", "--seeds", "1", "--out", out, NULL);
+    if (rc != 1)
+        fail_msg("exit %d, want 1: %s", rc, text);
+    tu_assert_contains(text, "cannot create the folder: No such file or directory\n");
+    tu_assert_contains(text, fx->dir);
+    tu_assert_contains(text, "...");
+    assert_true(strlen(text) < 600);
+    free(text);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -353,6 +379,7 @@ int main(void)
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
+        T(long_out_path_keeps_the_reason),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
