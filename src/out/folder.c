@@ -35,7 +35,12 @@ static int take_lock(folder *f, int writing, err *e)
     char path[FILES_PATH_MAX];
     if (folder_path(f, FOLDER_LOCK, path, sizeof path, e))
         return -1;
-    int fd = open(path, (writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+    /* Non-blocking: a FIFO in its place would block a read-only open. */
+    int fd = open(path, (writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd >= 0 && files_check_regular(fd, path, e)) {
+        close(fd);
+        return -1;
+    }
     if (fd < 0) {
         if (!writing && errno == ENOENT)
             return 0; /* never written by a sublim that locks: nothing to wait for */

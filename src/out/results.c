@@ -1,10 +1,10 @@
 #include "out/results.h"
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/atomic.h"
+#include "base/files.h"
 #include "base/text.h"
 
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e)
@@ -46,9 +46,9 @@ static size_t split_csv(char *line, char **fields, size_t max)
 
 int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err *e)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = files_open_read(path, e);
     if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     char line[1024];
     arm_result *rows = NULL;
     size_t n = 0, cap = 0, lineno = 1;
