@@ -174,8 +174,8 @@ int folder_read(const folder *f, folder_content *c, err *e)
     if (folder_path(f, FOLDER_RESULTS, path, sizeof path, e) ||
         results_read_csv(path, &c->rows, &c->n_rows, e))
         return -1;
-    int rc = 0;
-    if (distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
+    int rc = results_check_whole_seeds(path, c->rows, c->n_rows, e);
+    if (rc == 0 && distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
         rc = err_set(e, "out of memory");
     if (rc == 0)
         rc = results_summarize(c->rows, c->n_rows, c->sum, e);
@@ -314,7 +314,6 @@ static int resume_rows(const char *path, const arm_result *rows, size_t n_rows, 
                        FILE *log, err *e)
 {
     const experiment_config *cfg = t->cfg;
-    const arm_spec *arms = experiment_arms(&(size_t){0});
     unsigned char *have = calloc(cfg->seeds * t->n_arms, 1);
     if (!have)
         return err_set(e, "out of memory");
@@ -332,11 +331,7 @@ static int resume_rows(const char *path, const arm_result *rows, size_t n_rows, 
             break;
         }
         size_t at = (size_t)(r->seed - cfg->seed_start) * t->n_arms + r->arm;
-        if (have[at])
-            rc = err_set(e, "%s holds seed %" PRIu64 ", arm %s twice: not a file sublim "
-                            "wrote; cannot resume",
-                         path, r->seed, arms[r->arm].name);
-        have[at] = 1;
+        have[at] = 1; /* once: results_read_csv refuses a row twice */
         t->rows[at] = *r;
     }
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
