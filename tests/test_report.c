@@ -29,6 +29,17 @@ static const char *const DERIVED[] = {FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURV
                                       FOLDER_REPORT};
 #define N_DERIVED (sizeof DERIVED / sizeof DERIVED[0])
 
+/* Fails unless each derived file of dir still holds want[k]. */
+static void assert_derived_unchanged(const char *dir, char *const *want)
+{
+    for (size_t k = 0; k < N_DERIVED; k++) {
+        char *now = tu_slurp(tu_path(dir, DERIVED[k]), NULL);
+        if (strcmp(want[k], now) != 0)
+            fail_msg("%s changed", DERIVED[k]);
+        free(now);
+    }
+}
+
 /* `sublim report DIR` rebuilds every derived file (summary.json included)
  * to the same bytes from the folder's files alone; report.md shows the
  * results table, both figures, the theorem table, the reading, the
@@ -53,12 +64,7 @@ static void test_report_regenerates_identically(void **state)
     assert_int_equal(run_report(&out, fx->dir, NULL), 0);
     tu_assert_contains(out, tu_path(fx->dir, FOLDER_REPORT));
     free(out);
-    for (size_t k = 0; k < N_DERIVED; k++) {
-        char *again = tu_slurp(tu_path(fx->dir, DERIVED[k]), NULL);
-        if (strcmp(first[k], again) != 0)
-            fail_msg("%s changed when regenerated", DERIVED[k]);
-        free(again);
-    }
+    assert_derived_unchanged(fx->dir, first);
     assert_int_equal(tu_count_temporaries(fx->dir), 0);
 
     const char *md = first[N_DERIVED - 1];
@@ -271,13 +277,9 @@ static void test_report_refuses_results_resume_would_not_keep(void **state)
         assert_int_equal(run_report(&out, fx->dir, NULL), 1);
         tu_assert_contains(out, want);
         free(out);
-        for (size_t k = 0; k < N_DERIVED; k++) {
-            char *after = tu_slurp(tu_path(fx->dir, DERIVED[k]), NULL);
-            if (strcmp(before[k], after) != 0)
-                fail_msg("%s changed", DERIVED[k]);
-            free(after);
+        assert_derived_unchanged(fx->dir, before);
+        for (size_t k = 0; k < N_DERIVED; k++)
             free(before[k]);
-        }
     }
 }
 
