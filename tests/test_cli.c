@@ -3,10 +3,11 @@
  * naming what is wrong), and the result folder's protections: results not
  * replaced without --force, a folder another sublim is writing refused at
  * once, an output folder that cannot be made, rows of other data never
- * joined.  Tests that need the data run a tiny experiment on ./mnist
- * (skipped, saying so, without it) or on synthetic data. */
-#include "testutil.h"
+ * joined, inputs that are not files, long paths.  Tests that need the data
+ * run a tiny experiment on ./mnist (skipped, saying so, without it) or on
+ * synthetic data. */
 #include "tu_data.h"
+#include "tu_folder.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -18,19 +19,37 @@
 
 #define MAX_ARGS 64
 
-/* Runs sublim with the arguments given (NULL-terminated); *out gets what
- * it printed (NULL: discarded).  Returns the exit code. */
-static int sublim(char **out, ...)
+/* Runs sublim with the arguments in ap (NULL-terminated), ended after
+ * `seconds` (0: no limit); *out gets what it printed (NULL: discarded).
+ * Returns the exit code (-1: it did not exit). */
+static int sublim_args(unsigned seconds, char **out, va_list ap)
 {
     const char *args[MAX_ARGS];
     size_t n = 0;
-    va_list ap;
-    va_start(ap, out);
     for (const char *a; (a = va_arg(ap, const char *)) && n < MAX_ARGS - 1;)
         args[n++] = a;
-    va_end(ap);
     args[n] = NULL;
-    return tu_run_sublim(out, args);
+    return tu_run_sublim_within(seconds, out, args);
+}
+
+/* sublim ARGS..., NULL without a time limit. */
+static int sublim(char **out, ...)
+{
+    va_list ap;
+    va_start(ap, out);
+    int rc = sublim_args(0, out, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* sublim ARGS..., NULL ended after `seconds`. */
+static int sublim_within(unsigned seconds, char **out, ...)
+{
+    va_list ap;
+    va_start(ap, out);
+    int rc = sublim_args(seconds, out, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* The tiny experiment of the old tests: seconds on MNIST. */
@@ -155,6 +174,30 @@ static void bad_flags_exit_2(void **state)
     EXPECT(U, W("'--bogus'", "unknown"), "merge", out, "--out", out, "--bogus");
     EXPECT(U, W("--out"), "merge", out);
     assert_int_equal(access(out, F_OK), -1);
+}
+
+/* A flag where a value is due is a forgotten value (exit 2): no folder
+ * named "--resume", no checkpoint named "--quiet", no merge into
+ * "--force"; with '=' it is the value. */
+static void flag_as_value_exit_2(void **state)
+{
+    tu_dir *fx = *state;
+    char out[600], missing[600];
+    snprintf(out, sizeof out, "%s/out", fx->dir);
+    snprintf(missing, sizeof missing, "%s/no-data", fx->dir);
+    const int U = CMD_EXIT_USAGE;
+    EXPECT(U, W("--out", "'--resume' looks like a flag", "--out=--resume"), "experiment",
+           "--data", missing, "--out", "--resume");
+    assert_int_equal(access("--resume", F_OK), -1);
+    EXPECT(U, W("--save-teacher", "'--quiet' looks like a flag"), "experiment", "--data",
+           missing, "--out", out, "--save-teacher", "--quiet");
+    EXPECT(U, W("--out", "'--force' looks like a flag"), "merge", out, "--out", "--force");
+    EXPECT(U, W("--data", "'-h' looks like a flag"), "theorem", "--out", out, "--data", "-h");
+    assert_int_equal(access(out, F_OK), -1);
+    /* Written with '=', a value may start with "--" (here: a missing data folder). */
+    char data_flag[640];
+    snprintf(data_flag, sizeof data_flag, "--data=%s/--quiet", fx->dir);
+    EXPECT(1, W("--quiet"), "experiment", data_flag, "--out", out);
 }
 
 /* theorem --check with no ε <= 1e-3 would check nothing: usage error. */
@@ -423,6 +466,117 @@ static void foreign_data_refused(void **state)
     }
 }
 
+/* Fails unless sublim ARGS exits 1 within 10 s, saying that name is not a
+ * regular file. */
+#define REFUSES_NOT_A_FILE(name, ...)                                           \
+    do {                                                                        \
+        char *out_, want_[256];                                                 \
+        int rc_ = sublim_within(10, &out_, __VA_ARGS__, NULL);                  \
+        if (rc_ != 1)                                                           \
+            fail_msg("exit %d (-1: still running after 10 s), want 1: %s", rc_, \
+                     out_);                                                     \
+        snprintf(want_, sizeof want_, "%s: not a regular file", (name));        \
+        tu_assert_contains(out_, want_);                                        \
+        free(out_);                                                             \
+    } while (0)
+
+/* The MNIST files a --data folder holds. */
+static const char *const MNIST_FILES[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+/* path replaced by a FIFO: opened plainly to read, it blocks until a
+ * writer comes, which none does. */
+static void make_fifo(const char *path)
+{
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0644), 0);
+}
+
+/* A FIFO in place of any file of a result folder, its lock included, or
+ * of the data is refused before being read (exit 1, naming it) by every
+ * command that reads it, instead of waiting forever. */
+static void fifo_inputs_refused(void **state)
+{
+    tu_dir *fx = *state;
+    const char *names[] = {FOLDER_RESULTS,     FOLDER_CURVES,       FOLDER_CONFIG,
+                           FOLDER_RUNS,        FOLDER_THEOREM_CSV,  FOLDER_LOCK};
+    const uint64_t seeds[] = {0, 1};
+    experiment_config cfg = tu_small_config();
+    char dir[600], merged[600], data[600];
+    snprintf(merged, sizeof merged, "%s/merged", fx->dir);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        snprintf(dir, sizeof dir, "%s/f%zu", fx->dir, k);
+        tu_make_folder(dir, seeds, 2, &cfg, TU_ALL_FILES);
+        make_fifo(tu_path(dir, names[k]));
+        REFUSES_NOT_A_FILE(names[k], "report", dir);
+        REFUSES_NOT_A_FILE(names[k], "merge", dir, "--out", merged);
+    }
+    /* theorem.json, which merge copies beside theorem.csv. */
+    snprintf(dir, sizeof dir, "%s/json", fx->dir);
+    tu_make_folder(dir, seeds, 2, &cfg, TU_ALL_FILES);
+    tu_write_file(tu_path(dir, FOLDER_THEOREM_CSV), "variant\n", 8);
+    make_fifo(tu_path(dir, FOLDER_THEOREM_JSON));
+    REFUSES_NOT_A_FILE(FOLDER_THEOREM_JSON, "merge", dir, "--out", merged);
+
+    snprintf(data, sizeof data, "%s/data", fx->dir);
+    assert_int_equal(mkdir(data, 0755), 0);
+    for (size_t k = 0; k < 4; k++)
+        make_fifo(tu_path(data, MNIST_FILES[k]));
+    REFUSES_NOT_A_FILE(MNIST_FILES[0], "experiment", "--data", data, "--out", tu_path(fx->dir, "e"));
+    REFUSES_NOT_A_FILE(MNIST_FILES[0], "theorem", "--data", data, "--out", tu_path(fx->dir, "t"));
+}
+
+/* The same for the data's SHA256SUMS and a teacher checkpoint, read once
+ * the data is loaded. */
+static void fifo_sums_and_checkpoint_refused(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char data[600], cwd[2048], real[2600];
+    snprintf(data, sizeof data, "%s/data", fx->dir);
+    assert_int_equal(mkdir(data, 0755), 0);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(real, sizeof real, "%s/mnist/%s", cwd, MNIST_FILES[k]);
+        assert_int_equal(symlink(real, tu_path(data, MNIST_FILES[k])), 0);
+    }
+    make_fifo(tu_path(data, "SHA256SUMS"));
+    REFUSES_NOT_A_FILE("SHA256SUMS", "experiment", TINY, "--data", data, "--out",
+                       tu_path(fx->dir, "a"));
+    const char *ck = tu_path(fx->dir, "teachers.ck");
+    make_fifo(ck);
+    REFUSES_NOT_A_FILE(ck, "experiment", TINY, "--out", tu_path(fx->dir, "b"),
+                       "--load-teacher", ck);
+    REFUSES_NOT_A_FILE(ck, "experiment", TINY, "--out", tu_path(fx->dir, "c"),
+                       "--save-teacher", ck);
+}
+
+/* A 4000-byte --out path under a folder that does not exist: the reason
+ * comes whole within the error's 512 bytes (the path loses its middle). */
+static void long_out_path_keeps_the_reason(void **state)
+{
+    tu_dir *fx = *state;
+    char out[4001];
+    snprintf(out, sizeof out, "%s/missing", fx->dir);
+    while (strlen(out) < sizeof out - 1) {
+        size_t n = strlen(out), seg = sizeof out - 1 - n - 1;
+        seg = seg > 200 ? 200 : seg;
+        out[n] = '/';
+        memset(out + n + 1, 'd', seg);
+        out[n + 1 + seg] = '\0';
+    }
+    assert_int_equal(strlen(out), 4000);
+    char *text;
+    int rc = sublim(&text, "experiment", "--seeds", "1", "--out", out, NULL);
+    if (rc != 1)
+        fail_msg("exit %d, want 1: %s", rc, text);
+    tu_assert_contains(text, "cannot create the folder: No such file or directory\n");
+    tu_assert_contains(text, fx->dir);
+    tu_assert_contains(text, "...");
+    assert_true(strlen(text) < 600);
+    free(text);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -430,12 +584,16 @@ int main(void)
         cmocka_unit_test(every_command_has_help),
         cmocka_unit_test(bad_commands_exit_2),
         T(bad_flags_exit_2),
+        T(flag_as_value_exit_2),
         T(theorem_check_needs_a_small_eps),
         T(report_needs_a_folder),
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
         T(foreign_data_refused),
+        T(long_out_path_keeps_the_reason),
+        T(fifo_inputs_refused),
+        T(fifo_sums_and_checkpoint_refused),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

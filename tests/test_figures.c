@@ -289,6 +289,7 @@ static void test_figure_bars_match_accuracy(void **state)
     tu_assert_contains(svg, "MLP 2×64");
     tu_assert_contains(svg, "Adam lr 0.0003");
     tu_assert_contains(svg, "5 seeds");
+    assert_null(strstr(svg, "Dots:")); /* every dot drawn: no note */
     free(svg);
 
     char *curves = tu_slurp(tu_path(fx->dir, FOLDER_CURVES_FIGURE), NULL);
@@ -302,27 +303,29 @@ static void test_figure_bars_match_accuracy(void **state)
     folder_content_free(&c);
 }
 
-/* A folder with results.csv alone and rows for only two arms (one of them
- * diverged): the other arms say "no data", the diverged row is counted,
- * and the missing config.txt and run.txt are said, not guessed. */
+/* A folder with results.csv alone, one seed, and an arm whose row
+ * diverged: that arm says "no data", the diverged row is counted, and the
+ * missing config.txt and run.txt are said, not guessed. */
 static void test_figure_without_rows_for_an_arm(void **state)
 {
     fixture *fx = *state;
-    size_t teacher = experiment_teacher_arm();
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
     int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
     assert_true(aux_same >= 0);
-    arm_result rows[2] = {
-        {.seed = 0, .arm = teacher, .ok = 1, .correct = 9000, .total = TU_TOTAL},
-        {.seed = 0, .arm = (size_t)aux_same, .ok = 0, .total = TU_TOTAL},
-    };
+    arm_result rows[EXPERIMENT_MAX_ARMS];
+    for (size_t a = 0; a < n_arms; a++)
+        rows[a] = (arm_result){.seed = 0, .arm = a, .ok = a != (size_t)aux_same,
+                               .correct = 9000, .total = TU_TOTAL};
     err e;
-    assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, 2, &e), 0);
+    assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n_arms, &e), 0);
     tu_regenerate_ok(fx->dir);
     char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
     assert_well_formed(svg, "svg");
     bar_box bars[EXPERIMENT_MAX_ARMS];
-    assert_int_equal(find_bars(svg, bars, EXPERIMENT_MAX_ARMS), 1);
-    assert_string_equal(bars[0].arm, experiment_arms(&(size_t){0})[teacher].name);
+    assert_int_equal(find_bars(svg, bars, EXPERIMENT_MAX_ARMS), n_arms - 1);
+    for (size_t b = 0; b < n_arms - 1; b++)
+        assert_string_not_equal(bars[b].arm, arms[aux_same].name);
     tu_assert_contains(svg, "no data");
     tu_assert_contains(svg, "1 diverged");
     tu_assert_contains(svg, "configuration not recorded");
@@ -335,6 +338,67 @@ static void test_figure_without_rows_for_an_arm(void **state)
     tu_assert_contains(md, "1 run diverged");
     assert_null(strstr(md, "](curves.svg)"));
     free(md);
+}
+
+/* figure.svg of n_seeds seeds, every arm of seed s at 1000 + (7919 s mod
+ * 8001) correct of TU_TOTAL (0.1 for seed 0), but seed 1 at 0.9; rows in
+ * seed order or reversed.  Its text, malloc'ed; *size its bytes. */
+static char *figure_of_many_seeds(const char *dir, size_t n_seeds, int reversed, size_t *size)
+{
+    size_t n_arms;
+    experiment_arms(&n_arms);
+    size_t n = n_seeds * n_arms;
+    arm_result *rows = calloc(n, sizeof *rows);
+    assert_non_null(rows);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t seed = i / n_arms;
+        rows[reversed ? n - 1 - i : i] = (arm_result){
+            .seed = seed, .arm = i % n_arms, .ok = 1, .total = TU_TOTAL,
+            .correct = seed == 1 ? 9000 : 1000 + (size_t)(seed * 7919 % 8001)};
+    }
+    err e;
+    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n, &e), 0);
+    free(rows);
+    tu_regenerate_ok(dir);
+    return tu_slurp(tu_path(dir, FOLDER_FIGURE), size);
+}
+
+/* Beyond FIGURES_MAX_DOTS seeds a bar draws that many dots, the lowest and
+ * the highest accuracy among them, and a note under the chart says so; the
+ * file does not grow with the seeds (a 100 MB results.csv gave a 267 MB
+ * figure), and the rows' order does not change a byte. */
+static void test_figure_size_is_bounded(void **state)
+{
+    fixture *fx = *state;
+    size_t n_arms, small, large;
+    experiment_arms(&n_arms);
+    char *svg = figure_of_many_seeds(fx->dir, 2 * FIGURES_MAX_DOTS, 0, &small);
+    assert_well_formed(svg, "svg");
+    assert_int_equal(tu_count(svg, "<circle class=\"seed\""), n_arms * FIGURES_MAX_DOTS + 1);
+    char want[96];
+    snprintf(want, sizeof want, "Dots: at most %d per arm of the %d seeds", FIGURES_MAX_DOTS,
+             2 * FIGURES_MAX_DOTS);
+    tu_assert_contains(svg, want);
+    snprintf(want, sizeof want, "n = %d", 2 * FIGURES_MAX_DOTS);
+    tu_assert_contains(svg, want);
+    const char *extremes[] = {"0.1", "0.9"};
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(want, sizeof want, " cy=\"%.1f\"", grid_y(svg, extremes[k]));
+        if (tu_count(svg, want) != n_arms)
+            fail_msg("%zu dots at accuracy %s, want one per arm", tu_count(svg, want),
+                     extremes[k]);
+    }
+    char *reversed = figure_of_many_seeds(fx->dir, 2 * FIGURES_MAX_DOTS, 1, NULL);
+    assert_string_equal(svg, reversed);
+    free(reversed);
+    free(svg);
+
+    svg = figure_of_many_seeds(fx->dir, 4 * FIGURES_MAX_DOTS, 0, &large);
+    assert_int_equal(tu_count(svg, "<circle class=\"seed\""), n_arms * FIGURES_MAX_DOTS + 1);
+    if (large > small + 1000 || large > 1000000)
+        fail_msg("figure.svg: %zu bytes for %d seeds, %zu for %d", small,
+                 2 * FIGURES_MAX_DOTS, large, 4 * FIGURES_MAX_DOTS);
+    free(svg);
 }
 
 /* An arm's look follows what the arm is, not its name: a new row of the
@@ -548,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_xml_checker_catches_errors),
         cmocka_unit_test_setup_teardown(test_figure_bars_match_accuracy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_without_rows_for_an_arm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_figure_size_is_bounded, setup, teardown),
         cmocka_unit_test(test_arm_looks_follow_what_the_arm_is),
         cmocka_unit_test_setup_teardown(test_figure_renders_in_chromium, setup, teardown),
     };

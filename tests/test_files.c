@@ -1,6 +1,7 @@
 /* Tests of base/files.h: paths that do not fit are errors, what exists and
- * what is the same file, folders made once, whole files read (text or
- * binary, never a folder or a device), and lines read with a NUL byte or an
+ * what is the same file, folders made once, files opened to read only when
+ * regular (never a FIFO, which would block, a folder or a device), whole
+ * files read (text or binary), and lines read with a NUL byte or an
  * overlong line told apart from a line. */
 #include "testutil.h"
 
@@ -184,6 +185,65 @@ static void read_all_refusals(void **state)
     tu_assert_contains(e.msg, strerror(ENOENT));
 }
 
+/* What files_open_read and files_read_all do with path, run in a child
+ * that SIGALRM ends after 5 s: 0 when both refuse it before reading,
+ * naming it and why, with errno EINVAL; else the line that failed. */
+static int refused_in_child(const char *path)
+{
+    alarm(5);
+    err e = {{0}};
+    errno = 0;
+    FILE *f = files_open_read(path, &e);
+    if (f || errno != EINVAL || !strstr(e.msg, path) || !strstr(e.msg, "not a regular file"))
+        return __LINE__;
+    char *buf;
+    size_t n;
+    memset(&e, 0, sizeof e);
+    if (files_read_all(path, &buf, &n, &e) != -1 || !strstr(e.msg, "not a regular file"))
+        return __LINE__;
+    return 0;
+}
+
+/* A FIFO (no writer: a plain open would wait for one forever), a folder
+ * and devices are refused before a byte is read; a missing file gives
+ * ENOENT; a regular file opens and reads. */
+static void open_read_refuses_what_is_not_a_file(void **state)
+{
+    fixture *fx = *state;
+    const char *fifo = tu_path(fx->dir, "fifo");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    const char *refused[] = {fifo, fx->dir, "/dev/null", "/dev/zero"};
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        if (access(refused[k], R_OK) != 0)
+            continue; /* no such device here */
+        fflush(stdout);
+        fflush(stderr);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(refused_in_child(refused[k]) ? 1 : 0);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (WIFSIGNALED(status))
+            fail_msg("%s: still reading after 5 s (signal %d)", refused[k], WTERMSIG(status));
+        if (WEXITSTATUS(status) != 0)
+            fail_msg("%s: not refused as it should be", refused[k]);
+    }
+
+    err e = {{0}};
+    errno = 0;
+    assert_null(files_open_read(tu_path(fx->dir, "missing"), &e));
+    assert_int_equal(errno, ENOENT);
+    tu_assert_contains(e.msg, "missing: cannot open");
+    tu_write_file(tu_path(fx->dir, "file"), "line\n", 5);
+    FILE *f = files_open_read(tu_path(fx->dir, "file"), &e);
+    assert_non_null(f);
+    char line[16];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "line\n");
+    fclose(f);
+}
+
 /* A stream holding n bytes of data, read from the start. */
 static FILE *stream_of(const void *data, size_t n)
 {
@@ -263,6 +323,7 @@ int main(void)
         T(same_cases),
         T(read_all_files),
         T(read_all_refusals),
+        T(open_read_refuses_what_is_not_a_file),
         cmocka_unit_test(read_line_lines),
         cmocka_unit_test(read_line_problems),
     };

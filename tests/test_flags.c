@@ -81,7 +81,8 @@ static int parse(opts *o, err *e, int argc, ...)
 
 /* Every type, both spellings ("--f v", "--f=v"), both tables; defaults
  * stay where no flag is given; range ends are included; the last of a
- * repeated flag wins; "lr" is not a prefix match for "lrs". */
+ * repeated flag wins; "lr" is not a prefix match for "lrs"; a value that
+ * looks like a flag is taken when written with '='. */
 static void good_flags(void **state)
 {
     (void)state;
@@ -119,6 +120,14 @@ static void good_flags(void **state)
     assert_int_equal(parse(&o, &e, 2, "--out=a=b", "--student-epochs=0"), 0);
     assert_string_equal(o.o.out, "a=b");
     assert_int_equal(o.s.student_epochs, 0);
+    assert_int_equal(parse(&o, &e, 1, "--out=--check"), 0);
+    assert_string_equal(o.o.out, "--check");
+    assert_int_equal(o.o.check, 0);
+    /* "-" and a leading "-" before a digit or a dot are values, not flags. */
+    assert_int_equal(parse(&o, &e, 2, "--out", "-"), 0);
+    assert_string_equal(o.o.out, "-");
+    assert_int_equal(parse(&o, &e, 2, "--out", "-.5"), 0);
+    assert_string_equal(o.o.out, "-.5");
 }
 
 /* Expects flags_parse to fail with a message containing both words. */
@@ -131,7 +140,8 @@ static void good_flags(void **state)
         tu_assert_contains(e_.msg, w2);                                         \
     } while (0)
 
-/* Each kind of bad flag, refused naming the flag and why. */
+/* Each kind of bad flag, refused naming the flag and why (a negative number
+ * reaches its type check: it does not look like a flag). */
 static void bad_flags(void **state)
 {
     (void)state;
@@ -163,6 +173,12 @@ static void bad_flags(void **state)
     REFUSED("unknown", "--", 1, "--=5");
     REFUSED("--lr", "needs a value", 1, "--lr");
     REFUSED("--seeds", "needs a value", 3, "--lr", "0.1", "--seeds");
+    /* A value that looks like a flag is a forgotten value, unless written
+     * with '=': no folder named "--check". */
+    REFUSED("--out", "looks like a flag", 2, "--out", "--check");
+    REFUSED("--out", "--out=--check", 3, "--out", "--check", "x");
+    REFUSED("--out", "looks like a flag", 2, "--out", "-h");
+    REFUSED("--init", "looks like a flag", 2, "--init", "--seeds");
     REFUSED("unexpected", "extra", 3, "--seeds", "2", "extra");
     REFUSED("unexpected", "-x", 1, "-x");
     REFUSED("--lrs", "number", 2, "--lrs", "0.1,,0.2");

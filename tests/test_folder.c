@@ -234,7 +234,8 @@ static void open_removes_temporaries(void **state)
 /* ---- reading ---- */
 
 /* results.csv alone: rows, distinct sorted seeds, summaries, the default
- * configuration, no config/runs/curves.  All files: each read. */
+ * configuration, no config/runs/curves.  All files: each read.  A seed
+ * with some of its rows only is refused, naming its first line. */
 static void read_what_is_there(void **state)
 {
     tu_dir *fx = *state;
@@ -248,13 +249,23 @@ static void read_what_is_there(void **state)
     arm_result rows[3 * EXPERIMENT_MAX_ARMS];
     size_t n = seed_rows(rows, 12);
     n += seed_rows(rows + n, 10);
-    n += seed_rows(rows + n, 12); /* results.csv never holds this, but read does not judge */
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n, &e), 0);
     assert_int_equal(folder_read(&f, &c, &e), 0);
     assert_int_equal(c.n_rows, n);
     assert_int_equal(c.n_seeds, 2);
     assert_true(c.seeds[0] == 10 && c.seeds[1] == 12);
-    assert_int_equal(c.sum[experiment_teacher_arm()].acc.n, 3);
+    assert_int_equal(c.sum[experiment_teacher_arm()].acc.n, 2);
+    folder_content_free(&c);
+
+    /* Seed 10 without its last arm (its rows start on line 2 + n / 2). */
+    assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n - 1, &e), 0);
+    assert_int_equal(folder_read(&f, &c, &e), -1);
+    char want[128];
+    snprintf(want, sizeof want, "results.csv:%zu: seed 10 has %zu of its %zu rows", 2 + n / 2,
+             n / 2 - 1, n / 2);
+    tu_assert_contains(e.msg, want);
+    assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n, &e), 0);
+    assert_int_equal(folder_read(&f, &c, &e), 0);
     assert_false(c.has_config || c.has_runs || c.has_curves);
     assert_int_equal(c.n_runs + c.n_curves + c.config.n, 0);
     experiment_config def = experiment_defaults();

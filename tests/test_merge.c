@@ -216,6 +216,33 @@ static void test_merge_refuses_conflicts(void **state)
     assert_int_not_equal(access(tu_path(out, FOLDER_CURVES_FIGURE), F_OK), 0);
 }
 
+/* An input's results.csv is read as strictly as resume reads it: a row
+ * twice, a test_acc that disagrees with its counts, a seed short of a row
+ * are refused naming the file and the line (exit 1 on the command line),
+ * and no output is made. */
+static void test_merge_refuses_results_resume_would_not_keep(void **state)
+{
+    fixture *fx = *state;
+    experiment_config cfg = tu_small_config();
+    uint64_t s12[] = {1, 2};
+    const char *ab[] = {fx->a, fx->b};
+    for (tu_damage d = TU_ROW_TWICE; d <= TU_SEED_SHORT; d++) {
+        make_a_and_b(fx);
+        tu_make_folder(fx->b, s12, 2, &cfg, TU_ALL_FILES);
+        const char *damaged = d == TU_SEED_SHORT ? fx->b : fx->a;
+        char want[400], *text, notes[512];
+        snprintf(want, sizeof want, "%s:%zu: ", tu_path(damaged, FOLDER_RESULTS),
+                 tu_damage_results(damaged, d));
+        err e;
+        assert_int_not_equal(merge_folders(ab, 2, fx->out, 0, notes, sizeof notes, &e), 0);
+        tu_assert_contains(e.msg, want);
+        assert_int_equal(run_merge(&text, fx->a, fx->b, "--out", fx->out, NULL, NULL), 1);
+        tu_assert_contains(text, want);
+        free(text);
+        assert_int_not_equal(access(fx->out, F_OK), 0);
+    }
+}
+
 /* The output may not be one of the inputs, however it is spelled: merging
  * would overwrite an input's rows.  The input is left exactly as it was. */
 static void test_merge_into_an_input_is_refused(void **state)
@@ -347,6 +374,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_merge_equals_one_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_refuses_conflicts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_refuses_results_resume_would_not_keep, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_merge_into_an_input_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_into_results_needs_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_force_leaves_no_stale_theorem, setup,

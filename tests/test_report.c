@@ -29,6 +29,17 @@ static const char *const DERIVED[] = {FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURV
                                       FOLDER_REPORT};
 #define N_DERIVED (sizeof DERIVED / sizeof DERIVED[0])
 
+/* Fails unless each derived file of dir still holds want[k]. */
+static void assert_derived_unchanged(const char *dir, char *const *want)
+{
+    for (size_t k = 0; k < N_DERIVED; k++) {
+        char *now = tu_slurp(tu_path(dir, DERIVED[k]), NULL);
+        if (strcmp(want[k], now) != 0)
+            fail_msg("%s changed", DERIVED[k]);
+        free(now);
+    }
+}
+
 /* `sublim report DIR` rebuilds every derived file (summary.json included)
  * to the same bytes from the folder's files alone; report.md shows the
  * results table, both figures, the theorem table, the reading, the
@@ -53,12 +64,7 @@ static void test_report_regenerates_identically(void **state)
     assert_int_equal(run_report(&out, fx->dir, NULL), 0);
     tu_assert_contains(out, tu_path(fx->dir, FOLDER_REPORT));
     free(out);
-    for (size_t k = 0; k < N_DERIVED; k++) {
-        char *again = tu_slurp(tu_path(fx->dir, DERIVED[k]), NULL);
-        if (strcmp(first[k], again) != 0)
-            fail_msg("%s changed when regenerated", DERIVED[k]);
-        free(again);
-    }
+    assert_derived_unchanged(fx->dir, first);
     assert_int_equal(tu_count_temporaries(fx->dir), 0);
 
     const char *md = first[N_DERIVED - 1];
@@ -247,6 +253,39 @@ static void test_report_refuses_malformed_input(void **state)
     assert_int_equal(tu_count_temporaries(fx->dir), 0);
 }
 
+/* results.csv is read as strictly as resume reads it: a row twice, a
+ * test_acc that disagrees with its counts, a seed short of a row are
+ * refused naming the file and the line, through the library and the
+ * command (exit 1), and no derived file changes. */
+static void test_report_refuses_results_resume_would_not_keep(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1, 2, 3};
+    experiment_config cfg = tu_small_config();
+    const char *why[] = {"twice (first at line 2)", "test_acc 1.000000 is not", "of its"};
+    for (tu_damage d = TU_ROW_TWICE; d <= TU_SEED_SHORT; d++) {
+        tu_make_folder(fx->dir, seeds, 4, &cfg, TU_ALL_FILES);
+        tu_regenerate_ok(fx->dir);
+        char *before[N_DERIVED];
+        for (size_t k = 0; k < N_DERIVED; k++)
+            before[k] = tu_slurp(tu_path(fx->dir, DERIVED[k]), NULL);
+        char want[80];
+        snprintf(want, sizeof want, "%s:%zu: ", tu_path(fx->dir, FOLDER_RESULTS),
+                 tu_damage_results(fx->dir, d));
+        err e;
+        assert_int_equal(tu_regenerate(fx->dir, &e), -1);
+        tu_assert_contains(e.msg, want);
+        tu_assert_contains(e.msg, why[d]);
+        char *out;
+        assert_int_equal(run_report(&out, fx->dir, NULL), 1);
+        tu_assert_contains(out, want);
+        free(out);
+        assert_derived_unchanged(fx->dir, before);
+        for (size_t k = 0; k < N_DERIVED; k++)
+            free(before[k]);
+    }
+}
+
 /* The command's exit codes: 1 for a folder it cannot report (saying why),
  * 2 for bad usage, and a missing folder is not created. */
 static void test_report_command_exit_codes(void **state)
@@ -306,6 +345,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_reading_follows_the_numbers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_refuses_results_resume_would_not_keep, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_report_command_exit_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_refused_while_folder_is_written, setup,
                                         teardown),

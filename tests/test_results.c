@@ -174,6 +174,61 @@ static void csv_unused_columns_still_checked(void **state)
     csv_refused(fx, H "3,teacher,0.500000,5,10,nan,ok\n", "malformed");
 }
 
+/* Rows that could each have been written but not together, or a test_acc
+ * results_write_csv would not have written for its counts, are refused
+ * naming the line: every reader (report, merge, resume) gets the check. */
+static void csv_rows_must_agree(void **state)
+{
+    tu_dir *fx = *state;
+    const char *ok = H "3,teacher,0.5,5,10,0.25,ok\n3,reference,0.100000,1,10,0,ok\n";
+    tu_write_file(fx->path, ok, strlen(ok)); /* "0.5" is 5/10 at six decimals */
+    arm_result *rows = NULL;
+    size_t n = 0;
+    err e;
+    assert_int_equal(results_read_csv(fx->path, &rows, &n, &e), 0);
+    assert_int_equal(n, 2);
+    free(rows);
+
+    csv_refused(fx, H "3,teacher,0.500001,5,10,0.25,ok\n", ":2: test_acc 0.500001 is not");
+    csv_refused(fx, H "3,teacher,0.600000,5,10,0.25,ok\n", "5/10 = 0.500000");
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,ok\n3,reference,1,1,1,0,ok\n",
+                ":3: test_total 1, but line 2 has 10");
+    csv_refused(fx, H "3,student_aux_same,0.5,,10,,diverged\n", "diverged row");
+    csv_refused(fx, H "3,student_aux_same,,,10,0.5,diverged\n", "diverged row");
+    csv_refused(fx,
+                H "3,teacher,0.500000,5,10,0.25,ok\n4,teacher,0.500000,5,10,0.25,ok\n"
+                  "3,teacher,0.600000,6,10,0.25,ok\n",
+                ":4: seed 3, arm teacher twice (first at line 2)");
+    csv_refused(fx, H "3,teacher,,,10,,diverged\n3,teacher,0.500000,5,10,0.25,ok\n",
+                ":3: seed 3, arm teacher twice");
+}
+
+/* results_check_whole_seeds: every seed with all its arms passes (in any
+ * order, empty included); a seed short of an arm is refused naming the
+ * line of its first row and the first arm it lacks. */
+static void whole_seeds_only(void **state)
+{
+    (void)state;
+    size_t n_arms;
+    experiment_arms(&n_arms);
+    arm_result rows[2 * EXPERIMENT_MAX_ARMS];
+    size_t n = 0;
+    for (size_t a = 0; a < n_arms; a++) { /* seed 7 whole, seed 5 interleaved with it */
+        rows[n++] = (arm_result){.seed = 7, .arm = n_arms - 1 - a, .ok = 1, .total = 10};
+        rows[n++] = (arm_result){.seed = 5, .arm = a, .ok = 1, .total = 10};
+    }
+    err e = {{0}};
+    assert_int_equal(results_check_whole_seeds("r.csv", rows, n, &e), 0);
+    assert_int_equal(results_check_whole_seeds("r.csv", rows, 0, &e), 0);
+
+    rows[3] = rows[n - 1]; /* seed 5 loses arm 1 (its row on line 5) */
+    assert_int_equal(results_check_whole_seeds("r.csv", rows, n - 1, &e), -1);
+    char want[128];
+    snprintf(want, sizeof want, "r.csv:3: seed 5 has %zu of its %zu rows (no %s)", n_arms - 1,
+             n_arms, arm_name(1));
+    tu_assert_contains(e.msg, want);
+}
+
 /* A missing file, and a folder that does not exist, are errors naming the
  * path. */
 static void csv_missing_file(void **state)
@@ -327,6 +382,8 @@ int main(void)
         T(csv_malformed_refused),
         T(csv_header_is_the_whole_line),
         T(csv_unused_columns_still_checked),
+        T(csv_rows_must_agree),
+        cmocka_unit_test(whole_seeds_only),
         T(csv_missing_file),
         cmocka_unit_test(results_summary_per_arm),
         cmocka_unit_test(summary_matches_stats_bitwise),

@@ -181,8 +181,10 @@ static inline void tu_need_mnist(void)
 
 /* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
  * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
- * when it did not exit normally). */
-static inline int tu_run_sublim(char **output, const char *const *args)
+ * when it did not exit normally: after `seconds` SIGALRM ends it, so a
+ * hang fails the test; 0: no limit). */
+static inline int tu_run_sublim_within(unsigned seconds, char **output,
+                                       const char *const *args)
 {
     char log[] = "/tmp/sublim-test-out-XXXXXX";
     int fd = mkstemp(log);
@@ -200,6 +202,7 @@ static inline int tu_run_sublim(char **output, const char *const *args)
         argv[n] = NULL;
         dup2(fd, 1);
         dup2(fd, 2);
+        alarm(seconds); /* kept across execv */
         execv(SUBLIM_BIN, (char *const *)argv);
         _exit(127);
     }
@@ -213,6 +216,12 @@ static inline int tu_run_sublim(char **output, const char *const *args)
     else
         free(text);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* tu_run_sublim_within without a time limit. */
+static inline int tu_run_sublim(char **output, const char *const *args)
+{
+    return tu_run_sublim_within(0, output, args);
 }
 
 #endif

@@ -10,7 +10,9 @@
  *    lock, as `sublim report` does;
  *  - tu_hold_lock, tu_release_lock: another process holding a folder's lock
  *    (fcntl locks never conflict within one process);
- *  - tu_rows_twice: a results.csv text with its rows in it twice. */
+ *  - tu_rows_twice: a results.csv text with its rows in it twice;
+ *  - tu_damage_results: a folder's results.csv with a row twice, a
+ *    test_acc that disagrees with its counts, or a seed short of a row. */
 #ifndef SUBLIM_TU_FOLDER_H
 #define SUBLIM_TU_FOLDER_H
 
@@ -209,6 +211,45 @@ static inline char *tu_rows_twice(const char *csv)
     strcpy(twice, csv);
     strcat(twice, row1);
     return twice;
+}
+
+/* How tu_damage_results damages a results.csv. */
+typedef enum {
+    TU_ROW_TWICE,      /* its first row again at the end */
+    TU_ACC_EDITED,     /* the first row's test_acc made 1.000000 */
+    TU_SEED_SHORT,     /* its last row removed */
+} tu_damage;
+
+/* Damages dir's results.csv (the header, then at least one ok row below
+ * 100%) as damage says; returns the line damaged (the new row, the edited
+ * row, the first row of the seed that lost its last one). */
+static inline size_t tu_damage_results(const char *dir, tu_damage damage)
+{
+    const char *path = tu_path(dir, FOLDER_RESULTS);
+    char *csv = tu_slurp(path, NULL), *out = malloc(2 * strlen(csv) + 16);
+    assert_non_null(out);
+    char *row1 = strchr(csv, '\n') + 1, *row1_end = strchr(row1, '\n') + 1;
+    size_t rows = tu_count(csv, "\n") - 1, line = 2;
+    if (damage == TU_ROW_TWICE) {
+        sprintf(out, "%s%.*s", csv, (int)(row1_end - row1), row1);
+        line = rows + 2;
+    } else if (damage == TU_ACC_EDITED) {
+        char *acc = strchr(strchr(row1, ',') + 1, ',') + 1;
+        sprintf(out, "%.*s1.000000%s", (int)(acc - csv), csv, strchr(acc, ','));
+    } else {
+        size_t n = strlen(csv) - 1;
+        while (csv[n - 1] != '\n')
+            n--;
+        sprintf(out, "%.*s", (int)n, csv);
+        const char *last = csv + n; /* the removed row: its seed's first line */
+        size_t seed_len = (size_t)(strchr(last, ',') - last) + 1;
+        for (const char *p = row1; strncmp(p, last, seed_len) != 0; p = strchr(p, '\n') + 1)
+            line++;
+    }
+    tu_write_file(path, out, strlen(out));
+    free(out);
+    free(csv);
+    return line;
 }
 
 #endif

@@ -12,7 +12,10 @@ typedef struct {
 } err;
 
 /* Formats msg into e (if e is non-NULL) and returns -1, so callers can
- * write `return err_set(e, "...", ...);`. */
+ * write `return err_set(e, "...", ...);`.  A message longer than e->msg
+ * keeps its every word but the longest ones, which lose their middle
+ * ("/tmp/a/very/lo...ng/path: cannot create the folder: ..."): a path of
+ * 4 KB never hides the reason after it. */
 int err_set(err *e, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

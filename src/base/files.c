@@ -1,9 +1,11 @@
 #include "base/files.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int files_join(char *buf, size_t size, const char *dir, const char *name, err *e)
 {
@@ -37,17 +39,53 @@ int files_ensure_dir(const char *dir, err *e)
     return err_set(e, "%s: cannot create the folder: %s", dir, strerror(errno));
 }
 
+int files_check_regular(int fd, const char *path, err *e)
+{
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        return 0;
+    err_set(e, "%s: not a regular file (a FIFO, a device or a folder): refused", path);
+    errno = EINVAL;
+    return -1;
+}
+
+/* NULL, with e saying what failed doing what, and errno kept for the
+ * caller; fd (when open) closed. */
+static FILE *open_failed(int fd, const char *path, const char *doing, err *e)
+{
+    int cause = errno;
+    if (fd >= 0)
+        close(fd);
+    err_set(e, "%s: %s: %s", path, doing, strerror(cause));
+    errno = cause;
+    return NULL;
+}
+
+FILE *files_open_read(const char *path, err *e)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return open_failed(fd, path, "cannot open", e);
+    if (files_check_regular(fd, path, e)) {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 ? fdopen(fd, "r") : NULL;
+    return f ? f : open_failed(fd, path, "cannot read", e);
+}
+
 int files_read_all(const char *path, char **buf, size_t *n, err *e)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = files_open_read(path, e);
     if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    /* Sized from the file itself: one allocation, and a folder or a device
-     * is refused instead of read forever. */
+        return -1;
+    /* Sized from the file itself: one allocation. */
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return err_set(e, "%s: not a regular file", path);
+        return err_set(e, "%s: cannot read: %s", path, strerror(errno));
     }
     size_t size = (size_t)st.st_size;
     char *b = size < SIZE_MAX ? malloc(size + 1) : NULL;

@@ -27,6 +27,18 @@ int files_same(const char *a, const char *b);
  * when something else is in its place. */
 int files_ensure_dir(const char *dir, err *e);
 
+/* Opens path to read, refusing anything but a regular file before a byte
+ * is read: a FIFO would block the open itself until a writer came, and a
+ * read forever after, so the file is opened non-blocking, checked with
+ * files_check_regular, then made blocking again.  NULL, with e, on
+ * failure; errno is then the cause (ENOENT for a missing file, EINVAL for
+ * one not regular). */
+FILE *files_open_read(const char *path, err *e);
+
+/* 0 when fd (opened from path) is a regular file; else -1, with e and
+ * errno EINVAL. */
+int files_check_regular(int fd, const char *path, err *e);
+
 /* Reads a whole regular file into *buf (malloc'ed, with a NUL after its
  * *n bytes, so text can be read as a string; binary files read too). */
 int files_read_all(const char *path, char **buf, size_t *n, err *e);

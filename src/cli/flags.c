@@ -1,4 +1,5 @@
 #include "cli/flags.h"
+#include <ctype.h>
 #include <string.h>
 
 /* The setting whose flag is name[0..len), or NULL (its table in *cfg). */
@@ -18,6 +19,14 @@ static const setting *find(const char *name, size_t len, const flag_table *table
             }
         }
     return NULL;
+}
+
+/* "--resume", "-h": an argument a user meant as a flag, so "--out --resume"
+ * lacks its value rather than naming a folder "--resume"; "-1" and "-.5"
+ * are values (a range check refuses them where they are wrong). */
+static int looks_like_flag(const char *arg)
+{
+    return arg[0] == '-' && (arg[1] == '-' || isalpha((unsigned char)arg[1]));
 }
 
 int flags_takes_value(const char *arg, const flag_table *tables, size_t n_tables)
@@ -54,6 +63,10 @@ int flags_parse(int argc, char **argv, const flag_table *tables, size_t n_tables
         const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!value)
             return err_set(e, "%s needs a value", flag);
+        if (!eq && looks_like_flag(value))
+            return err_set(e, "%s needs a value, and '%s' looks like a flag (write %s=%s if "
+                              "it is the value)",
+                           flag, value, flag, value);
         if (setting_parse(s, value, cfg, flag, e))
             return -1;
     }

@@ -20,7 +20,9 @@ typedef struct {
     void *cfg; /* the struct the settings describe */
 } flag_table;
 
-/* Parses argv[0..argc) (flags only, "--name value" or "--name=value").
+/* Parses argv[0..argc) (flags only, "--name value" or "--name=value"; a
+ * value that looks like a flag, "--out --resume", is refused unless written
+ * "--out=--resume").
  * Returns 0 on success, 1 when --help or -h was given, -1 on a bad flag
  * (e says which and why). */
 int flags_parse(int argc, char **argv, const flag_table *tables, size_t n_tables, err *e);

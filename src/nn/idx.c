@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "base/files.h"
 
 /* IDX magic: two zero bytes, a type code (0x08 = unsigned byte), and the
  * number of dimensions. */
@@ -50,8 +51,8 @@ static int read_payload(FILE *f, const char *path, size_t header, size_t n,
                         uint8_t **out, err *e)
 {
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        return err_set(e, "%s: not a regular file", path);
+    if (fstat(fileno(f), &st) != 0) /* a regular file: files_open_read checked */
+        return err_set(e, "%s: cannot read: %s", path, strerror(errno));
     size_t have = (size_t)st.st_size > header ? (size_t)st.st_size - header : 0;
     if (have < n)
         return err_set(e, "%s: truncated: header promises %zu data bytes, file has %zu",
@@ -77,18 +78,10 @@ static int read_payload(FILE *f, const char *path, size_t header, size_t n,
     return 0;
 }
 
-static FILE *open_or_fail(const char *path, err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    return f;
-}
-
 int idx_read_images(const char *path, uint8_t **out, size_t *n, size_t *rows,
                     size_t *cols, err *e)
 {
-    FILE *f = open_or_fail(path, e);
+    FILE *f = files_open_read(path, e);
     if (!f)
         return -1;
     uint32_t dims[3];
@@ -116,7 +109,7 @@ int idx_read_images(const char *path, uint8_t **out, size_t *n, size_t *rows,
 int idx_read_labels(const char *path, uint8_t **out, size_t *n,
                     unsigned n_classes, err *e)
 {
-    FILE *f = open_or_fail(path, e);
+    FILE *f = files_open_read(path, e);
     if (!f)
         return -1;
     uint32_t dims[3];

@@ -55,12 +55,12 @@ static int add_data_sums(kv_list *out, const char *data_dir, err *e)
     char path[FILES_PATH_MAX], line[512], where[FILES_PATH_MAX + 32];
     if (files_join(path, sizeof path, data_dir, "SHA256SUMS", e))
         return -1;
-    FILE *f = fopen(path, "r");
+    FILE *f = files_open_read(path, e);
     /* Absent: the data is unverified.  Present but unreadable (out of
-     * memory, a read error): an error, not a configuration that silently
-     * lacks the data's checksums. */
+     * memory, a read error, not a regular file): an error, not a
+     * configuration that silently lacks the data's checksums. */
     if (!f && errno != ENOENT)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     size_t found = 0, lineno = 0, len;
     int rc = 0, got;
     while (rc == 0 && f && (got = files_read_line(f, line, sizeof line, &len)) != 0) {

@@ -1,5 +1,4 @@
 #include "out/curves.h"
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,9 +45,9 @@ int curves_write(const char *path, const curve_point *pts, size_t n, err *e)
 
 int curves_read(const char *path, curve_point **out, size_t *n_out, err *e)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = files_open_read(path, e);
     if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     char line[512];
     curve_point *pts = NULL;
     size_t n = 0, cap = 0, lineno = 1;

@@ -55,34 +55,87 @@ static void config_line(char *buf, size_t size, const experiment_config *c, int 
 
 /* ---- figure.svg ---- */
 
-int figures_write_bars(const folder_content *fo, const char *path, err *e)
+/* One seed's dot: its accuracy, and the seed its jitter comes from. */
+typedef struct {
+    double value;
+    uint64_t key;
+} dot;
+
+static int cmp_dot(const void *pa, const void *pb)
 {
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    double *values = malloc((fo->n_rows ? fo->n_rows : 1) * sizeof *values);
-    uint64_t *keys = malloc((fo->n_rows ? fo->n_rows : 1) * sizeof *keys);
-    if (!values || !keys) {
-        free(values);
-        free(keys);
-        return err_set(e, "out of memory");
+    const dot *a = pa, *b = pb;
+    if (a->value != b->value)
+        return a->value < b->value ? -1 : 1;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* The n dots of a bar as at most FIGURES_MAX_DOTS: beyond that, those at
+ * evenly spaced ranks of accuracy, the lowest and the highest included,
+ * so the cloud keeps its shape and its range; the same whatever the rows'
+ * order.  Returns how many are kept at the start of values and keys. */
+static size_t thin_dots(double *values, uint64_t *keys, size_t n, dot *scratch)
+{
+    if (n <= FIGURES_MAX_DOTS)
+        return n;
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = (dot){values[i], keys[i]};
+    qsort(scratch, n, sizeof *scratch, cmp_dot);
+    for (size_t j = 0; j < FIGURES_MAX_DOTS; j++) {
+        size_t rank = (size_t)((double)j * (double)(n - 1) / (FIGURES_MAX_DOTS - 1) + 0.5);
+        values[j] = scratch[rank].value;
+        keys[j] = scratch[rank].key;
     }
-    svg_bar bars[EXPERIMENT_MAX_ARMS];
-    size_t used = 0;
+    return FIGURES_MAX_DOTS;
+}
+
+/* bars[a] for every arm, its dots in values and keys (n_rows each). */
+static size_t make_bars(const folder_content *fo, svg_bar *bars, double *values,
+                        uint64_t *keys, dot *scratch)
+{
+    size_t n_arms, used = 0, thinned = 0;
+    const arm_spec *arms = experiment_arms(&n_arms);
     for (size_t a = 0; a < n_arms; a++) {
         arm_look lk = figures_arm_look(&arms[a]);
         svg_bar *b = &bars[a];
         *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, fo->sum[a].acc.mean,
-                       fo->sum[a].acc.ci95, values + used, keys + used, arms[a].paper_mean,
+                       fo->sum[a].acc.ci95, 0, values + used, keys + used, arms[a].paper_mean,
                        fo->sum[a].failed};
         for (size_t i = 0; i < fo->n_rows; i++) {
             const arm_result *r = &fo->rows[i];
             if (r->arm != a || !r->ok)
                 continue;
-            values[used] = (double)r->correct / (double)r->total;
-            keys[used++] = r->seed;
-            b->n++;
+            values[used + b->n] = (double)r->correct / (double)r->total;
+            keys[used + b->n++] = r->seed;
         }
+        b->n_dots = thin_dots(values + used, keys + used, b->n, scratch);
+        thinned += b->n_dots < b->n;
+        used += b->n_dots;
     }
+    return thinned;
+}
+
+int figures_write_bars(const folder_content *fo, const char *path, err *e)
+{
+    size_t n_arms;
+    experiment_arms(&n_arms);
+    size_t cap = fo->n_rows ? fo->n_rows : 1;
+    double *values = malloc(cap * sizeof *values);
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    dot *scratch = malloc(cap * sizeof *scratch);
+    if (!values || !keys || !scratch) {
+        free(values);
+        free(keys);
+        free(scratch);
+        return err_set(e, "out of memory");
+    }
+    svg_bar bars[EXPERIMENT_MAX_ARMS];
+    char footnote[160];
+    snprintf(footnote, sizeof footnote,
+             "Dots: at most %d per arm of the %zu seeds, evenly spaced in accuracy (lowest "
+             "and highest included); means, CIs and n are over every seed.",
+             FIGURES_MAX_DOTS, fo->n_seeds);
+    int thinned = make_bars(fo, bars, values, keys, scratch) > 0;
+    free(scratch);
     char subtitle[512], ylabel[128];
     config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
     size_t total = fo->n_rows ? fo->rows[0].total : 0;
@@ -99,7 +152,8 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
                            "paper (Cloud et al. 2025)",
                            0.1,
                            bars,
-                           n_arms};
+                           n_arms,
+                           thinned ? footnote : NULL};
     atomic_file af;
     int rc = atomic_open(&af, path, e);
     if (rc == 0) {

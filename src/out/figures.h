@@ -1,7 +1,8 @@
 /* figures: the two charts of a result folder, and how each arm is shown.
  *
- *   figure.svg  test accuracy of every arm: mean, 95% CI, one dot per seed,
- *               the paper's value and chance;
+ *   figure.svg  test accuracy of every arm: mean, 95% CI, one dot per seed
+ *               (at most FIGURES_MAX_DOTS, said under it), the paper's
+ *               value and chance;
  *   curves.svg  mean training loss and test accuracy after every epoch.
  * Both are pure functions of the folder's files (svg.h), so the same files
  * give the same bytes. */
@@ -20,6 +21,10 @@ typedef struct {
 } arm_look;
 
 arm_look figures_arm_look(const arm_spec *arm);
+
+/* A bar of figure.svg draws at most this many dots (seeds), so the
+ * figure's size is bounded whatever results.csv holds. */
+#define FIGURES_MAX_DOTS 1000
 
 /* figure.svg into path. */
 int figures_write_bars(const folder_content *c, const char *path, err *e);

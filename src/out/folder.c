@@ -35,7 +35,12 @@ static int take_lock(folder *f, int writing, err *e)
     char path[FILES_PATH_MAX];
     if (folder_path(f, FOLDER_LOCK, path, sizeof path, e))
         return -1;
-    int fd = open(path, (writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+    /* Non-blocking: a FIFO in its place would block a read-only open. */
+    int fd = open(path, (writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd >= 0 && files_check_regular(fd, path, e)) {
+        close(fd);
+        return -1;
+    }
     if (fd < 0) {
         if (!writing && errno == ENOENT)
             return 0; /* never written by a sublim that locks: nothing to wait for */
@@ -169,8 +174,8 @@ int folder_read(const folder *f, folder_content *c, err *e)
     if (folder_path(f, FOLDER_RESULTS, path, sizeof path, e) ||
         results_read_csv(path, &c->rows, &c->n_rows, e))
         return -1;
-    int rc = 0;
-    if (distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
+    int rc = results_check_whole_seeds(path, c->rows, c->n_rows, e);
+    if (rc == 0 && distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
         rc = err_set(e, "out of memory");
     if (rc == 0)
         rc = results_summarize(c->rows, c->n_rows, c->sum, e);
@@ -310,7 +315,6 @@ static int resume_rows(const char *path, const arm_result *rows, size_t n_rows, 
                        FILE *log, err *e)
 {
     const experiment_config *cfg = t->cfg;
-    const arm_spec *arms = experiment_arms(&(size_t){0});
     unsigned char *have = calloc(cfg->seeds * t->n_arms, 1);
     if (!have)
         return err_set(e, "out of memory");
@@ -328,11 +332,7 @@ static int resume_rows(const char *path, const arm_result *rows, size_t n_rows, 
             break;
         }
         size_t at = (size_t)(r->seed - cfg->seed_start) * t->n_arms + r->arm;
-        if (have[at])
-            rc = err_set(e, "%s holds seed %" PRIu64 ", arm %s twice: not a file sublim "
-                            "wrote; cannot resume",
-                         path, r->seed, arms[r->arm].name);
-        have[at] = 1;
+        have[at] = 1; /* once: results_read_csv refuses a row twice */
         t->rows[at] = *r;
     }
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {

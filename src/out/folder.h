@@ -81,9 +81,9 @@ typedef struct {
     size_t n_curves;
 } folder_content;
 
-/* Reads results.csv (required) and whichever of config.txt, run.txt and
- * curves.csv are there; refuses runs of run.txt on other data than
- * config.txt's (config_check_runs). */
+/* Reads results.csv (required; whole seeds only, results.h) and whichever
+ * of config.txt, run.txt and curves.csv are there; refuses runs of run.txt
+ * on other data than config.txt's (config_check_runs). */
 int folder_read(const folder *f, folder_content *c, err *e);
 void folder_content_free(folder_content *c);
 
@@ -122,9 +122,10 @@ int folder_write_seeds(const folder *f, seed_table *t, err *e);
  * finished in the folder; *runs gets run.txt's blocks (malloc'ed; one
  * still "running" becomes "interrupted").  With nothing to keep, t is left
  * empty.  Refuses a folder of another configuration (other data too, in
- * config.txt or in a run of run.txt), rows outside t's seeds or given
- * twice, curves that do not match the run; a seed with only some of its
- * rows is run again (said on log, which may be NULL). */
+ * config.txt or in a run of run.txt), rows outside t's seeds, a results.csv
+ * results_read_csv refuses, curves that do not match the run; a seed with
+ * only some of its rows is run again (said on log, which may be NULL),
+ * where report and merge refuse it. */
 int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list **runs,
                   size_t *n_runs, FILE *log, err *e);
 

@@ -1,5 +1,4 @@
 #include "out/kv.h"
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/files.h"
@@ -71,9 +70,9 @@ static int read_entry(char *line, const char *blocks, kv_list **lists, size_t *n
 
 int kv_read_file(const char *path, const char *blocks, kv_list **out, size_t *n_out, err *e)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = files_open_read(path, e);
     if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     char line[1024], where[FILES_PATH_MAX + 32];
     size_t lineno = 0, n = blocks ? 0 : 1, cap = 1, len;
     kv_list *lists = calloc(1, sizeof *lists);

@@ -1,5 +1,4 @@
 #include "out/report.h"
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,9 +177,9 @@ static int write_theorem(FILE *f, const folder *dir, err *e)
         return 0;
     if (folder_path(dir, FOLDER_THEOREM_CSV, path, sizeof path, e))
         return -1;
-    FILE *in = fopen(path, "r");
+    FILE *in = files_open_read(path, e);
     if (!in)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     fprintf(f, "## Theorem check\n\nFrom `theorem.csv` (written by `sublim theorem`; long "
                "numbers rounded here to 6 significant digits): one gradient step of a student "
                "on the teacher's outputs, from the same and from a different "

@@ -1,10 +1,10 @@
 #include "out/results.h"
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/atomic.h"
+#include "base/files.h"
 #include "base/text.h"
 
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e)
@@ -44,11 +44,109 @@ static size_t split_csv(char *line, char **fields, size_t max)
     return n;
 }
 
+/* The row of line (its fields split in fld) into r, checked as
+ * results_write_csv writes it: a known arm, counts, test_acc equal to
+ * test_correct/test_total at the six decimals written, a finite loss; a
+ * diverged row has no numbers but its total. */
+static int parse_row(char **fld, size_t n_fld, const char *path, size_t lineno,
+                     arm_result *r, err *e)
+{
+    size_t seed;
+    int arm;
+    memset(r, 0, sizeof *r);
+    if (n_fld != 7 || text_parse_size(fld[0], &seed) ||
+        (arm = experiment_arm_index(fld[1])) < 0 || text_parse_size(fld[4], &r->total) ||
+        r->total == 0)
+        return err_set(e, "%s:%zu: malformed row", path, lineno);
+    r->seed = seed;
+    r->arm = (size_t)arm;
+    if (strcmp(fld[6], "diverged") == 0) {
+        if (*fld[2] || *fld[3] || *fld[5])
+            return err_set(e, "%s:%zu: malformed row (a diverged row has no accuracy, count "
+                              "or loss)",
+                           path, lineno);
+        return 0;
+    }
+    if (strcmp(fld[6], "ok") != 0)
+        return err_set(e, "%s:%zu: unknown status '%s'", path, lineno, fld[6]);
+    char *end, *acc_end;
+    r->ok = 1;
+    r->final_loss = strtod(fld[5], &end);
+    double acc = strtod(fld[2], &acc_end);
+    if (text_parse_size(fld[3], &r->correct) || r->correct > r->total || *end ||
+        end == fld[5] || !isfinite(r->final_loss) || *acc_end || acc_end == fld[2] ||
+        !(acc >= 0 && acc <= 1))
+        return err_set(e, "%s:%zu: malformed row", path, lineno);
+    char written[32];
+    snprintf(written, sizeof written, "%.6f", (double)r->correct / (double)r->total);
+    if (strtod(written, NULL) != acc)
+        return err_set(e, "%s:%zu: test_acc %s is not test_correct/test_total = %zu/%zu = %s",
+                       path, lineno, fld[2], r->correct, r->total, written);
+    return 0;
+}
+
+/* A row's place: seed, arm, then its index in the file (line index + 2). */
+typedef struct {
+    uint64_t seed;
+    size_t arm, at;
+} row_key;
+
+static int cmp_row_key(const void *pa, const void *pb)
+{
+    const row_key *a = pa, *b = pb;
+    if (a->seed != b->seed)
+        return a->seed < b->seed ? -1 : 1;
+    if (a->arm != b->arm)
+        return a->arm < b->arm ? -1 : 1;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* The rows' keys in (seed, arm, file) order; NULL when out of memory. */
+static row_key *sorted_keys(const arm_result *rows, size_t n)
+{
+    row_key *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        k[i] = (row_key){rows[i].seed, rows[i].arm, i};
+    qsort(k, n, sizeof *k, cmp_row_key);
+    return k;
+}
+
+/* Line of row index i: the header is line 1, and every line is a row. */
+static size_t line_of(size_t i)
+{
+    return i + 2;
+}
+
+/* No (seed, arm) twice, and one test set for every row. */
+static int check_rows_agree(const char *path, const arm_result *rows, size_t n, err *e)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    for (size_t i = 1; i < n; i++)
+        if (rows[i].total != rows[0].total)
+            return err_set(e, "%s:%zu: test_total %zu, but line %zu has %zu: every row is "
+                              "scored on the same test set",
+                           path, line_of(i), rows[i].total, line_of(0), rows[0].total);
+    row_key *k = sorted_keys(rows, n);
+    if (!k)
+        return err_set(e, "out of memory checking %s", path);
+    int rc = 0;
+    for (size_t i = 1; i < n && rc == 0; i++)
+        if (k[i].seed == k[i - 1].seed && k[i].arm == k[i - 1].arm)
+            rc = err_set(e, "%s:%zu: seed %" PRIu64 ", arm %s twice (first at line %zu): not "
+                            "a file sublim wrote",
+                         path, line_of(k[i].at), k[i].seed, arms[k[i].arm].name,
+                         line_of(k[i - 1].at));
+    free(k);
+    return rc;
+}
+
 int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err *e)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = files_open_read(path, e);
     if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     char line[1024];
     arm_result *rows = NULL;
     size_t n = 0, cap = 0, lineno = 1;
@@ -64,32 +162,9 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
         }
         line[len - 1] = '\0';
         char *fld[8];
-        arm_result r = {0};
-        size_t seed;
-        int arm;
-        if (split_csv(line, fld, 8) != 7 || text_parse_size(fld[0], &seed) ||
-            (arm = experiment_arm_index(fld[1])) < 0 || text_parse_size(fld[4], &r.total) ||
-            r.total == 0) {
-            rc = err_set(e, "%s:%zu: malformed row", path, lineno);
+        arm_result r;
+        if ((rc = parse_row(fld, split_csv(line, fld, 8), path, lineno, &r, e)) != 0)
             break;
-        }
-        r.seed = seed;
-        r.arm = (size_t)arm;
-        if (strcmp(fld[6], "ok") == 0) {
-            char *end, *acc_end;
-            r.ok = 1;
-            r.final_loss = strtod(fld[5], &end);
-            double acc = strtod(fld[2], &acc_end);
-            if (text_parse_size(fld[3], &r.correct) || r.correct > r.total || *end ||
-                end == fld[5] || !isfinite(r.final_loss) || *acc_end || acc_end == fld[2] ||
-                !(acc >= 0 && acc <= 1)) {
-                rc = err_set(e, "%s:%zu: malformed row", path, lineno);
-                break;
-            }
-        } else if (strcmp(fld[6], "diverged") != 0) {
-            rc = err_set(e, "%s:%zu: unknown status '%s'", path, lineno, fld[6]);
-            break;
-        }
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
             arm_result *grown = realloc(rows, cap * sizeof *rows);
@@ -104,6 +179,8 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     if (rc == 0 && ferror(f))
         rc = err_set(e, "%s: read error", path);
     fclose(f);
+    if (rc == 0)
+        rc = check_rows_agree(path, rows, n, e);
     if (rc) {
         free(rows);
         return rc;
@@ -111,6 +188,32 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     *rows_out = rows;
     *n_out = n;
     return 0;
+}
+
+int results_check_whole_seeds(const char *path, const arm_result *rows, size_t n, err *e)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    row_key *k = sorted_keys(rows, n);
+    if (!k)
+        return err_set(e, "out of memory checking %s", path);
+    int rc = 0;
+    for (size_t i = 0, next; i < n && rc == 0; i = next) {
+        size_t have = 0, first = k[i].at, missing = 0;
+        for (next = i; next < n && k[next].seed == k[i].seed; next++) {
+            int new_arm = next == i || k[next].arm != k[next - 1].arm;
+            have += new_arm;
+            missing += new_arm && k[next].arm == missing; /* the first arm it lacks */
+            first = k[next].at < first ? k[next].at : first;
+        }
+        if (have < n_arms)
+            rc = err_set(e, "%s:%zu: seed %" PRIu64 " has %zu of its %zu rows (no %s): only "
+                            "whole seeds are summarized; resuming its run (--resume) runs it "
+                            "again",
+                         path, line_of(first), k[i].seed, have, n_arms, arms[missing].name);
+    }
+    free(k);
+    return rc;
 }
 
 int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries, err *e)

@@ -16,8 +16,17 @@
 /* Writes rows to path as CSV. */
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e);
 
-/* Reads a results.csv written by results_write_csv; *rows is malloc'ed. */
+/* Reads a results.csv written by results_write_csv; *rows is malloc'ed.
+ * Refuses, naming the line, what results_write_csv would not write: a
+ * malformed row, a test_acc other than test_correct/test_total, rows of
+ * different test_total, a (seed, arm) twice. */
 int results_read_csv(const char *path, arm_result **rows, size_t *n_rows, err *e);
+
+/* Refuses rows (read from path) where a seed lacks some of its arms, naming
+ * the line of its first row.  Statistics pair arms over the same seeds, so
+ * report and merge need whole seeds; resume instead runs such a seed again
+ * (it can, and a run writes seeds whole). */
+int results_check_whole_seeds(const char *path, const arm_result *rows, size_t n_rows, err *e);
 
 /* Per-arm summary over the successful rows. */
 typedef struct {

@@ -221,7 +221,7 @@ void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
         const svg_bar *b = &c->bars[i];
         double cx = B_LEFT + ((double)i + 0.5) * slot;
         double top = b->mean;
-        for (size_t k = 0; k < b->n; k++) {
+        for (size_t k = 0; k < b->n_dots; k++) {
             double jitter = (unit_hash(b->keys[k]) - 0.5) * 0.5 * bw;
             seed_dot(f, cx + jitter, bar_y(b->values[k]));
             top = b->values[k] > top ? b->values[k] : top;
@@ -249,6 +249,8 @@ void svg_write_bar_chart(FILE *f, const svg_bar_chart *c)
         text(f, cx, B_BOTTOM + 57, "middle", 11, MUTED, NULL, buf);
     }
     bar_groups(f, c, slot);
+    if (c->footnote)
+        text(f, B_LEFT, BAR_H - 8, "start", 11, MUTED, NULL, c->footnote);
     fputs("</svg>\n", f);
 }
 

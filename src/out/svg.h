@@ -16,8 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One bar: a mean with its 95% CI, one dot per value, an optional reference
- * marker (the paper's number).  n == 0 draws no bar ("no data"). */
+/* One bar: a mean with its 95% CI, one dot per value shown, an optional
+ * reference marker (the paper's number).  n == 0 draws no bar ("no
+ * data"). */
 typedef struct {
     const char *id;        /* data-arm attribute */
     const char *label;     /* first line under the bar */
@@ -25,10 +26,11 @@ typedef struct {
     const char *group;     /* consecutive bars of the same group are bracketed */
                            /* under their labels with this text; may be NULL */
     const char *color;     /* fill, "#rrggbb" */
-    size_t n;              /* values */
+    size_t n;              /* values the mean is over */
     double mean, ci95;     /* ci95 == 0: no whisker (n < 2) */
-    const double *values;  /* [n] one dot each */
-    const uint64_t *keys;  /* [n] what the dot's jitter is derived from (seeds) */
+    size_t n_dots;         /* dots drawn: all n values, or a subset of them */
+    const double *values;  /* [n_dots] one dot each */
+    const uint64_t *keys;  /* [n_dots] what the dot's jitter is derived from (seeds) */
     double reference;      /* NaN: no marker */
     size_t failed;         /* runs without a value, noted under the bar */
 } svg_bar;
@@ -40,6 +42,7 @@ typedef struct {
     double chance;                /* dashed line; NaN: none */
     const svg_bar *bars;
     size_t n_bars;
+    const char *footnote;         /* a line under the chart; NULL: none */
 } svg_bar_chart;
 
 /* Bars on a 0..1 axis. */

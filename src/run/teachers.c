@@ -57,7 +57,7 @@ static int open_save(teachers *t, const checkpoint_key *key, size_t seeds, err *
         have = &t->load;
     } else if (files_exists(t->save_path)) {
         if (load_checkpoint(&existing, t->save_path, key, &why))
-            return err_set(e, "--save-teacher: %.300s; refusing to overwrite it (remove it or "
+            return err_set(e, "--save-teacher: %s; refusing to overwrite it (remove it or "
                               "choose another file)",
                            why.msg);
         have = &existing;
@@ -65,7 +65,7 @@ static int open_save(teachers *t, const checkpoint_key *key, size_t seeds, err *
     atomic_file probe;
     if (atomic_open(&probe, t->save_path, &why)) {
         checkpoint_free(&existing);
-        return err_set(e, "--save-teacher: %.490s", why.msg);
+        return err_set(e, "--save-teacher: %s", why.msg);
     }
     atomic_abort(&probe);
     t->save_capacity = (have ? have->n : 0) + seeds;
@@ -83,7 +83,7 @@ int teachers_open(teachers *t, const checkpoint_key *key, size_t seeds, const ch
     memset(t, 0, sizeof *t);
     err why;
     if (load_path && load_checkpoint(&t->load, load_path, key, &why))
-        return err_set(e, "--load-teacher: %.490s", why.msg);
+        return err_set(e, "--load-teacher: %s", why.msg);
     t->load_path = load_path;
     t->save_path = save_path;
     if (save_path && open_save(t, key, seeds, e)) {
@@ -127,7 +127,7 @@ void teachers_keep(teachers *t, uint64_t seed, const float *params, double loss)
     if (checkpoint_put(&t->save, seed, loss, params, t->save_capacity, &e) ||
         checkpoint_save(&t->save, t->save_path, &e)) {
         t->save_failed = 1;
-        err_set(&t->save_error, "--save-teacher: cannot save the teacher of seed %" PRIu64 ": %.400s",
+        err_set(&t->save_error, "--save-teacher: cannot save the teacher of seed %" PRIu64 ": %s",
                 seed, e.msg);
     }
 }

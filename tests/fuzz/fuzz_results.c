@@ -1,6 +1,6 @@
 /* Fuzz target: the results.csv reader (used by report, merge and resume).
  * What it accepts must keep its promises (correct <= total, total > 0, a
- * known arm), summarize, and survive a round trip: written back and read
+ * known arm, one total for all rows, no seed × arm twice), summarize, and survive a round trip: written back and read
  * again it gives the same rows, and writing those gives the same bytes. */
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +32,14 @@ static void check(const char *path)
     size_t n = 0, n_arms;
     experiment_arms(&n_arms);
     if (results_read_csv(path, &rows, &n, &e) == 0) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             if (rows[i].arm >= n_arms || rows[i].total == 0 ||
-                (rows[i].ok && rows[i].correct > rows[i].total))
+                (rows[i].ok && rows[i].correct > rows[i].total) || rows[i].total != rows[0].total)
                 abort(); /* the reader promised to refuse these */
+            for (size_t j = 0; j < i && n < 1000; j++)
+                if (rows[j].seed == rows[i].seed && rows[j].arm == rows[i].arm)
+                    abort();
+        }
         arm_summary sum[EXPERIMENT_MAX_ARMS];
         if (results_summarize(rows, n, sum, &e) == 0)
             for (size_t a = 0; a < n_arms; a++)
