@@ -2,7 +2,9 @@
  * the forward-mode directional derivative against central differences,
  * measured Δθ_S·Δθ_T against the exact first-order prediction (KL and MSE,
  * auxiliary and all outputs), alignment for a shared init and both signs
- * for independent inits, thread-count invariance, the check, the reports. */
+ * for independent inits, thread-count invariance, cosines that survive a
+ * tiny step, the check (which a missing cosine fails), the reports, and
+ * batches larger than their dataset named by their flags. */
 #include "testutil.h"
 
 #include <math.h>
@@ -275,7 +277,57 @@ static void one_step_ratio_independent_of_lr(void **state)
     theorem_result_free(&b);
 }
 
+/* A step far below the smallest normal double's square root (η = 1e-200:
+ * same-init steps near 1e-207, whose squares underflow) leaves every
+ * cosine what it is at η = 1e-2: the cosine is computed scale-free, where
+ * it used to come out 0 in every trial while "aligned" said 100%. */
+static void cosines_survive_a_tiny_lr(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    c.steps = 1;
+    theorem_result a, b;
+    run(f, &c, NULL, &a);
+    c.lr = 1e-200;
+    run(f, &c, NULL, &b);
+    for (int v = THEOREM_SAME; v <= THEOREM_CROSS; v++)
+        for (size_t ie = 0; ie < c.eps.n; ie++)
+            for (size_t t = 0; t < c.trials; t++) {
+                double x = theorem_obs_at(&a, (enum theorem_variant)v, ie, t)->cos;
+                double y = theorem_obs_at(&b, (enum theorem_variant)v, ie, t)->cos;
+                assert_true(y != 0);
+                tu_assert_close(x, y, 1e-12, 0);
+            }
+    err e;
+    if (theorem_check(&b, &c, &e))
+        fail_msg("check at lr 1e-200: %s", e.msg);
+    theorem_result_free(&a);
+    theorem_result_free(&b);
+}
+
 /* ---- the check ---- */
+
+/* A cosine that cannot be computed (NaN) fails the check, in any variant
+ * and at any ε, even one the ratio check leaves out; the row's mean, min
+ * and max show it as NaN rather than hiding it. */
+static void check_fails_without_a_cosine(void **state)
+{
+    const fixture *f = *state;
+    theorem_config c = tiny_config();
+    theorem_result r;
+    run(f, &c, NULL, &r);
+    err e;
+    assert_int_equal(theorem_check(&r, &c, &e), 0);
+    theorem_obs_at(&r, THEOREM_CROSS, 0, 4)->cos = NAN; /* ε = 1e-2 */
+    assert_int_equal(theorem_check(&r, &c, &e), -1);
+    tu_assert_contains(e.msg, "1 cosine(s) cannot be computed");
+    tu_assert_contains(e.msg, "cross_init at eps=0.01, trial 4");
+    theorem_row rows[9];
+    theorem_summarize(&r, &c, rows);
+    assert_true(isnan(rows[3].cos_mean) && isnan(rows[3].cos_min) && isnan(rows[3].cos_max));
+    assert_false(isnan(rows[4].cos_min));
+    theorem_result_free(&r);
+}
 
 static void check_names_what_failed(void **state)
 {
@@ -451,7 +503,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(bits_do_not_depend_on_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(one_step_ratio_independent_of_lr, setup, teardown),
+        cmocka_unit_test_setup_teardown(cosines_survive_a_tiny_lr, setup, teardown),
         cmocka_unit_test_setup_teardown(check_names_what_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(check_fails_without_a_cosine, setup, teardown),
         cmocka_unit_test_setup_teardown(reports, setup, teardown),
         cmocka_unit_test_setup_teardown(validate_rejects_bad_configs, setup, teardown),
         cmocka_unit_test_setup_teardown(other_directions_and_inputs, setup, teardown),

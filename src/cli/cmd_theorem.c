@@ -24,9 +24,9 @@ static const char USAGE[] =
     "the fixed teacher; cosine per step in theorem.json).  One step is linear in\n"
     "η, so η leaves ratios and cosines alone; it shapes the K-step control (too\n"
     "large and gradient descent overshoots: on noise η = 1 already does).\n"
-    "Writes OUT/theorem.csv and OUT/theorem.json.  --check exits 1 unless, for\n"
-    "same_init and every ε <= 1e-3, every inner product is > 0 and the mean\n"
-    "ratio is within 1 ± 1e-2.";
+    "Writes OUT/theorem.csv and OUT/theorem.json.  --check exits 1 unless every\n"
+    "cosine could be computed and, for same_init and every ε <= 1e-3, every\n"
+    "inner product is > 0 and the mean ratio is within 1 ± 1e-2.";
 
 typedef struct {
     int check;

@@ -4,6 +4,7 @@
  * Theorem 1).  Sections: sampling, arena arithmetic, the workspace, what a
  * trial measures, one trial. */
 #include "run/theorem_trial.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,22 +47,28 @@ static void take_labels(uint8_t *out, const dataset *d, const size_t *index, siz
 
 /* ---- arena arithmetic ---- */
 
-/* Σ a_k b_k in four interleaved partial sums (k mod 4), added in a fixed
- * order: the same bits on every run, and four times fewer dependent adds
- * than one running sum over a 270k-number arena. */
-static double dot(const double *a, const double *b, size_t n)
+/* Σ (sa a_k)(sb b_k) in four interleaved partial sums (k mod 4), added in
+ * a fixed order: the same bits on every run, and four times fewer
+ * dependent adds than one running sum over a 270k-number arena.  sa and sb
+ * are powers of two (1 for a plain dot product), so scaling is exact. */
+static double dot_scaled(const double *a, double sa, const double *b, double sb, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t k = 0;
     for (; k + 4 <= n; k += 4) {
-        s0 += a[k] * b[k];
-        s1 += a[k + 1] * b[k + 1];
-        s2 += a[k + 2] * b[k + 2];
-        s3 += a[k + 3] * b[k + 3];
+        s0 += (sa * a[k]) * (sb * b[k]);
+        s1 += (sa * a[k + 1]) * (sb * b[k + 1]);
+        s2 += (sa * a[k + 2]) * (sb * b[k + 2]);
+        s3 += (sa * a[k + 3]) * (sb * b[k + 3]);
     }
     for (; k < n; k++)
-        s0 += a[k] * b[k];
+        s0 += (sa * a[k]) * (sb * b[k]);
     return (s0 + s1) + (s2 + s3);
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    return dot_scaled(a, 1, b, 1, n);
 }
 
 /* y = a + s * x */
@@ -71,10 +78,38 @@ static void axpy_to(double *y, const double *a, double s, const double *x, size_
         y[k] = a[k] + s * x[k];
 }
 
-static double cosine(double inner, double norm_a, double norm_b)
+/* x's norm, scale-free: x scaled by the power of two 2^-e that brings its
+ * largest entry into [0.5, 1).  A step of size η = 1e-160 has entries near
+ * 1e-162 whose squares underflow to 0, so |x| itself would be 0; scaled,
+ * they are near 1 and nothing underflows. */
+static scaled_norm norm_of(const double *x, size_t n)
 {
-    double d = norm_a * norm_b;
-    return d > 0 ? inner / d : 0;
+    double biggest = 0;
+    for (size_t k = 0; k < n; k++) {
+        double a = fabs(x[k]);
+        if (!(a <= DBL_MAX))
+            return (scaled_norm){0, NAN}; /* not finite */
+        biggest = a > biggest ? a : biggest;
+    }
+    if (biggest < DBL_MIN) /* zero, or so small that its digits are gone */
+        return (scaled_norm){0, NAN};
+    int e;
+    frexp(biggest, &e);
+    double scale = ldexp(1, -e);
+    return (scaled_norm){scale, sqrt(dot_scaled(x, scale, x, scale, n))};
+}
+
+/* The cosine of a and b, scale-free: (sa a)·(sb b) / (|sa a| |sb b|), sa
+ * and sb from norm_of, NaN when either has none.  Scaling by powers of two
+ * is exact wherever nothing underflows, so there it gives the bits of
+ * a·b / (|a| |b|); where the plain formula underflows (to 0, as it did for
+ * η below about 1e-155) this one does not. */
+static double cosine(const double *a, scaled_norm na, const double *b, scaled_norm nb,
+                     size_t n)
+{
+    if (na.scale == 0 || nb.scale == 0)
+        return NAN;
+    return dot_scaled(a, na.scale, b, nb.scale, n) / (na.norm * nb.norm);
 }
 
 /* ---- the workspace ---- */
@@ -256,7 +291,7 @@ static void teacher_direction(theorem_trial_ws *s, const theorem_config *c, uint
         for (size_t k = 0; k < P; k++)
             s->dir[k] /= norm;
     }
-    s->dir_norm = sqrt(dot(s->dir, s->dir, P));
+    s->dir_norm = norm_of(s->dir, P);
 }
 
 /* Where a one-step student starts: θ0 (same_init) or θ0' (cross_init). */
@@ -275,7 +310,7 @@ static void observe(theorem_trial_ws *s, const theorem_config *c, const student_
 {
     size_t P = mlp_n_params(&s->wsw.shape);
     o->inner = dot(d, s->dir, P);
-    o->cos = cosine(o->inner, sqrt(dot(d, d, P)), s->dir_norm);
+    o->cos = cosine(d, norm_of(d, P), s->dir, s->dir_norm, P);
     o->predicted = predicted;
     o->relu_flips = flips;
     axpy_to(s->tmp, from->theta, 1, d, P);
@@ -319,8 +354,7 @@ static void k_steps(theorem_trial_ws *s, const theorem_config *c, const student_
         mlp_backward_f64(&s->wsw, s->tmp, s->grad, s->x, s->dlog, N);
         for (size_t q = 0; q < P; q++)
             s->d_steps[q] -= eta * s->grad[q];
-        sc[k] = cosine(dot(s->d_steps, s->dir, P), sqrt(dot(s->d_steps, s->d_steps, P)),
-                       s->dir_norm);
+        sc[k] = cosine(s->d_steps, norm_of(s->d_steps, P), s->dir, s->dir_norm, P);
     }
     /* o->cos comes out as sc[K - 1], bit for bit: the same dot products. */
     observe(s, c, from, s->d_steps, 0, first->relu_flips, o);
