@@ -445,12 +445,20 @@ static void validate_rejects_bad_configs(void **state)
     err e;
     theorem_config c = tiny_config();
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), 0);
+    /* A batch larger than its dataset names its flag and both sizes. */
     c.heldout = 101;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
-    tu_assert_contains(e.msg, "held-out");
+    tu_assert_contains(e.msg, "--heldout 101 is more than the 100 held-out");
     c = tiny_config();
     c.teacher_batch = 201;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    tu_assert_contains(e.msg, "--teacher-batch 201 is more than the 200 training digits");
+    c = tiny_config();
+    c.input_batch = 201;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), 0); /* noise */
+    c.inputs = THEOREM_INPUTS_DIGITS;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    tu_assert_contains(e.msg, "--input-batch 201 is more than the 200 training digits");
     c = tiny_config();
     c.eps.v[1] = 0;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);

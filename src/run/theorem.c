@@ -80,6 +80,17 @@ theorem_config theorem_defaults(void)
     return c;
 }
 
+/* "--heldout 20000 is more than the 10000 held-out digits": a size flag
+ * that asks for more examples than its dataset has (a usage error: the
+ * flag is named as the command line spells it). */
+static int too_many(const char *name, size_t asked, size_t have, const char *what, err *e)
+{
+    char flag[64];
+    setting_flag(settings_find(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0], name), flag,
+                 sizeof flag);
+    return err_set(e, "%s %zu is more than the %zu %s", flag, asked, have, what);
+}
+
 int theorem_validate(const theorem_config *c, const dataset *train,
                      const dataset *heldout, err *e)
 {
@@ -102,14 +113,12 @@ int theorem_validate(const theorem_config *c, const dataset *train,
         return err_set(e, "training images have %zu pixels but held-out ones %zu",
                        train->pixels, heldout->pixels);
     if (c->teacher_batch > train->n)
-        return err_set(e, "the teacher batch (%zu) is larger than the training set (%zu)",
-                       c->teacher_batch, train->n);
+        return too_many("teacher_batch", c->teacher_batch, train->n, "training digits", e);
     if (c->inputs == THEOREM_INPUTS_DIGITS && c->input_batch > train->n)
-        return err_set(e, "the input batch (%zu) is larger than the training set (%zu)",
-                       c->input_batch, train->n);
+        return too_many("input_batch", c->input_batch, train->n,
+                        "training digits (--inputs mnist)", e);
     if (c->heldout > heldout->n)
-        return err_set(e, "%zu held-out digits asked for but the set has %zu", c->heldout,
-                       heldout->n);
+        return too_many("heldout", c->heldout, heldout->n, "held-out (test) digits", e);
     return 0;
 }
 

@@ -66,7 +66,8 @@ const setting *theorem_settings(size_t *n);
  * digits, L_T change on 1000 held-out digits, ε = 1e-1 ... 1e-6. */
 theorem_config theorem_defaults(void);
 
-/* Checks sizes, ε values and that the datasets are large enough. */
+/* Checks sizes, ε values and that the datasets are large enough; a batch
+ * larger than its dataset is named by its flag (--heldout ...). */
 int theorem_validate(const theorem_config *cfg, const dataset *train,
                      const dataset *heldout, err *e);
 
