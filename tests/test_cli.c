@@ -316,6 +316,38 @@ static void output_folder_cannot_be_made(void **state)
     assert_int_equal(access(tu_path(o, FOLDER_RESULTS), F_OK), -1);
 }
 
+/* ---- what a run tells ---- */
+
+/* A teacher that ends worse than guessing is called undertrained when its
+ * loss never rose above its start (--lr 1e-12; one batch of all 60,000
+ * digits for one epoch), and asked "is the learning rate too high?" only
+ * when it did rise (--lr 1e3), where that question used to be asked of
+ * all three. */
+static void teacher_warning_tells_undertrained_from_too_high(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char out[600];
+    snprintf(out, sizeof out, "%s/w", fx->dir);
+    const char *const undertrained[][4] = {{"--lr", "1e-12", "--epochs", "1"},
+                                           {"--batch", "60000", "--epochs", "1"}};
+    for (size_t k = 0; k < 2; k++) {
+        char *text;
+        const char *const *a = undertrained[k];
+        int rc = sublim(&text, "experiment", TINY, "--seeds", "1", "--force", "--out", out, a[0],
+                        a[1], a[2], a[3], NULL);
+        if (rc != 0)
+            fail_msg("%s %s: exit %d: %s", a[0], a[1], rc, text);
+        tu_assert_contains(text, "the teacher is undertrained");
+        tu_assert_contains(text, "more --epochs");
+        if (strstr(text, "too high"))
+            fail_msg("%s %s: %s", a[0], a[1], text);
+        free(text);
+    }
+    EXPECT(0, W("worse than guessing", "its loss rose to", "(--lr 1000) too high?"),
+           "experiment", TINY, "--seeds", "1", "--force", "--out", out, "--lr", "1e3");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -328,6 +360,7 @@ int main(void)
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
+        T(teacher_warning_tells_undertrained_from_too_high),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

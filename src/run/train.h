@@ -5,7 +5,8 @@
  *    of outputs, on noise.  All students of a seed step in lock-step over
  *    the same noise batches, so each noise batch is built once and the
  *    teacher's logits on the noise are computed once for all of them;
- *  - evaluation: accuracy by argmax over the regular logits.
+ *  - evaluation: accuracy by argmax over the regular logits, and the
+ *    teacher's loss over a whole dataset.
  *
  * Everything is allocated by trainer_init; nothing allocates in the loops. */
 #ifndef SUBLIM_TRAIN_H
@@ -65,6 +66,10 @@ void trainer_free(trainer *t);
 /* Correct test predictions of params on d, in batches of t->batch.
  * Safe to call from a train_hooks callback. */
 size_t train_count_correct(trainer *t, const float *params, const dataset *d);
+
+/* The mean cross-entropy of params over d's regular logits, the loss the
+ * teacher is trained on (in batches of t->batch; changes no result). */
+double train_mean_loss(trainer *t, const float *params, const dataset *d);
 
 /* Trains params (in place) for `epochs` epochs of Adam on d, reshuffled per
  * epoch from seed.  *final_loss gets the last epoch's mean batch loss.
