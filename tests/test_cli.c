@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <time.h>
+#include "base/memory.h"
 #include "cli/commands.h"
 #include "out/folder.h"
 #include "run/experiment.h"
@@ -348,6 +349,121 @@ static void teacher_warning_tells_undertrained_from_too_high(void **state)
            "experiment", TINY, "--seeds", "1", "--force", "--out", out, "--lr", "1e3");
 }
 
+/* ---- memory ---- */
+
+/* Skips a test of memory sizes under AddressSanitizer, whose shadow memory
+ * and redzones swell resident memory and which needs terabytes of address
+ * space to start at all. */
+static void skip_under_asan(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    print_message("SKIPPED: memory sizes mean nothing under AddressSanitizer\n");
+    skip();
+#endif
+}
+
+/* Runs sublim ARGS (NULL-terminated) capped at as_cap bytes of address
+ * space (0: none); *peak its peak resident memory in bytes. */
+static int sublim_measured(char **out, size_t as_cap, double *peak, ...)
+{
+    const char *args[MAX_ARGS];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, peak);
+    for (const char *a; (a = va_arg(ap, const char *)) && n < MAX_ARGS - 1;)
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    return tu_run_sublim_measured(out, args, as_cap, peak);
+}
+
+/* Fails unless peak is within [0.95, 1.10] of the estimate need (the
+ * program and its libraries add a few MB the estimate leaves out). */
+static void near_estimate(const char *what, double peak, size_t need, const char *text)
+{
+    if (!(peak >= 0.95 * (double)need && peak <= 1.10 * (double)need))
+        fail_msg("%s: peak resident memory %.1f MB, estimate %.1f MB: %s", what, peak / 1e6,
+                 (double)need / 1e6, text);
+    tu_assert_contains(text, "of memory (estimate)");
+}
+
+/* The memory estimates of a default-network experiment and of the
+ * theorem's default network on 2 threads against the peak resident memory
+ * of real runs (what `/usr/bin/time -v` reports). */
+static void memory_estimate_matches_peak_rss(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    skip_under_asan();
+    dataset train, test;
+    err e;
+    assert_int_equal(dataset_load(&train, "mnist", "train", EXPERIMENT_CLASSES, &e), 0);
+    assert_int_equal(dataset_load(&test, "mnist", "t10k", EXPERIMENT_CLASSES, &e), 0);
+    char out[600], *text;
+    double peak;
+    snprintf(out, sizeof out, "%s/m", fx->dir);
+    /* Epochs do not change what is allocated, and 0 keeps the run short. */
+    experiment_config cfg = experiment_defaults();
+    assert_int_equal(sublim_measured(&text, 0, &peak, "experiment", "--seeds", "1", "--epochs",
+                                     "0", "--student-epochs", "0", "--no-curves", "--threads",
+                                     "2", "--out", out, NULL),
+                     0);
+    near_estimate("experiment", peak, experiment_memory_bytes(&cfg, &train, &test), text);
+    free(text);
+    theorem_config tc = theorem_defaults();
+    tc.trials = 2;
+    assert_int_equal(sublim_measured(&text, 0, &peak, "theorem", "--trials", "2", "--eps",
+                                     "1e-3", "--steps", "1", "--threads", "2", "--out", out,
+                                     NULL),
+                     0);
+    near_estimate("theorem", peak, theorem_memory_bytes(&tc, &train, &test, 2), text);
+    free(text);
+    dataset_free(&train);
+    dataset_free(&test);
+}
+
+/* A run whose estimate exceeds what the process may use (here a 512 MB
+ * address-space cap; --width 2560 needs about 713 MB) is refused at once,
+ * exit 1, giving the estimate and the limit, before any result; --force
+ * tries anyway (and then runs out of memory, which it names).  Without a
+ * cap, --width 65536 (hundreds of GB) is refused by the physical memory. */
+static void memory_refused_up_front(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    skip_under_asan();
+    const size_t cap = 512u << 20;
+    char out[600], *text;
+    snprintf(out, sizeof out, "%s/big", fx->dir);
+    double t0 = now();
+    int rc = sublim_measured(&text, cap, NULL, "experiment", TINY, "--width", "2560", "--seeds",
+                             "1", "--out", out, NULL);
+    if (rc != 1 || now() - t0 > 5)
+        fail_msg("exit %d after %.1f s: %s", rc, now() - t0, text);
+    tu_assert_contains(text, "this run needs about 713.2 MB of memory but the address-space "
+                             "limit (ulimit -v) is 536.9 MB");
+    tu_assert_contains(text, "--force tries anyway");
+    assert_int_equal(access(tu_path(out, FOLDER_RESULTS), F_OK), -1);
+    free(text);
+    rc = sublim_measured(&text, cap, NULL, "theorem", "--width", "2048", "--trials", "2",
+                         "--threads", "2", "--out", out, NULL);
+    assert_int_equal(rc, 1);
+    tu_assert_contains(text, "but the address-space limit (ulimit -v) is 536.9 MB");
+    free(text);
+    rc = sublim_measured(&text, cap, NULL, "experiment", TINY, "--width", "2560", "--seeds",
+                         "1", "--out", out, "--force", NULL);
+    assert_int_equal(rc, 1);
+    tu_assert_contains(text, "trying anyway (--force)");
+    tu_assert_contains(text, "out of memory");
+    free(text);
+
+    memory_limit have = memory_available();
+    if (have.bytes > 300e9) /* --width 65536 needs about 310 GB */
+        return;
+    EXPECT(1, W("this run needs about", have.what, "--force"), "experiment", "--width", "65536",
+           "--out", out);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -361,6 +477,8 @@ int main(void)
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
         T(teacher_warning_tells_undertrained_from_too_high),
+        T(memory_estimate_matches_peak_rss),
+        T(memory_refused_up_front),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

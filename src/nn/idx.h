@@ -33,5 +33,7 @@ int idx_read_labels(const char *path, uint8_t **out, size_t *n,
 int dataset_load(dataset *d, const char *dir, const char *prefix,
                  unsigned n_classes, err *e);
 void dataset_free(dataset *d);
+/* Bytes d holds in memory (images and labels). */
+size_t dataset_bytes(const dataset *d);
 
 #endif

@@ -157,6 +157,33 @@ static int state_init(run_state *st, const experiment_config *cfg, size_t pixels
     return 0;
 }
 
+/* Noise images per seed: --noise-images, or as many as training digits. */
+static size_t noise_images(const experiment_config *cfg, const dataset *train)
+{
+    return cfg->n_noise ? cfg->n_noise : train->n;
+}
+
+size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
+                               const dataset *test)
+{
+    mlp_shape shape;
+    if (mlp_shape_make(&shape, train->pixels, cfg->width, cfg->hidden_layers,
+                       EXPERIMENT_CLASSES + cfg->m, NULL))
+        return 0;
+    /* What state_init allocates: arenas for θ0, θ0', the teacher and each
+     * student, Adam for every trained arm, the noise logits, the trainer. */
+    size_t P = mlp_n_params(&shape), n_out = shape.dims[shape.n_layers];
+    size_t n_noise = noise_images(cfg, train), arenas = 3, optimizers = 0;
+    for (size_t a = 0; a < N_ARMS; a++) {
+        arenas += ARMS[a].training == ARM_STUDENT;
+        optimizers += ARMS[a].training != ARM_UNTRAINED;
+    }
+    size_t most = train->n > n_noise ? train->n : n_noise;
+    return arenas * P * sizeof(float) + optimizers * adam_bytes(P) +
+           n_noise * n_out * sizeof(float) + trainer_bytes(&shape, cfg->batch, most) +
+           dataset_bytes(train) + dataset_bytes(test);
+}
+
 static loss_outputs outputs_of(enum arm_outputs o, size_t m)
 {
     loss_outputs sel = {0, EXPERIMENT_CLASSES + m};
@@ -316,7 +343,7 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     if (train->pixels != test->pixels)
         return err_set(e, "training images are %zux%zu but test images %zux%zu",
                        train->rows, train->cols, test->rows, test->cols);
-    size_t n_noise = cfg->n_noise ? cfg->n_noise : train->n;
+    size_t n_noise = noise_images(cfg, train);
     run_state st;
     if (state_init(&st, cfg, train->pixels, train->n, n_noise, p, e))
         return -1;

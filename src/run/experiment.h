@@ -123,6 +123,14 @@ typedef struct {
     void *ctx;
 } experiment_hooks;
 
+/* The memory a run of cfg on these datasets needs, in bytes: its networks,
+ * Adam moments, workspaces, the teacher's noise logits and the datasets
+ * (not teacher checkpoints, nor the few MB of program, libraries and
+ * thread stacks).  Computed before anything is allocated; 0 for a shape
+ * mlp_shape_make refuses. */
+size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
+                               const dataset *test);
+
 /* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
  * into rows (seed-major).  train/test are loaded digits; hooks may be NULL. */
 int experiment_run(const experiment_config *cfg, const dataset *train,

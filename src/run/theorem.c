@@ -124,6 +124,25 @@ int theorem_validate(const theorem_config *c, const dataset *train,
 
 /* ---- running the trials ---- */
 
+/* Workers: one per thread, but no more than trials. */
+static size_t workers(const theorem_config *c, size_t threads)
+{
+    return threads < c->trials ? threads : c->trials;
+}
+
+size_t theorem_memory_bytes(const theorem_config *c, const dataset *train,
+                            const dataset *heldout, size_t threads)
+{
+    mlp_shape shape;
+    if (mlp_shape_make(&shape, train->pixels, c->width, c->hidden_layers,
+                       THEOREM_CLASSES + c->m, NULL))
+        return 0;
+    size_t results = THEOREM_N_VARIANTS * c->eps.n * c->trials * sizeof(theorem_obs) +
+                     c->eps.n * c->trials * c->steps * sizeof(double);
+    return workers(c, threads) * theorem_trial_ws_bytes(c, &shape, train->pixels) + results +
+           dataset_bytes(train) + dataset_bytes(heldout);
+}
+
 typedef struct {
     const theorem_config *cfg;
     const dataset *train, *heldout;
@@ -185,9 +204,7 @@ int theorem_run(const theorem_config *c, const dataset *train, const dataset *he
     if (mlp_shape_make(&shape, train->pixels, c->width, c->hidden_layers,
                        THEOREM_CLASSES + c->m, e))
         return -1;
-    size_t n_slots = pool_threads(p);
-    if (n_slots > c->trials)
-        n_slots = c->trials;
+    size_t n_slots = workers(c, pool_threads(p));
     theorem_trial_ws *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return err_set(e, "out of memory for %zu workers", n_slots);

@@ -71,6 +71,12 @@ theorem_config theorem_defaults(void);
 int theorem_validate(const theorem_config *cfg, const dataset *train,
                      const dataset *heldout, err *e);
 
+/* The memory theorem_run needs on `threads` threads, in bytes: each
+ * worker's networks and batches, the results and the datasets (not the few
+ * MB of program and libraries).  0 for a shape mlp_shape_make refuses. */
+size_t theorem_memory_bytes(const theorem_config *cfg, const dataset *train,
+                            const dataset *heldout, size_t threads);
+
 enum theorem_variant { THEOREM_SAME, THEOREM_CROSS, THEOREM_STEPS, THEOREM_N_VARIANTS };
 
 /* What one trial measured for one variant at one ε. */

@@ -114,14 +114,27 @@ static double cosine(const double *a, scaled_norm na, const double *b, scaled_no
 
 /* ---- the workspace ---- */
 
+enum { MAX_ARENAS = 16 };
+
+/* The workspace's arenas, [n_params] each: their number, and where each
+ * is kept in slots (one list for allocating, freeing and counting them). */
+static size_t arena_slots(theorem_trial_ws *s, double **slots[MAX_ARENAS])
+{
+    double **all[] = {&s->theta0, &s->theta0x, &s->dir,  &s->theta_t, &s->grad,
+                      &s->d_same, &s->d_cross,  &s->d_steps, &s->tmp};
+    size_t n = sizeof all / sizeof all[0];
+    for (size_t k = 0; k < n; k++)
+        slots[k] = all[k];
+    return n;
+}
+
 void theorem_trial_ws_free(theorem_trial_ws *s)
 {
     mlp_ws_free_f64(&s->ws0);
     mlp_ws_free_f64(&s->wsx);
     mlp_ws_free_f64(&s->wsw);
-    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
-                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
-    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+    double **arenas[MAX_ARENAS];
+    for (size_t k = 0, n = arena_slots(s, arenas); k < n; k++)
         free(*arenas[k]);
     free(s->x);
     free(s->xt);
@@ -140,6 +153,21 @@ static size_t max3(size_t a, size_t b, size_t c)
     return m > c ? m : c;
 }
 
+size_t theorem_trial_ws_bytes(const theorem_config *c, const mlp_shape *shape, size_t pixels)
+{
+    theorem_trial_ws none;
+    double **arenas[MAX_ARENAS];
+    size_t n_out = shape->dims[shape->n_layers];
+    size_t big = max3(c->input_batch, c->teacher_batch, c->heldout);
+    size_t doubles = mlp_ws_numbers(shape, c->input_batch) * 2 + /* ws0, wsx */
+                     mlp_ws_numbers(shape, big) +                /* wsw */
+                     arena_slots(&none, arenas) * mlp_n_params(shape) +
+                     (c->input_batch + c->teacher_batch + c->heldout) * pixels + /* x, xt, xh */
+                     (c->input_batch + big) * n_out;             /* tlog, dlog */
+    return doubles * sizeof(double) + c->teacher_batch + c->heldout + /* yt, yh */
+           big * sizeof(size_t);                                      /* index */
+}
+
 int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *c, const mlp_shape *shape,
                           size_t pixels, pool *p, err *e)
 {
@@ -152,10 +180,9 @@ int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *c, const ml
         theorem_trial_ws_free(s);
         return -1;
     }
-    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
-                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
+    double **arenas[MAX_ARENAS];
     int ok = 1;
-    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+    for (size_t k = 0, n = arena_slots(s, arenas); k < n; k++)
         ok &= (*arenas[k] = mlp_arena_new_f64(shape)) != NULL;
     ok &= (s->x = malloc(c->input_batch * pixels * sizeof(double))) != NULL;
     ok &= (s->xt = malloc(c->teacher_batch * pixels * sizeof(double))) != NULL;

@@ -44,6 +44,8 @@ typedef struct {
 int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *cfg,
                           const mlp_shape *shape, size_t pixels, pool *p, err *e);
 void theorem_trial_ws_free(theorem_trial_ws *s);
+/* Bytes theorem_trial_ws_init allocates (for the memory estimate). */
+size_t theorem_trial_ws_bytes(const theorem_config *cfg, const mlp_shape *shape, size_t pixels);
 
 /* Trial t (seed cfg->seed + t): its numbers at every ε into res.  They
  * depend on t alone, not on the workspace or what it ran before. */

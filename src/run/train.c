@@ -33,6 +33,17 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
     return 0;
 }
 
+size_t trainer_bytes(const mlp_shape *s, size_t batch, size_t max_examples)
+{
+    size_t n_out = s->dims[s->n_layers];
+    return mlp_ws_numbers(s, batch) * sizeof(float) +          /* ws */
+           mlp_n_params(s) * sizeof(float) +                   /* grads */
+           batch * s->dims[0] * sizeof(float) +                /* x */
+           batch * n_out * (2 * sizeof(float) + sizeof(double)) + /* dlogits, targets, loss_terms */
+           (max_examples + batch) * sizeof(size_t) +           /* perm, eval_index */
+           batch;                                              /* labels */
+}
+
 void trainer_free(trainer *t)
 {
     mlp_ws_free_f32(&t->ws);

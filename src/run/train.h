@@ -62,6 +62,8 @@ typedef struct {
 int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
                  size_t max_examples, pool *p, err *e);
 void trainer_free(trainer *t);
+/* Bytes trainer_init allocates (for the memory estimate). */
+size_t trainer_bytes(const mlp_shape *s, size_t batch, size_t max_examples);
 
 /* Correct test predictions of params on d, in batches of t->batch.
  * Safe to call from a train_hooks callback. */
