@@ -46,6 +46,7 @@ static int sublim(char **out, ...)
             tu_assert_contains(out_, *w_);                                      \
         free(out_);                                                             \
     } while (0)
+/* A NULL-terminated list: the words EXPECT wants, or a command line. */
 #define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- help and usage ---- */
@@ -362,21 +363,6 @@ static void skip_under_asan(void)
 #endif
 }
 
-/* Runs sublim ARGS (NULL-terminated) capped at as_cap bytes of address
- * space (0: none); *peak its peak resident memory in bytes. */
-static int sublim_measured(char **out, size_t as_cap, double *peak, ...)
-{
-    const char *args[MAX_ARGS];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, peak);
-    for (const char *a; (a = va_arg(ap, const char *)) && n < MAX_ARGS - 1;)
-        args[n++] = a;
-    va_end(ap);
-    args[n] = NULL;
-    return tu_run_sublim_measured(out, args, as_cap, peak);
-}
-
 /* Fails unless peak is within [0.95, 1.10] of the estimate need (the
  * program and its libraries add a few MB the estimate leaves out). */
 static void near_estimate(const char *what, double peak, size_t need, const char *text)
@@ -404,17 +390,20 @@ static void memory_estimate_matches_peak_rss(void **state)
     snprintf(out, sizeof out, "%s/m", fx->dir);
     /* Epochs do not change what is allocated, and 0 keeps the run short. */
     experiment_config cfg = experiment_defaults();
-    assert_int_equal(sublim_measured(&text, 0, &peak, "experiment", "--seeds", "1", "--epochs",
-                                     "0", "--student-epochs", "0", "--no-curves", "--threads",
-                                     "2", "--out", out, NULL),
+    assert_int_equal(tu_run_sublim_measured(&text,
+                                            W("experiment", "--seeds", "1", "--epochs", "0",
+                                                 "--student-epochs", "0", "--no-curves",
+                                                 "--threads", "2", "--out", out),
+                                            0, &peak),
                      0);
     near_estimate("experiment", peak, experiment_memory_bytes(&cfg, &train, &test), text);
     free(text);
     theorem_config tc = theorem_defaults();
     tc.trials = 2;
-    assert_int_equal(sublim_measured(&text, 0, &peak, "theorem", "--trials", "2", "--eps",
-                                     "1e-3", "--steps", "1", "--threads", "2", "--out", out,
-                                     NULL),
+    assert_int_equal(tu_run_sublim_measured(&text,
+                                            W("theorem", "--trials", "2", "--eps", "1e-3",
+                                                 "--steps", "1", "--threads", "2", "--out", out),
+                                            0, &peak),
                      0);
     near_estimate("theorem", peak, theorem_memory_bytes(&tc, &train, &test, 2), text);
     free(text);
@@ -436,8 +425,9 @@ static void memory_refused_up_front(void **state)
     char out[600], *text;
     snprintf(out, sizeof out, "%s/big", fx->dir);
     double t0 = now();
-    int rc = sublim_measured(&text, cap, NULL, "experiment", TINY, "--width", "2560", "--seeds",
-                             "1", "--out", out, NULL);
+    const char *const *wide =
+        W("experiment", TINY, "--width", "2560", "--seeds", "1", "--out", out);
+    int rc = tu_run_sublim_measured(&text, wide, cap, NULL);
     if (rc != 1 || now() - t0 > 5)
         fail_msg("exit %d after %.1f s: %s", rc, now() - t0, text);
     tu_assert_contains(text, "this run needs about 713.2 MB of memory but the address-space "
@@ -445,13 +435,15 @@ static void memory_refused_up_front(void **state)
     tu_assert_contains(text, "--force tries anyway");
     assert_int_equal(access(tu_path(out, FOLDER_RESULTS), F_OK), -1);
     free(text);
-    rc = sublim_measured(&text, cap, NULL, "theorem", "--width", "2048", "--trials", "2",
-                         "--threads", "2", "--out", out, NULL);
+    rc = tu_run_sublim_measured(
+        &text, W("theorem", "--width", "2048", "--trials", "2", "--threads", "2", "--out", out),
+        cap, NULL);
     assert_int_equal(rc, 1);
     tu_assert_contains(text, "but the address-space limit (ulimit -v) is 536.9 MB");
     free(text);
-    rc = sublim_measured(&text, cap, NULL, "experiment", TINY, "--width", "2560", "--seeds",
-                         "1", "--out", out, "--force", NULL);
+    rc = tu_run_sublim_measured(
+        &text, W("experiment", TINY, "--width", "2560", "--seeds", "1", "--out", out, "--force"),
+        cap, NULL);
     assert_int_equal(rc, 1);
     tu_assert_contains(text, "trying anyway (--force)");
     tu_assert_contains(text, "out of memory");
