@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "base/memory.h"
 #include "cli/commands.h"
 #include "out/folder.h"
 #include "run/experiment.h"
@@ -67,6 +68,7 @@ static int sublim_within(unsigned seconds, char **out, ...)
             tu_assert_contains(out_, *w_);                                      \
         free(out_);                                                             \
     } while (0)
+/* A NULL-terminated list: the words EXPECT wants, or a command line. */
 #define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- help and usage ---- */
@@ -577,6 +579,144 @@ static void long_out_path_keeps_the_reason(void **state)
     free(text);
 }
 
+/* ---- what a run tells ---- */
+
+/* A teacher that ends worse than guessing is called undertrained when its
+ * loss never rose above its start (--lr 1e-12; one batch of all 60,000
+ * digits for one epoch), and asked "is the learning rate too high?" only
+ * when it did rise (--lr 1e3), where that question used to be asked of
+ * all three. */
+static void teacher_warning_tells_undertrained_from_too_high(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char out[600];
+    snprintf(out, sizeof out, "%s/w", fx->dir);
+    const char *const undertrained[][4] = {{"--lr", "1e-12", "--epochs", "1"},
+                                           {"--batch", "60000", "--epochs", "1"}};
+    for (size_t k = 0; k < 2; k++) {
+        char *text;
+        const char *const *a = undertrained[k];
+        int rc = sublim(&text, "experiment", TINY, "--seeds", "1", "--force", "--out", out, a[0],
+                        a[1], a[2], a[3], NULL);
+        if (rc != 0)
+            fail_msg("%s %s: exit %d: %s", a[0], a[1], rc, text);
+        tu_assert_contains(text, "the teacher is undertrained");
+        tu_assert_contains(text, "more --epochs");
+        if (strstr(text, "too high"))
+            fail_msg("%s %s: %s", a[0], a[1], text);
+        free(text);
+    }
+    EXPECT(0, W("worse than guessing", "its loss rose to", "(--lr 1000) too high?"),
+           "experiment", TINY, "--seeds", "1", "--force", "--out", out, "--lr", "1e3");
+}
+
+/* ---- memory ---- */
+
+/* Skips a test of memory sizes under AddressSanitizer, whose shadow memory
+ * and redzones swell resident memory and which needs terabytes of address
+ * space to start at all. */
+static void skip_under_asan(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    print_message("SKIPPED: memory sizes mean nothing under AddressSanitizer\n");
+    skip();
+#endif
+}
+
+/* Fails unless peak is within [0.95, 1.10] of the estimate need (the
+ * program and its libraries add a few MB the estimate leaves out). */
+static void near_estimate(const char *what, double peak, size_t need, const char *text)
+{
+    if (!(peak >= 0.95 * (double)need && peak <= 1.10 * (double)need))
+        fail_msg("%s: peak resident memory %.1f MB, estimate %.1f MB: %s", what, peak / 1e6,
+                 (double)need / 1e6, text);
+    tu_assert_contains(text, "of memory (estimate)");
+}
+
+/* The memory estimates of a default-network experiment and of the
+ * theorem's default network on 2 threads against the peak resident memory
+ * of real runs (what `/usr/bin/time -v` reports). */
+static void memory_estimate_matches_peak_rss(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    skip_under_asan();
+    dataset train, test;
+    err e;
+    assert_int_equal(dataset_load(&train, "mnist", "train", EXPERIMENT_CLASSES, &e), 0);
+    assert_int_equal(dataset_load(&test, "mnist", "t10k", EXPERIMENT_CLASSES, &e), 0);
+    char out[600], *text;
+    double peak;
+    snprintf(out, sizeof out, "%s/m", fx->dir);
+    /* Epochs do not change what is allocated, and 0 keeps the run short. */
+    experiment_config cfg = experiment_defaults();
+    assert_int_equal(tu_run_sublim_measured(&text,
+                                            W("experiment", "--seeds", "1", "--epochs", "0",
+                                                 "--student-epochs", "0", "--no-curves",
+                                                 "--threads", "2", "--out", out),
+                                            0, &peak),
+                     0);
+    near_estimate("experiment", peak, experiment_memory_bytes(&cfg, &train, &test), text);
+    free(text);
+    theorem_config tc = theorem_defaults();
+    tc.trials = 2;
+    assert_int_equal(tu_run_sublim_measured(&text,
+                                            W("theorem", "--trials", "2", "--eps", "1e-3",
+                                                 "--steps", "1", "--threads", "2", "--out", out),
+                                            0, &peak),
+                     0);
+    near_estimate("theorem", peak, theorem_memory_bytes(&tc, &train, &test, 2), text);
+    free(text);
+    dataset_free(&train);
+    dataset_free(&test);
+}
+
+/* A run whose estimate exceeds what the process may use (here a 512 MB
+ * address-space cap; --width 2560 needs about 713 MB) is refused at once,
+ * exit 1, giving the estimate and the limit, before any result; --force
+ * tries anyway (and then runs out of memory, which it names).  Without a
+ * cap, --width 65536 (hundreds of GB) is refused by the physical memory. */
+static void memory_refused_up_front(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    skip_under_asan();
+    const size_t cap = 512u << 20;
+    char out[600], *text;
+    snprintf(out, sizeof out, "%s/big", fx->dir);
+    double t0 = now();
+    const char *const *wide =
+        W("experiment", TINY, "--width", "2560", "--seeds", "1", "--out", out);
+    int rc = tu_run_sublim_measured(&text, wide, cap, NULL);
+    if (rc != 1 || now() - t0 > 5)
+        fail_msg("exit %d after %.1f s: %s", rc, now() - t0, text);
+    tu_assert_contains(text, "this run needs about 713.2 MB of memory but the address-space "
+                             "limit (ulimit -v) is 536.9 MB");
+    tu_assert_contains(text, "--force tries anyway");
+    assert_int_equal(access(tu_path(out, FOLDER_RESULTS), F_OK), -1);
+    free(text);
+    rc = tu_run_sublim_measured(
+        &text, W("theorem", "--width", "2048", "--trials", "2", "--threads", "2", "--out", out),
+        cap, NULL);
+    assert_int_equal(rc, 1);
+    tu_assert_contains(text, "but the address-space limit (ulimit -v) is 536.9 MB");
+    free(text);
+    rc = tu_run_sublim_measured(
+        &text, W("experiment", TINY, "--width", "2560", "--seeds", "1", "--out", out, "--force"),
+        cap, NULL);
+    assert_int_equal(rc, 1);
+    tu_assert_contains(text, "trying anyway (--force)");
+    tu_assert_contains(text, "out of memory");
+    free(text);
+
+    memory_limit have = memory_available();
+    if (have.bytes > 300e9) /* --width 65536 needs about 310 GB */
+        return;
+    EXPECT(1, W("this run needs about", have.what, "--force"), "experiment", "--width", "65536",
+           "--out", out);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -594,6 +734,9 @@ int main(void)
         T(long_out_path_keeps_the_reason),
         T(fifo_inputs_refused),
         T(fifo_sums_and_checkpoint_refused),
+        T(teacher_warning_tells_undertrained_from_too_high),
+        T(memory_estimate_matches_peak_rss),
+        T(memory_refused_up_front),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* Tests of the summary statistics: mean, sample sd and 95% confidence
- * half-width by hand, and Student's t quantiles against the tables. */
+ * half-width by hand, Student's t quantiles against the tables, and
+ * extremes that keep a NaN. */
 #include "testutil.h"
 
 #include <math.h>
@@ -50,11 +51,30 @@ static void t975_known_values(void **state)
     assert_true(stats_t975(100000000) > 1.959963 && stats_t975(100000000) < 1.959966);
 }
 
+/* stats_min and stats_max keep a NaN from either side, where fmin and
+ * fmax drop it; otherwise they are the plain minimum and maximum. */
+static void extremes_keep_nan(void **state)
+{
+    (void)state;
+    assert_true(stats_min(1, 2) == 1 && stats_min(2, 1) == 1);
+    assert_true(stats_max(1, 2) == 2 && stats_max(2, 1) == 2);
+    assert_true(stats_min(INFINITY, -3) == -3 && stats_max(-INFINITY, -3) == -3);
+    assert_true(isnan(stats_min(NAN, 1)) && isnan(stats_min(1, NAN)));
+    assert_true(isnan(stats_max(NAN, 1)) && isnan(stats_max(1, NAN)));
+    /* a running minimum stays NaN once it met one */
+    double lo = INFINITY;
+    const double x[] = {0.5, NAN, 0.1, 0.7};
+    for (size_t k = 0; k < 4; k++)
+        lo = stats_min(lo, x[k]);
+    assert_true(isnan(lo));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summarize_hand_values),
         cmocka_unit_test(t975_known_values),
+        cmocka_unit_test(extremes_keep_nan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,9 @@
  * the forward-mode directional derivative against central differences,
  * measured Δθ_S·Δθ_T against the exact first-order prediction (KL and MSE,
  * auxiliary and all outputs), alignment for a shared init and both signs
- * for independent inits, thread-count invariance, the check, the reports. */
+ * for independent inits, thread-count invariance, cosines that survive a
+ * tiny step, the check (which a missing cosine fails), the reports, and
+ * batches larger than their dataset named by their flags. */
 #include "testutil.h"
 
 #include <math.h>
@@ -253,7 +255,10 @@ static void bits_do_not_depend_on_threads(void **state)
     pool_free(p3);
 }
 
-/* One step is linear in η: the ratio and the cosines do not move with it. */
+/* One step is linear in η: the ratio and the cosines do not move with it,
+ * from 8 η down to η = 1e-200, where same-init steps are near 1e-207 and
+ * their squares underflow: the cosines are computed scale-free, where
+ * they used to come out 0 in every trial while "aligned" said 100%. */
 static void one_step_ratio_independent_of_lr(void **state)
 {
     const fixture *f = *state;
@@ -261,18 +266,29 @@ static void one_step_ratio_independent_of_lr(void **state)
     c.steps = 1;
     theorem_result a, b;
     run(f, &c, NULL, &a);
-    c.lr *= 8;
-    run(f, &c, NULL, &b);
-    for (size_t ie = 0; ie < c.eps.n; ie++)
-        for (size_t t = 0; t < c.trials; t++) {
-            const theorem_obs *x = theorem_obs_at(&a, THEOREM_SAME, ie, t);
-            const theorem_obs *y = theorem_obs_at(&b, THEOREM_SAME, ie, t);
-            tu_assert_close(x->inner / x->predicted, y->inner / y->predicted, 1e-13, 0);
-            tu_assert_close(x->cos, y->cos, 1e-13, 0);
-            tu_assert_close(8 * x->inner, y->inner, 1e-13, 0);
-        }
+    const double factors[] = {8, 1e-200 / c.lr};
+    for (size_t k = 0; k < 2; k++) {
+        theorem_config scaled = c;
+        scaled.lr = c.lr * factors[k];
+        run(f, &scaled, NULL, &b);
+        for (int v = THEOREM_SAME; v <= THEOREM_CROSS; v++)
+            for (size_t ie = 0; ie < c.eps.n; ie++)
+                for (size_t t = 0; t < c.trials; t++) {
+                    const theorem_obs *x = theorem_obs_at(&a, (enum theorem_variant)v, ie, t);
+                    const theorem_obs *y = theorem_obs_at(&b, (enum theorem_variant)v, ie, t);
+                    assert_true(y->cos != 0);
+                    tu_assert_close(x->cos, y->cos, 1e-12, 0);
+                    tu_assert_close(factors[k] * x->inner, y->inner, 1e-12, 0);
+                    if (v == THEOREM_SAME)
+                        tu_assert_close(x->inner / x->predicted, y->inner / y->predicted,
+                                        1e-12, 0);
+                }
+        err e;
+        if (theorem_check(&b, &scaled, &e))
+            fail_msg("check at lr %g: %s", scaled.lr, e.msg);
+        theorem_result_free(&b);
+    }
     theorem_result_free(&a);
-    theorem_result_free(&b);
 }
 
 /* ---- the check ---- */
@@ -307,6 +323,21 @@ static void check_names_what_failed(void **state)
     assert_int_equal(theorem_check(&r, &c, &e), -1);
     tu_assert_contains(e.msg, "eps=1e-05");
     tu_assert_contains(e.msg, "outside 1 ± 0.01");
+    for (size_t t = 0; t < c.trials; t++)
+        theorem_obs_at(&r, THEOREM_SAME, 2, t)->predicted *= 1.03;
+    assert_int_equal(theorem_check(&r, &c, &e), 0);
+
+    /* A cosine that cannot be computed (NaN), in any variant at any ε, even
+     * one the ratio check leaves out; the row's mean, min and max show it
+     * as NaN rather than hiding it. */
+    theorem_obs_at(&r, THEOREM_CROSS, 0, 4)->cos = NAN; /* ε = 1e-2 */
+    assert_int_equal(theorem_check(&r, &c, &e), -1);
+    tu_assert_contains(e.msg, "1 cosine(s) cannot be computed");
+    tu_assert_contains(e.msg, "cross_init at eps=0.01, trial 4");
+    theorem_row rows[9];
+    theorem_summarize(&r, &c, rows);
+    assert_true(isnan(rows[3].cos_mean) && isnan(rows[3].cos_min) && isnan(rows[3].cos_max));
+    assert_false(isnan(rows[4].cos_min));
     theorem_result_free(&r);
 }
 
@@ -393,12 +424,20 @@ static void validate_rejects_bad_configs(void **state)
     err e;
     theorem_config c = tiny_config();
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), 0);
+    /* A batch larger than its dataset names its flag and both sizes. */
     c.heldout = 101;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
-    tu_assert_contains(e.msg, "held-out");
+    tu_assert_contains(e.msg, "--heldout 101 is more than the 100 held-out");
     c = tiny_config();
     c.teacher_batch = 201;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    tu_assert_contains(e.msg, "--teacher-batch 201 is more than the 200 training digits");
+    c = tiny_config();
+    c.input_batch = 201;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), 0); /* noise */
+    c.inputs = THEOREM_INPUTS_DIGITS;
+    assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);
+    tu_assert_contains(e.msg, "--input-batch 201 is more than the 200 training digits");
     c = tiny_config();
     c.eps.v[1] = 0;
     assert_int_equal(theorem_validate(&c, &f->train, &f->heldout, &e), -1);

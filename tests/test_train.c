@@ -227,8 +227,9 @@ static void teacher_divergence_is_caught(void **state)
     free(p);
 }
 
-/* train_count_correct against a row-by-row argmax on a separate workspace. */
-static void count_correct_matches_rowwise(void **state)
+/* train_count_correct and train_mean_loss against a row-by-row argmax and
+ * cross-entropy on a separate workspace. */
+static void evaluation_matches_rowwise(void **state)
 {
     fixture *fx = *state;
     float *p = mlp_arena_new_f32(&fx->shape);
@@ -237,12 +238,15 @@ static void count_correct_matches_rowwise(void **state)
     mlp_ws_f32 ws;
     assert_int_equal(mlp_ws_init_f32(&ws, &fx->shape, 1, NULL, NULL), 0);
     size_t want = 0;
-    float x[PIXELS];
+    double want_loss = 0;
+    float x[PIXELS], dlogits[OUT];
     for (size_t i = 0; i < fx->test.n; i++) {
         batch_digits_f32(NULL, x, &fx->test, &i, 1);
-        want += loss_correct_f32(mlp_forward_f32(&ws, p, x, 1), fx->test.labels + i, 1, OUT,
-                                 CLASSES);
+        const float *z = mlp_forward_f32(&ws, p, x, 1);
+        want += loss_correct_f32(z, fx->test.labels + i, 1, OUT, CLASSES);
+        want_loss += loss_ce_f32(NULL, NULL, dlogits, z, fx->test.labels + i, 1, OUT, CLASSES);
     }
+    want_loss /= (double)fx->test.n;
     mlp_ws_free_f32(&ws);
     assert_true(want > fx->test.n / 2); /* partly trained: the count is informative */
     /* Batches of 7 leave a ragged last batch (120 = 17 * 7 + 1). */
@@ -252,6 +256,8 @@ static void count_correct_matches_rowwise(void **state)
         assert_int_equal(trainer_init(&t, &fx->shape, CLASSES, batches[k], N_TRAIN, NULL, NULL),
                          0);
         size_t got = train_count_correct(&t, p, &fx->test);
+        /* The mean over examples, not over batches of unequal sizes. */
+        tu_assert_close(train_mean_loss(&t, p, &fx->test), want_loss, 1e-5, 0);
         trainer_free(&t);
         /* A near-tie may round either way in another summation order. */
         if (!(got + 1 >= want && got <= want + 1))
@@ -533,7 +539,7 @@ int main(void)
         T(teacher_learns),
         T(teacher_bits_repeat_at_any_thread_count),
         T(teacher_divergence_is_caught),
-        T(count_correct_matches_rowwise),
+        T(evaluation_matches_rowwise),
         T(teacher_refuses_more_examples_than_sized),
         T(noise_logits_are_the_forward_pass),
         T(students_learn_deterministically),

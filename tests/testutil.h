@@ -2,6 +2,10 @@
 #ifndef SUBLIM_TESTUTIL_H
 #define SUBLIM_TESTUTIL_H
 
+/* wait4, for a child's peak memory (tu_run_sublim_measured), is BSD, not
+ * POSIX; every test includes this header first. */
+#define _DEFAULT_SOURCE
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +16,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,10 +186,12 @@ static inline void tu_need_mnist(void)
 
 /* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
  * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
- * when it did not exit normally: after `seconds` SIGALRM ends it, so a
- * hang fails the test; 0: no limit). */
-static inline int tu_run_sublim_within(unsigned seconds, char **output,
-                                       const char *const *args)
+ * when it did not exit normally).  seconds: after that long SIGALRM ends
+ * it, so a hang fails the test (0: no limit); as_cap: the child's address
+ * space is capped at that many bytes (ulimit -v; 0: not capped); peak (may
+ * be NULL) gets its peak resident memory in bytes. */
+static inline int tu_run_sublim_with(char **output, const char *const *args, unsigned seconds,
+                                     size_t as_cap, double *peak)
 {
     char log[] = "/tmp/sublim-test-out-XXXXXX";
     int fd = mkstemp(log);
@@ -203,12 +210,18 @@ static inline int tu_run_sublim_within(unsigned seconds, char **output,
         dup2(fd, 1);
         dup2(fd, 2);
         alarm(seconds); /* kept across execv */
+        struct rlimit cap = {(rlim_t)as_cap, (rlim_t)as_cap};
+        if (as_cap && setrlimit(RLIMIT_AS, &cap) != 0)
+            _exit(126);
         execv(SUBLIM_BIN, (char *const *)argv);
         _exit(127);
     }
     close(fd);
     int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
+    struct rusage ru;
+    assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+    if (peak)
+        *peak = 1024.0 * (double)ru.ru_maxrss; /* kB on Linux */
     char *text = tu_slurp(log, NULL);
     unlink(log);
     if (output)
@@ -218,10 +231,24 @@ static inline int tu_run_sublim_within(unsigned seconds, char **output,
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* tu_run_sublim_within without a time limit. */
+/* With a time limit. */
+static inline int tu_run_sublim_within(unsigned seconds, char **output,
+                                       const char *const *args)
+{
+    return tu_run_sublim_with(output, args, seconds, 0, NULL);
+}
+
+/* With a memory cap, measuring the peak. */
+static inline int tu_run_sublim_measured(char **output, const char *const *args, size_t as_cap,
+                                         double *peak)
+{
+    return tu_run_sublim_with(output, args, 0, as_cap, peak);
+}
+
+/* With no limit. */
 static inline int tu_run_sublim(char **output, const char *const *args)
 {
-    return tu_run_sublim_within(0, output, args);
+    return tu_run_sublim_with(output, args, 0, 0, NULL);
 }
 
 #endif

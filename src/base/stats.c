@@ -10,6 +10,16 @@ static const double T975[30] = {
     2.045230, 2.042272,
 };
 
+double stats_min(double a, double b)
+{
+    return isnan(a) || a < b ? a : b;
+}
+
+double stats_max(double a, double b)
+{
+    return isnan(a) || a > b ? a : b;
+}
+
 double stats_t975(size_t df)
 {
     if (df == 0)

@@ -1,4 +1,4 @@
-/* stats: mean and 95% confidence interval of a handful of numbers. */
+/* stats: mean and 95% confidence interval of a handful of numbers; extremes. */
 #ifndef SUBLIM_STATS_H
 #define SUBLIM_STATS_H
 
@@ -12,6 +12,12 @@ typedef struct {
 } stats_summary;
 
 stats_summary stats_summarize(const double *x, size_t n);
+
+/* The smaller and the larger of a and b, NaN when either is NaN (fmin
+ * and fmax drop a NaN, so a minimum over numbers some of which could not
+ * be computed would look whole). */
+double stats_min(double a, double b);
+double stats_max(double a, double b);
 
 /* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1). */
 double stats_t975(size_t df);

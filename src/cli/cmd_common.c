@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/commands.h"
+#include "base/memory.h"
 #include "run/experiment.h"
 
 #define AT(field) offsetof(cmd_run_flags, field)
@@ -44,9 +45,14 @@ int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
     return -1;
 }
 
+size_t cmd_thread_count(size_t threads)
+{
+    return threads ? threads : pool_online_cores();
+}
+
 pool *cmd_make_pool(size_t threads)
 {
-    size_t n = threads ? threads : pool_online_cores();
+    size_t n = cmd_thread_count(threads);
     pool *p = pool_create(n);
     if (!p)
         fprintf(stderr, "sublim: cannot start %zu threads: %s\n", n, strerror(errno));
@@ -63,4 +69,28 @@ int cmd_load_mnist(const char *dir, dataset *train, dataset *test)
     }
     fprintf(stderr, "sublim: %s\n(run 'make data' to fetch and verify MNIST)\n", e.msg);
     return -1;
+}
+
+int cmd_check_memory(size_t need, int force, const char *smaller, int quiet)
+{
+    memory_limit have = memory_available();
+    char need_text[32], have_text[32];
+    memory_format(need_text, sizeof need_text, (double)need);
+    memory_format(have_text, sizeof have_text, (double)have.bytes);
+    if (have.bytes == 0 || need <= have.bytes) {
+        if (!quiet)
+            fprintf(stderr, "sublim: about %s of memory (estimate), of %s of %s\n", need_text,
+                    have_text, have.what);
+        return 0;
+    }
+    if (force) {
+        fprintf(stderr, "sublim: warning: this run needs about %s of memory but the %s is %s; "
+                        "trying anyway (--force)\n",
+                need_text, have.what, have_text);
+        return 0;
+    }
+    fprintf(stderr, "sublim: this run needs about %s of memory but the %s is %s: refused "
+                    "before allocating it (a smaller %s may fit; --force tries anyway)\n",
+            need_text, have.what, have_text, smaller);
+    return 1;
 }

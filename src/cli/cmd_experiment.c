@@ -26,7 +26,8 @@ static const setting OWN_FLAGS[] = {
     {"resume", SETTING_SWITCH, AT(resume), NULL, 0, 0, NULL,
      "keep the seeds a killed run of this configuration finished in OUT; run the rest", 0},
     {"force", SETTING_SWITCH, AT(force), NULL, 0, 0, NULL,
-     "replace the results OUT holds (a folder with results is refused otherwise)", 0},
+     "replace the results OUT holds (a folder with results is refused otherwise); "
+     "run even if the memory estimate exceeds the machine's", 0},
     {"save_teacher", SETTING_TEXT, AT(save_teacher), NULL, 0, 0, NULL,
      "save every seed's trained teacher in this checkpoint file", 0},
     {"load_teacher", SETTING_TEXT, AT(load_teacher), NULL, 0, 0, NULL,
@@ -77,7 +78,11 @@ static int run(record_options *o, const cmd_run_flags *rf)
     }
     int rc = 1;
     if (cmd_load_mnist(rf->data_dir, &train, &test) == 0) {
-        pool *p = cmd_make_pool(rf->threads);
+        size_t need = experiment_memory_bytes(&o->cfg, &train, &test);
+        pool *p = cmd_check_memory(need, o->force, "--width, --batch or --noise-images",
+                                   o->quiet) == 0
+                      ? cmd_make_pool(rf->threads)
+                      : NULL;
         record_outcome out;
         if (p && record_experiment(&f, o, &train, &test, p, &out, &e) == 0) {
             print_outcome(o, rf->out_dir, &out);

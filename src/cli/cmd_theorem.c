@@ -24,17 +24,19 @@ static const char USAGE[] =
     "the fixed teacher; cosine per step in theorem.json).  One step is linear in\n"
     "η, so η leaves ratios and cosines alone; it shapes the K-step control (too\n"
     "large and gradient descent overshoots: on noise η = 1 already does).\n"
-    "Writes OUT/theorem.csv and OUT/theorem.json.  --check exits 1 unless, for\n"
-    "same_init and every ε <= 1e-3, every inner product is > 0 and the mean\n"
-    "ratio is within 1 ± 1e-2.";
+    "Writes OUT/theorem.csv and OUT/theorem.json.  --check exits 1 unless every\n"
+    "cosine could be computed and, for same_init and every ε <= 1e-3, every\n"
+    "inner product is > 0 and the mean ratio is within 1 ± 1e-2.";
 
 typedef struct {
-    int check;
+    int check, force;
 } own_flags;
 
 static const setting OWN_FLAGS[] = {
     {"check", SETTING_SWITCH, offsetof(own_flags, check), NULL, 0, 0, NULL,
      "exit 1 unless the theorem holds", 0},
+    {"force", SETTING_SWITCH, offsetof(own_flags, force), NULL, 0, 0, NULL,
+     "run even if the memory estimate exceeds the machine's", 0},
 };
 
 /* The flags into cfg, rf and own.  Returns -1 to go on, else the exit code
@@ -48,7 +50,7 @@ static int parse_flags(int argc, char **argv, theorem_config *cfg, cmd_run_flags
     const flag_table tables[] = {
         {settings, n_settings, cfg},
         {run_settings, n_run, rf},
-        {OWN_FLAGS, 1, own},
+        {OWN_FLAGS, sizeof OWN_FLAGS / sizeof OWN_FLAGS[0], own},
     };
     int rc = cmd_parse_flags("theorem", USAGE, argc, argv, tables, 3);
     if (rc >= 0)
@@ -101,13 +103,17 @@ int cmd_theorem(int argc, char **argv)
     pool *p = NULL;
     theorem_record r = {0};
     rc = 1;
+    size_t threads = cmd_thread_count(rf.threads);
     if (theorem_validate(&cfg, &train, &test, &e)) {
         fprintf(stderr, "sublim theorem: %s\n", e.msg);
         rc = CMD_EXIT_USAGE;
+    } else if (cmd_check_memory(theorem_memory_bytes(&cfg, &train, &test, threads), own.force,
+                                "--width, --input-batch, --heldout or --threads", 0)) {
+        rc = 1;
     } else if (folder_open(&f, rf.out_dir, 1, &e)) {
         fprintf(stderr, "sublim: %s\n", e.msg);
     } else {
-        if ((p = cmd_make_pool(rf.threads))) {
+        if ((p = cmd_make_pool(threads))) {
             fprintf(stderr, "sublim: theorem, %zu trial(s) from seed %" PRIu64 " on %zu "
                             "thread(s), kernels %s\n",
                     cfg.trials, cfg.seed, pool_threads(p), kern_path_name());

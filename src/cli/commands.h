@@ -38,8 +38,18 @@ cmd_run_flags cmd_run_defaults(void);
 int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
                     const flag_table *tables, size_t n_tables);
 
+/* The threads --threads asks for (0: online cores). */
+size_t cmd_thread_count(size_t threads);
+
 /* A pool of `threads` threads (0: online cores); prints why on failure. */
 pool *cmd_make_pool(size_t threads);
+
+/* A run whose memory estimate (need, bytes) exceeds what the process can
+ * count on (base/memory.h) is refused, naming both and the flags that make
+ * it smaller, unless forced (then only a warning); exit 1, not 2: the same
+ * flags fit a larger machine.  Otherwise the estimate is told unless
+ * quiet.  Returns 0 to go on, else the exit code. */
+int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
 
 /* MNIST's training and test sets from dir; prints why (and how to get
  * them) on failure. */

@@ -21,6 +21,11 @@ int adam_init(adam *a, size_t n, adam_config cfg, err *e)
     return 0;
 }
 
+size_t adam_bytes(size_t n)
+{
+    return 2 * n * sizeof(float);
+}
+
 void adam_free(adam *a)
 {
     free(a->m);

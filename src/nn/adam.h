@@ -38,6 +38,8 @@ typedef struct {
 } adam;
 
 int adam_init(adam *a, size_t n, adam_config cfg, err *e);
+/* Bytes adam_init allocates for n numbers (both moments). */
+size_t adam_bytes(size_t n);
 void adam_free(adam *a);
 /* Forget all history: moments to zero, step to 0 (a fresh optimizer). */
 void adam_reset(adam *a);

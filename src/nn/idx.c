@@ -156,6 +156,11 @@ int dataset_load(dataset *d, const char *dir, const char *prefix,
     return 0;
 }
 
+size_t dataset_bytes(const dataset *d)
+{
+    return d->n * d->pixels + d->n;
+}
+
 void dataset_free(dataset *d)
 {
     free(d->images);

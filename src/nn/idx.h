@@ -34,6 +34,8 @@ int idx_read_labels(const char *path, uint8_t **out, size_t *n,
 int dataset_load(dataset *d, const char *dir, const char *prefix,
                  unsigned n_classes, err *e);
 void dataset_free(dataset *d);
+/* Bytes d holds in memory (images and labels). */
+size_t dataset_bytes(const dataset *d);
 
 /* The SHA-256 of the bytes d was read from: its images file, then its
  * labels file, as `cat IMAGES LABELS | sha256sum` prints it.  Computed from

@@ -59,3 +59,13 @@ size_t mlp_max_dim(const mlp_shape *s)
 #define REAL double
 #define SFX(name) name##_f64
 #include "nn/mlp_impl.h"
+
+/* After the inclusions, for mlp_align_up: each buffer is rounded up to 16
+ * numbers, so all start 64-byte aligned. */
+size_t mlp_ws_numbers(const mlp_shape *s, size_t max_batch)
+{
+    size_t total = 0;
+    for (size_t l = 1; l <= s->n_layers; l++)
+        total += 3 * mlp_align_up(max_batch * s->dims[l]); /* act, grad, tan */
+    return total + mlp_align_up(max_batch * mlp_max_dim(s)); /* scratch */
+}

@@ -39,6 +39,9 @@ size_t mlp_n_params(const mlp_shape *s);
 size_t mlp_weight_offset(const mlp_shape *s, size_t layer); /* layer in 1..L */
 size_t mlp_bias_offset(const mlp_shape *s, size_t layer);
 size_t mlp_max_dim(const mlp_shape *s);
+/* Numbers in a workspace for batches of up to max_batch (mlp_ws_init
+ * allocates that many, in either precision). */
+size_t mlp_ws_numbers(const mlp_shape *s, size_t max_batch);
 
 /* Both precisions' declarations (mlp_decl.h), saving any REAL/SFX an includer
  * is in the middle of (an *_impl.h that includes this header). */

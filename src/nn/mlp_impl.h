@@ -33,12 +33,8 @@ int SFX(mlp_ws_init)(SFX(mlp_ws) *ws, const mlp_shape *s, size_t max_batch, pool
     ws->shape = *s;
     ws->max_batch = max_batch;
     ws->pool = p;
-    /* Each buffer rounded up to 16 numbers, so all start 64-byte aligned. */
-    size_t total = 0, L = s->n_layers;
-    for (size_t l = 1; l <= L; l++)
-        total += 3 * mlp_align_up(max_batch * s->dims[l]);
-    total += mlp_align_up(max_batch * mlp_max_dim(s));
-    size_t bytes = total * sizeof(REAL);
+    size_t L = s->n_layers;
+    size_t bytes = mlp_ws_numbers(s, max_batch) * sizeof(REAL);
     bytes = (bytes + 63) & ~(size_t)63;
     REAL *block = aligned_alloc(64, bytes ? bytes : 64);
     if (!block)

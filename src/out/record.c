@@ -39,10 +39,31 @@ static void on_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double 
     progress_epoch(&r->prog, clock_seconds(), seed, arm, epoch, loss, test_acc);
 }
 
-/* Says which arm diverged, where; and when a teacher taught nothing. */
+/* Why a teacher ended worse than guessing (ln 10), on the log: a loss that
+ * rose above θ0's points to too large a step; one that never did, to too
+ * few or too small steps (--lr 1e-12, or --batch 60000 for one epoch). */
+static void tell_teacher(FILE *out, const record_options *o, const arm_result *row)
+{
+    double chance = log(EXPERIMENT_CLASSES);
+    double acc = 100.0 * (double)row->correct / (double)row->total;
+    if (row->verdict == TEACHER_UNSTABLE)
+        fprintf(out, "sublim: warning: seed %" PRIu64 ": the teacher's final loss %.4g is "
+                     "worse than guessing (ln %d = %.2f) and its test accuracy %.1f%%; its "
+                     "loss rose to %.4g from the %.4g it started at: is the learning rate "
+                     "(--lr %g) too high?\n",
+                row->seed, row->final_loss, EXPERIMENT_CLASSES, chance, acc, row->peak_loss,
+                row->start_loss, o->cfg.lr);
+    else if (row->verdict == TEACHER_UNDERTRAINED)
+        fprintf(out, "sublim: warning: seed %" PRIu64 ": the teacher is undertrained: its "
+                     "final loss %.4g is still worse than guessing (ln %d = %.2f), never above "
+                     "the %.4g it started at, and its test accuracy %.1f%%; more --epochs, a "
+                     "smaller --batch or a larger --lr would train it\n",
+                row->seed, row->final_loss, EXPERIMENT_CLASSES, chance, row->start_loss, acc);
+}
+
+/* Says which arm diverged, where; and why a teacher taught nothing. */
 static void tell_failures(const run_state *r, const arm_result *rows, size_t n)
 {
-    const arm_spec *arms = experiment_arms(&(size_t){0});
     FILE *out = r->o->log;
     for (size_t i = 0; out && i < n; i++) {
         const arm_result *row = &rows[i];
@@ -50,15 +71,8 @@ static void tell_failures(const run_state *r, const arm_result *rows, size_t n)
             fprintf(out, "sublim: diverged: %s; marked diverged in results.csv and left out "
                          "of the means\n",
                     row->why);
-        /* Finite but useless: a teacher worse than guessing, ln 10, has
-         * taught nothing (as with --lr 1e3, whose Adam steps stay finite). */
-        else if (arms[row->arm].training == ARM_TEACHER &&
-                 row->final_loss > log(EXPERIMENT_CLASSES))
-            fprintf(out, "sublim: warning: seed %" PRIu64 ": the teacher's final loss %.4g is "
-                         "worse than guessing (ln %d = %.2f) and its test accuracy %.1f%%: is "
-                         "the learning rate (--lr %g) too high?\n",
-                    row->seed, row->final_loss, EXPERIMENT_CLASSES, log(EXPERIMENT_CLASSES),
-                    100.0 * (double)row->correct / (double)row->total, r->o->cfg.lr);
+        else
+            tell_teacher(out, r->o, row);
     }
 }
 

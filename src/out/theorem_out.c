@@ -6,6 +6,7 @@
 #include <string.h>
 #include "base/atomic.h"
 #include "base/clock.h"
+#include "base/stats.h"
 #include "base/text.h"
 #include "nn/kernels.h"
 
@@ -110,8 +111,8 @@ static void json_steps(FILE *f, const theorem_result *r, size_t ie)
         for (size_t t = 0; t < r->trials; t++) {
             double x = theorem_step_cos_at(r, ie, t)[k];
             sum += x;
-            lo = fmin(lo, x);
-            hi = fmax(hi, x);
+            lo = stats_min(lo, x);
+            hi = stats_max(hi, x);
             pos += x > 0;
         }
         fprintf(f, "%s\n        {\"step\": %zu, \"cos_mean\": ", k ? "," : "", k + 1);

@@ -157,6 +157,33 @@ static int state_init(run_state *st, const experiment_config *cfg, size_t pixels
     return 0;
 }
 
+/* Noise images per seed: --noise-images, or as many as training digits. */
+static size_t noise_images(const experiment_config *cfg, const dataset *train)
+{
+    return cfg->n_noise ? cfg->n_noise : train->n;
+}
+
+size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
+                               const dataset *test)
+{
+    mlp_shape shape;
+    if (mlp_shape_make(&shape, train->pixels, cfg->width, cfg->hidden_layers,
+                       EXPERIMENT_CLASSES + cfg->m, NULL))
+        return 0;
+    /* What state_init allocates: arenas for θ0, θ0', the teacher and each
+     * student, Adam for every trained arm, the noise logits, the trainer. */
+    size_t P = mlp_n_params(&shape), n_out = shape.dims[shape.n_layers];
+    size_t n_noise = noise_images(cfg, train), arenas = 3, optimizers = 0;
+    for (size_t a = 0; a < N_ARMS; a++) {
+        arenas += ARMS[a].training == ARM_STUDENT;
+        optimizers += ARMS[a].training != ARM_UNTRAINED;
+    }
+    size_t most = train->n > n_noise ? train->n : n_noise;
+    return arenas * P * sizeof(float) + optimizers * adam_bytes(P) +
+           n_noise * n_out * sizeof(float) + trainer_bytes(&shape, cfg->batch, most) +
+           dataset_bytes(train) + dataset_bytes(test);
+}
+
 static loss_outputs outputs_of(enum arm_outputs o, size_t m)
 {
     loss_outputs sel = {0, EXPERIMENT_CLASSES + m};
@@ -179,6 +206,7 @@ typedef struct {
      * curve point, so the final evaluation need not count them again. */
     size_t final_correct[N_ARMS];
     int has_final_correct[N_ARMS];
+    double teacher_peak; /* the teacher's highest epoch mean loss so far */
 } bridge;
 
 static void bridge_batch(void *ctx, enum train_phase phase, size_t epoch, size_t n_epochs,
@@ -195,6 +223,8 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
 {
     bridge *b = ctx;
     size_t arm = phase == TRAIN_TEACHER ? experiment_teacher_arm() : b->student_arm[net];
+    if (phase == TRAIN_TEACHER)
+        b->teacher_peak = fmax(b->teacher_peak, loss);
     double acc = NAN;
     if (b->cfg->curves) {
         size_t correct = train_count_correct(&b->st->tr, params, b->test);
@@ -218,11 +248,25 @@ static void set_why(arm_result *r, const char *what)
         snprintf(r->why + n, sizeof r->why - (size_t)n, "%s", what);
 }
 
+/* A teacher worse than guessing: whether its loss rose above θ0's on the
+ * way (the step is too large) or never did (it is undertrained).  Costs one
+ * pass over the training digits, only for such a teacher. */
+static void judge_teacher(run_state *st, const dataset *train, double peak, arm_result *row)
+{
+    if (!(row->final_loss > log(EXPERIMENT_CLASSES)))
+        return;
+    row->start_loss = train_mean_loss(&st->tr, st->init[0], train);
+    row->peak_loss = fmax(peak, row->final_loss);
+    row->verdict = row->peak_loss > EXPERIMENT_LOSS_RISE * row->start_loss
+                       ? TEACHER_UNSTABLE
+                       : TEACHER_UNDERTRAINED;
+}
+
 static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                      const dataset *train, const dataset *test, size_t n_noise,
                      const experiment_hooks *user_hooks, arm_result *rows)
 {
-    bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}};
+    bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}, -INFINITY};
     train_hooks bridged = {bridge_batch, bridge_epoch, &br};
     const train_hooks *hooks = &bridged;
     size_t P = st->n_params;
@@ -256,6 +300,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         if (!loaded && user_hooks && user_hooks->on_teacher)
             user_hooks->on_teacher(user_hooks->ctx, seed, st->teacher,
                                    rows[teacher_arm].final_loss);
+        judge_teacher(st, train, br.teacher_peak, &rows[teacher_arm]);
         train_noise_logits(&st->tr, st->teacher, st->noise_logits, seed, cfg->noise, n_noise);
         student students[N_ARMS];
         size_t arm_of[N_ARMS], n_students = 0;
@@ -298,7 +343,7 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     if (train->pixels != test->pixels)
         return err_set(e, "training images are %zux%zu but test images %zux%zu",
                        train->rows, train->cols, test->rows, test->cols);
-    size_t n_noise = cfg->n_noise ? cfg->n_noise : train->n;
+    size_t n_noise = noise_images(cfg, train);
     run_state st;
     if (state_init(&st, cfg, train->pixels, train->n, n_noise, p, e))
         return -1;

@@ -74,12 +74,30 @@ size_t experiment_teacher_arm(void);
 /* Number of epochs an arm is trained for under cfg (0: untrained). */
 size_t experiment_arm_epochs(const experiment_config *cfg, const arm_spec *arm);
 
+/* Why a teacher ends worse than guessing (final loss > ln 10), judged from
+ * its loss at θ0 on the training digits and its epochs' mean losses. */
+enum teacher_verdict {
+    TEACHER_FINE,         /* not worse than guessing (and every other arm) */
+    TEACHER_UNDERTRAINED, /* its loss never rose above θ0's: too few or too small steps */
+    TEACHER_UNSTABLE,     /* its loss rose above θ0's on the way: too large steps */
+};
+
+/* An epoch's mean loss above θ0's loss by this factor is a rise.  At an
+ * unchanged θ0 (--lr 1e-12) the epoch means differ from θ0's loss only by
+ * how batches weigh the examples, well under 1%; a too-large step makes
+ * them a multiple of it (2.4 -> 4e4 at --lr 1 on MNIST). */
+#define EXPERIMENT_LOSS_RISE 1.1
+
 typedef struct {
     uint64_t seed;
     size_t arm;            /* index into experiment_arms() */
     int ok;                /* 0: training diverged, see why */
     size_t correct, total; /* test predictions */
     double final_loss;     /* last epoch's mean training loss; 0 untrained */
+    /* The teacher's row when its verdict is not TEACHER_FINE (else 0): */
+    enum teacher_verdict verdict;
+    double start_loss;     /* θ0's mean loss on the training digits */
+    double peak_loss;      /* its highest epoch mean loss (loaded: its final loss) */
     char why[160];
 } arm_result;
 
@@ -104,6 +122,14 @@ typedef struct {
     void (*on_teacher)(void *ctx, uint64_t seed, const float *params, double loss);
     void *ctx;
 } experiment_hooks;
+
+/* The memory a run of cfg on these datasets needs, in bytes: its networks,
+ * Adam moments, workspaces, the teacher's noise logits and the datasets
+ * (not teacher checkpoints, nor the few MB of program, libraries and
+ * thread stacks).  Computed before anything is allocated; 0 for a shape
+ * mlp_shape_make refuses. */
+size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
+                               const dataset *test);
 
 /* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
  * into rows (seed-major).  train/test are loaded digits; hooks may be NULL. */

@@ -66,16 +66,24 @@ const setting *theorem_settings(size_t *n);
  * digits, L_T change on 1000 held-out digits, ε = 1e-1 ... 1e-6. */
 theorem_config theorem_defaults(void);
 
-/* Checks sizes, ε values and that the datasets are large enough. */
+/* Checks sizes, ε values and that the datasets are large enough; a batch
+ * larger than its dataset is named by its flag (--heldout ...). */
 int theorem_validate(const theorem_config *cfg, const dataset *train,
                      const dataset *heldout, err *e);
+
+/* The memory theorem_run needs on `threads` threads, in bytes: each
+ * worker's networks and batches, the results and the datasets (not the few
+ * MB of program and libraries).  0 for a shape mlp_shape_make refuses. */
+size_t theorem_memory_bytes(const theorem_config *cfg, const dataset *train,
+                            const dataset *heldout, size_t threads);
 
 enum theorem_variant { THEOREM_SAME, THEOREM_CROSS, THEOREM_STEPS, THEOREM_N_VARIANTS };
 
 /* What one trial measured for one variant at one ε. */
 typedef struct {
     double inner;       /* Δθ_S · Δθ_T (for K steps: (θ_S,K - θ0) · Δθ_T) */
-    double cos;         /* the same, as a cosine */
+    double cos;         /* the same, as a cosine (NaN: cannot be computed, the
+                           step being zero or below DBL_MIN) */
     double predicted;   /* η ε E_x[(JΔθ_T)ᵀ H (JΔθ_T)]; same_init only, else 0 */
     double loss_change; /* L_T(student after) - L_T(student before), held out */
     size_t relu_flips;  /* (input, hidden unit) pairs whose ReLU state differs
@@ -130,9 +138,10 @@ void theorem_summarize(const theorem_result *r, const theorem_config *cfg,
 #define THEOREM_CHECK_MAX_EPS 1e-3  /* the check covers ε <= this */
 #define THEOREM_CHECK_RATIO_TOL 1e-2
 
-/* The --check: for same_init and every ε <= 1e-3, every trial's inner
- * product must be > 0 and |mean ratio - 1| <= 1e-2.  Returns 0 when it
- * passes, else -1 with every failed condition in e. */
+/* The --check: every cosine (any variant, any ε) must have been computed,
+ * and for same_init and every ε <= 1e-3, every trial's inner product must
+ * be > 0 and |mean ratio - 1| <= 1e-2.  Returns 0 when it passes, else -1
+ * with every failed condition in e. */
 int theorem_check(const theorem_result *r, const theorem_config *cfg, err *e);
 
 #endif

@@ -4,6 +4,7 @@
  * Theorem 1).  Sections: sampling, arena arithmetic, the workspace, what a
  * trial measures, one trial. */
 #include "run/theorem_trial.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,22 +47,28 @@ static void take_labels(uint8_t *out, const dataset *d, const size_t *index, siz
 
 /* ---- arena arithmetic ---- */
 
-/* Σ a_k b_k in four interleaved partial sums (k mod 4), added in a fixed
- * order: the same bits on every run, and four times fewer dependent adds
- * than one running sum over a 270k-number arena. */
-static double dot(const double *a, const double *b, size_t n)
+/* Σ (sa a_k)(sb b_k) in four interleaved partial sums (k mod 4), added in
+ * a fixed order: the same bits on every run, and four times fewer
+ * dependent adds than one running sum over a 270k-number arena.  sa and sb
+ * are powers of two (1 for a plain dot product), so scaling is exact. */
+static double dot_scaled(const double *a, double sa, const double *b, double sb, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t k = 0;
     for (; k + 4 <= n; k += 4) {
-        s0 += a[k] * b[k];
-        s1 += a[k + 1] * b[k + 1];
-        s2 += a[k + 2] * b[k + 2];
-        s3 += a[k + 3] * b[k + 3];
+        s0 += (sa * a[k]) * (sb * b[k]);
+        s1 += (sa * a[k + 1]) * (sb * b[k + 1]);
+        s2 += (sa * a[k + 2]) * (sb * b[k + 2]);
+        s3 += (sa * a[k + 3]) * (sb * b[k + 3]);
     }
     for (; k < n; k++)
-        s0 += a[k] * b[k];
+        s0 += (sa * a[k]) * (sb * b[k]);
     return (s0 + s1) + (s2 + s3);
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    return dot_scaled(a, 1, b, 1, n);
 }
 
 /* y = a + s * x */
@@ -71,22 +78,63 @@ static void axpy_to(double *y, const double *a, double s, const double *x, size_
         y[k] = a[k] + s * x[k];
 }
 
-static double cosine(double inner, double norm_a, double norm_b)
+/* x's norm, scale-free: x scaled by the power of two 2^-e that brings its
+ * largest entry into [0.5, 1).  A step of size η = 1e-160 has entries near
+ * 1e-162 whose squares underflow to 0, so |x| itself would be 0; scaled,
+ * they are near 1 and nothing underflows. */
+static scaled_norm norm_of(const double *x, size_t n)
 {
-    double d = norm_a * norm_b;
-    return d > 0 ? inner / d : 0;
+    double biggest = 0;
+    for (size_t k = 0; k < n; k++) {
+        double a = fabs(x[k]);
+        if (!(a <= DBL_MAX))
+            return (scaled_norm){0, NAN}; /* not finite */
+        biggest = a > biggest ? a : biggest;
+    }
+    if (biggest < DBL_MIN) /* zero, or so small that its digits are gone */
+        return (scaled_norm){0, NAN};
+    int e;
+    frexp(biggest, &e);
+    double scale = ldexp(1, -e);
+    return (scaled_norm){scale, sqrt(dot_scaled(x, scale, x, scale, n))};
+}
+
+/* The cosine of a and b, scale-free: (sa a)·(sb b) / (|sa a| |sb b|), sa
+ * and sb from norm_of, NaN when either has none.  Scaling by powers of two
+ * is exact wherever nothing underflows, so there it gives the bits of
+ * a·b / (|a| |b|); where the plain formula underflows (to 0, as it did for
+ * η below about 1e-155) this one does not. */
+static double cosine(const double *a, scaled_norm na, const double *b, scaled_norm nb,
+                     size_t n)
+{
+    if (na.scale == 0 || nb.scale == 0)
+        return NAN;
+    return dot_scaled(a, na.scale, b, nb.scale, n) / (na.norm * nb.norm);
 }
 
 /* ---- the workspace ---- */
+
+enum { MAX_ARENAS = 16 };
+
+/* The workspace's arenas, [n_params] each: their number, and where each
+ * is kept in slots (one list for allocating, freeing and counting them). */
+static size_t arena_slots(theorem_trial_ws *s, double **slots[MAX_ARENAS])
+{
+    double **all[] = {&s->theta0, &s->theta0x, &s->dir,  &s->theta_t, &s->grad,
+                      &s->d_same, &s->d_cross,  &s->d_steps, &s->tmp};
+    size_t n = sizeof all / sizeof all[0];
+    for (size_t k = 0; k < n; k++)
+        slots[k] = all[k];
+    return n;
+}
 
 void theorem_trial_ws_free(theorem_trial_ws *s)
 {
     mlp_ws_free_f64(&s->ws0);
     mlp_ws_free_f64(&s->wsx);
     mlp_ws_free_f64(&s->wsw);
-    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
-                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
-    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+    double **arenas[MAX_ARENAS];
+    for (size_t k = 0, n = arena_slots(s, arenas); k < n; k++)
         free(*arenas[k]);
     free(s->x);
     free(s->xt);
@@ -105,6 +153,21 @@ static size_t max3(size_t a, size_t b, size_t c)
     return m > c ? m : c;
 }
 
+size_t theorem_trial_ws_bytes(const theorem_config *c, const mlp_shape *shape, size_t pixels)
+{
+    theorem_trial_ws none;
+    double **arenas[MAX_ARENAS];
+    size_t n_out = shape->dims[shape->n_layers];
+    size_t big = max3(c->input_batch, c->teacher_batch, c->heldout);
+    size_t doubles = mlp_ws_numbers(shape, c->input_batch) * 2 + /* ws0, wsx */
+                     mlp_ws_numbers(shape, big) +                /* wsw */
+                     arena_slots(&none, arenas) * mlp_n_params(shape) +
+                     (c->input_batch + c->teacher_batch + c->heldout) * pixels + /* x, xt, xh */
+                     (c->input_batch + big) * n_out;             /* tlog, dlog */
+    return doubles * sizeof(double) + c->teacher_batch + c->heldout + /* yt, yh */
+           big * sizeof(size_t);                                      /* index */
+}
+
 int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *c, const mlp_shape *shape,
                           size_t pixels, pool *p, err *e)
 {
@@ -117,10 +180,9 @@ int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *c, const ml
         theorem_trial_ws_free(s);
         return -1;
     }
-    double **arenas[] = {&s->theta0, &s->theta0x, &s->dir, &s->theta_t, &s->grad,
-                         &s->d_same, &s->d_cross, &s->d_steps, &s->tmp};
+    double **arenas[MAX_ARENAS];
     int ok = 1;
-    for (size_t k = 0; k < sizeof arenas / sizeof arenas[0]; k++)
+    for (size_t k = 0, n = arena_slots(s, arenas); k < n; k++)
         ok &= (*arenas[k] = mlp_arena_new_f64(shape)) != NULL;
     ok &= (s->x = malloc(c->input_batch * pixels * sizeof(double))) != NULL;
     ok &= (s->xt = malloc(c->teacher_batch * pixels * sizeof(double))) != NULL;
@@ -256,7 +318,7 @@ static void teacher_direction(theorem_trial_ws *s, const theorem_config *c, uint
         for (size_t k = 0; k < P; k++)
             s->dir[k] /= norm;
     }
-    s->dir_norm = sqrt(dot(s->dir, s->dir, P));
+    s->dir_norm = norm_of(s->dir, P);
 }
 
 /* Where a one-step student starts: θ0 (same_init) or θ0' (cross_init). */
@@ -275,7 +337,7 @@ static void observe(theorem_trial_ws *s, const theorem_config *c, const student_
 {
     size_t P = mlp_n_params(&s->wsw.shape);
     o->inner = dot(d, s->dir, P);
-    o->cos = cosine(o->inner, sqrt(dot(d, d, P)), s->dir_norm);
+    o->cos = cosine(d, norm_of(d, P), s->dir, s->dir_norm, P);
     o->predicted = predicted;
     o->relu_flips = flips;
     axpy_to(s->tmp, from->theta, 1, d, P);
@@ -319,8 +381,7 @@ static void k_steps(theorem_trial_ws *s, const theorem_config *c, const student_
         mlp_backward_f64(&s->wsw, s->tmp, s->grad, s->x, s->dlog, N);
         for (size_t q = 0; q < P; q++)
             s->d_steps[q] -= eta * s->grad[q];
-        sc[k] = cosine(dot(s->d_steps, s->dir, P), sqrt(dot(s->d_steps, s->d_steps, P)),
-                       s->dir_norm);
+        sc[k] = cosine(s->d_steps, norm_of(s->d_steps, P), s->dir, s->dir_norm, P);
     }
     /* o->cos comes out as sc[K - 1], bit for bit: the same dot products. */
     observe(s, c, from, s->d_steps, 0, first->relu_flips, o);

@@ -12,6 +12,14 @@
 #include "nn/mlp.h"
 #include "run/theorem.h"
 
+/* A vector's norm, taken scale-free for cosines (theorem_trial.c's
+ * cosine): scale is the power of two that brings its largest entry into
+ * [0.5, 1), norm the norm of the vector so scaled. */
+typedef struct {
+    double scale; /* 0: no cosine (the vector is zero, below DBL_MIN, or not finite) */
+    double norm;
+} scaled_norm;
+
 /* Everything one worker needs, allocated before any trial runs; it runs
  * one trial at a time. */
 typedef struct {
@@ -27,7 +35,7 @@ typedef struct {
     size_t *index;    /* [max batch] */
     double *tlog;     /* teacher logits on x [input_batch][n_out] */
     double *dlog;     /* d loss / d logits [max batch][n_out] */
-    double dir_norm;  /* |Δθ_T| of the trial being run */
+    scaled_norm dir_norm; /* |Δθ_T| of the trial being run */
     int ready;
 } theorem_trial_ws;
 
@@ -36,6 +44,8 @@ typedef struct {
 int theorem_trial_ws_init(theorem_trial_ws *s, const theorem_config *cfg,
                           const mlp_shape *shape, size_t pixels, pool *p, err *e);
 void theorem_trial_ws_free(theorem_trial_ws *s);
+/* Bytes theorem_trial_ws_init allocates (for the memory estimate). */
+size_t theorem_trial_ws_bytes(const theorem_config *cfg, const mlp_shape *shape, size_t pixels);
 
 /* Trial t (seed cfg->seed + t): its numbers at every ε into res.  They
  * depend on t alone, not on the workspace or what it ran before. */

@@ -33,6 +33,17 @@ int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
     return 0;
 }
 
+size_t trainer_bytes(const mlp_shape *s, size_t batch, size_t max_examples)
+{
+    size_t n_out = s->dims[s->n_layers];
+    return mlp_ws_numbers(s, batch) * sizeof(float) +          /* ws */
+           mlp_n_params(s) * sizeof(float) +                   /* grads */
+           batch * s->dims[0] * sizeof(float) +                /* x */
+           batch * n_out * (2 * sizeof(float) + sizeof(double)) + /* dlogits, targets, loss_terms */
+           (max_examples + batch) * sizeof(size_t) +           /* perm, eval_index */
+           batch;                                              /* labels */
+}
+
 void trainer_free(trainer *t)
 {
     mlp_ws_free_f32(&t->ws);
@@ -63,19 +74,39 @@ static size_t first_non_finite(const float *p, size_t n)
     return n;
 }
 
+/* The logits of params on d's rows [begin, begin + *n), *n the batch size
+ * or what is left of d. */
+static const float *eval_batch(trainer *t, const float *params, const dataset *d, size_t begin,
+                               size_t *n)
+{
+    *n = d->n - begin < t->batch ? d->n - begin : t->batch;
+    for (size_t r = 0; r < *n; r++)
+        t->eval_index[r] = begin + r;
+    batch_digits_f32(t->pool, t->x, d, t->eval_index, *n);
+    return mlp_forward_f32(&t->ws, params, t->x, *n);
+}
+
 size_t train_count_correct(trainer *t, const float *params, const dataset *d)
 {
-    size_t correct = 0;
+    size_t correct = 0, n;
     for (size_t begin = 0; begin < d->n; begin += t->batch) {
-        size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
-        for (size_t r = 0; r < n; r++)
-            t->eval_index[r] = begin + r;
-        batch_digits_f32(t->pool, t->x, d, t->eval_index, n);
-        const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
+        const float *logits = eval_batch(t, params, d, begin, &n);
         correct += loss_correct_f32(logits, d->labels + begin, n, n_outputs(t),
                                     t->n_classes);
     }
     return correct;
+}
+
+double train_mean_loss(trainer *t, const float *params, const dataset *d)
+{
+    double total = 0;
+    size_t n;
+    for (size_t begin = 0; begin < d->n; begin += t->batch) {
+        const float *logits = eval_batch(t, params, d, begin, &n);
+        total += (double)n * loss_ce_f32(t->pool, t->loss_terms, t->dlogits, logits,
+                                         d->labels + begin, n, n_outputs(t), t->n_classes);
+    }
+    return total / (double)d->n;
 }
 
 int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,

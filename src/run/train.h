@@ -5,7 +5,8 @@
  *    of outputs, on noise.  All students of a seed step in lock-step over
  *    the same noise batches, so each noise batch is built once and the
  *    teacher's logits on the noise are computed once for all of them;
- *  - evaluation: accuracy by argmax over the regular logits.
+ *  - evaluation: accuracy by argmax over the regular logits, and the
+ *    teacher's loss over a whole dataset.
  *
  * Everything is allocated by trainer_init; nothing allocates in the loops. */
 #ifndef SUBLIM_TRAIN_H
@@ -61,10 +62,16 @@ typedef struct {
 int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
                  size_t max_examples, pool *p, err *e);
 void trainer_free(trainer *t);
+/* Bytes trainer_init allocates (for the memory estimate). */
+size_t trainer_bytes(const mlp_shape *s, size_t batch, size_t max_examples);
 
 /* Correct test predictions of params on d, in batches of t->batch.
  * Safe to call from a train_hooks callback. */
 size_t train_count_correct(trainer *t, const float *params, const dataset *d);
+
+/* The mean cross-entropy of params over d's regular logits, the loss the
+ * teacher is trained on (in batches of t->batch; changes no result). */
+double train_mean_loss(trainer *t, const float *params, const dataset *d);
 
 /* Trains params (in place) for `epochs` epochs of Adam on d, reshuffled per
  * epoch from seed.  *final_loss gets the last epoch's mean batch loss.
