@@ -163,6 +163,58 @@ static inline size_t tu_count(const char *hay, const char *needle)
     return n;
 }
 
+/* ---- another process holding something (a lock: fcntl locks never
+ * conflict within one process) ---- */
+
+typedef struct {
+    pid_t pid;
+    int go; /* closing it lets the child end */
+} tu_lock_holder;
+
+/* A child process that calls take(arg), which returns 0 once it holds what
+ * it took, and holds it until tu_release_lock; fails, naming what, unless
+ * take succeeded. */
+static inline tu_lock_holder tu_hold(int (*take)(const void *arg), const void *arg,
+                                     const char *what)
+{
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        close(go[1]);
+        int rc = take(arg);
+        char c = rc == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(2);
+        while (read(go[0], &c, 1) > 0)
+            continue;
+        _exit(rc == 0 ? 0 : 1);
+    }
+    close(ready[1]);
+    close(go[0]);
+    fcntl(go[1], F_SETFD, FD_CLOEXEC); /* not inherited by a sublim the test runs */
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    if (c != 'y')
+        fail_msg("the child could not take %s", what);
+    return (tu_lock_holder){pid, go[1]};
+}
+
+/* Lets the holder end normally; fails unless it did. */
+static inline void tu_release_lock(tu_lock_holder h)
+{
+    close(h.go);
+    int status;
+    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Skips the test unless MNIST is unpacked in ./mnist (tests run from the
  * project root). */
 static inline void tu_need_mnist(void)

@@ -9,9 +9,9 @@
  *   theorem.csv, theorem.json   written by `sublim theorem`;
  *   summary.json, figure.svg, curves.svg, report.md   derived from the above.
  *
- * A process that writes holds the folder's lock, OUT/.lock (an fcntl write
- * lock, released by the kernel however the process ends): a second writer
- * is refused at once, naming the holder's pid.  Holding it also makes it
+ * A process that writes holds the folder's lock, OUT/.lock (base/lock.h:
+ * released by the kernel however the process ends): a second writer is
+ * refused at once, naming the holder's pid.  Holding it also makes it
  * safe to remove the temporary files that a killed writer left (every file
  * is written to a temporary and renamed into place, base/atomic.h). */
 #ifndef SUBLIM_FOLDER_H
