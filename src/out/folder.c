@@ -8,6 +8,7 @@
 #include "base/lock.h"
 #include "base/text.h"
 #include "out/config.h"
+#include "out/replace.h"
 #include "out/runlog.h"
 
 /* ---- opening, locking ---- */
@@ -42,12 +43,35 @@ int folder_open(folder *f, const char *dir, int create, err *e)
     if (files_ensure_dir(dir, e) || take_lock(f, LOCK_WRITE, e))
         return -1;
     atomic_remove_stale_in(dir);
+    if (replace_recover(dir, e)) {
+        folder_close(f);
+        return -1;
+    }
     return 0;
 }
 
 int folder_open_read(folder *f, const char *dir, err *e)
 {
-    return set_dir(f, dir, e) || take_lock(f, LOCK_READ, e) ? -1 : 0;
+    if (set_dir(f, dir, e) || take_lock(f, LOCK_READ, e))
+        return -1;
+    if (!replace_pending(dir))
+        return 0;
+    /* A writer was killed while switching the folder to its new files:
+     * completing that needs the write lock for a moment. */
+    folder_close(f);
+    folder w;
+    if (folder_open(&w, dir, 0, e))
+        return -1;
+    folder_close(&w);
+    if (take_lock(f, LOCK_READ, e))
+        return -1;
+    if (replace_pending(dir)) { /* another writer switched and died in between */
+        folder_close(f);
+        return err_set(e, "%s: a killed run left it half switched to new files: run 'sublim "
+                          "report' on it",
+                       dir);
+    }
+    return 0;
 }
 
 void folder_close(folder *f)
@@ -74,6 +98,24 @@ int folder_remove(const folder *f, const char *name, err *e)
     if (unlink(path) != 0 && errno != ENOENT)
         return err_set(e, "%s: cannot remove: %s", path, strerror(errno));
     return 0;
+}
+
+/* ---- new files in place of the old in one step ---- */
+
+int folder_stage(const folder *f, folder *staged, err *e)
+{
+    char path[FILES_PATH_MAX];
+    return replace_begin(f->dir, path, sizeof path, e) || set_dir(staged, path, e) ? -1 : 0;
+}
+
+int folder_switch(const folder *f, const char *const *names, size_t n, err *e)
+{
+    return replace_commit(f->dir, names, n, e);
+}
+
+void folder_unstage(const folder *f)
+{
+    replace_abort(f->dir);
 }
 
 /* ---- reading it all ---- */
