@@ -5,6 +5,7 @@
  * once, an output folder that cannot be made.  Tests that need the data
  * run a tiny experiment on ./mnist (skipped, saying so, without it). */
 #include "testutil.h"
+#include "tu_folder.h"
 
 #include <signal.h>
 #include <time.h>
@@ -181,25 +182,6 @@ static void report_needs_a_folder(void **state)
 
 /* ---- the result folder ---- */
 
-/* The files of dir an experiment writes, concatenated (a snapshot). */
-static char *snapshot(const char *dir)
-{
-    const char *names[] = {FOLDER_RESULTS, FOLDER_CURVES,  FOLDER_CONFIG, FOLDER_RUNS,
-                           FOLDER_SUMMARY, FOLDER_REPORT, FOLDER_FIGURE};
-    char *all = calloc(1, 1);
-    size_t used = 0;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        size_t n;
-        char *text = tu_slurp(tu_path(dir, names[i]), &n);
-        all = realloc(all, used + n + 1);
-        assert_non_null(all);
-        memcpy(all + used, text, n + 1);
-        used += n;
-        free(text);
-    }
-    return all;
-}
-
 /* An experiment into a folder that holds results exits 1, pointing to
  * --force (and --resume), and leaves every file as it was; with --force it
  * replaces them. */
@@ -210,10 +192,10 @@ static void experiment_keeps_results_without_force(void **state)
     char out[600];
     snprintf(out, sizeof out, "%s/a", fx->dir);
     EXPECT(0, W("teacher"), "experiment", TINY, "--seeds", "1", "--out", out);
-    char *before = snapshot(out);
+    char *before = tu_snapshot(out);
     EXPECT(1, W("already holds results", "--force", "--resume"), "experiment", TINY, "--seeds",
            "1", "--seed-start", "1", "--out", out);
-    char *after = snapshot(out);
+    char *after = tu_snapshot(out);
     assert_string_equal(before, after);
     free(after);
     EXPECT(0, W("teacher"), "experiment", TINY, "--seeds", "1", "--seed-start", "1", "--out",

@@ -2,9 +2,15 @@
  * one step: the named files are replaced or removed and the others stay; a
  * writer killed before the switch leaves the old files (its staged ones
  * are removed), one killed during it leaves a journal that the next
- * opener completes. */
+ * opener completes.  Then the real thing: a `sublim experiment --force`
+ * over a finished folder, stopped at chosen renames by scripts/stall.c
+ * (LD_PRELOAD) and killed there, leaves the old run whole or a new one
+ * that --resume finishes to an uninterrupted run's bytes (issue 12,
+ * case 5). */
 #include "testutil.h"
+#include "tu_folder.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include "base/files.h"
 #include "out/folder.h"
@@ -173,6 +179,100 @@ static void switch_that_cannot_happen(void **state)
     assert_old(fx->dir);
 }
 
+/* ---- a forced run, killed at chosen moments ---- */
+
+/* The tiny experiment of test_cli.c, two seeds. */
+#define TINY "experiment", "--width", "16", "--epochs", "1", "--student-epochs", "1", \
+             "--noise-images", "2048", "--batch", "512", "--threads", "2", "--seeds", "2", \
+             "--quiet"
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void sublim_ok(const char *const *args)
+{
+    char *text;
+    if (tu_run_sublim(&text, args) != 0)
+        fail_msg("sublim %s ... failed: %s", args[0], text);
+    free(text);
+}
+
+/* Runs `sublim ARGS` (NULL-terminated) up to its first rename whose
+ * "FROM>TO" contains pattern, and kills it there with SIGKILL; fails
+ * unless it got there. */
+static void kill_at_rename(const char *pattern, const char *const *args)
+{
+    if (access(SUBLIM_STALL, R_OK) != 0)
+        fail_msg("no %s: run the tests with make", SUBLIM_STALL);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        const char *argv[64] = {SUBLIM_BIN};
+        for (size_t n = 0; args[n] && n < 62; n++)
+            argv[n + 1] = args[n];
+        char asan[256];
+        const char *was = getenv("ASAN_OPTIONS");
+        /* A sanitized sublim wants its runtime first; the shim is fine. */
+        snprintf(asan, sizeof asan, "verify_asan_link_order=0%s%s", was ? ":" : "",
+                 was ? was : "");
+        setenv("ASAN_OPTIONS", asan, 1);
+        setenv("LD_PRELOAD", SUBLIM_STALL, 1);
+        setenv("STALL_RENAME", pattern, 1);
+        execv(SUBLIM_BIN, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    if (!WIFSTOPPED(status)) {
+        fail_msg("sublim ended (exit %d) before a rename matching \"%s\"",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, pattern);
+    }
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* A finished run of another configuration is replaced by --force; the
+ * forced run is killed at three moments: as it first writes results.csv
+ * (staged), as it switches (.staging becomes .switching), and as it moves
+ * its first file into place.  Before the switch the old run's every file
+ * is as it was (a --force then replaces it); after it, --resume finishes
+ * the new run to the bytes of an uninterrupted one. */
+static void forced_run_killed_at_each_step(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char old[600], ref[600], run[600], cmd[2000];
+    snprintf(old, sizeof old, "%s/old", fx->dir);
+    snprintf(ref, sizeof ref, "%s/ref", fx->dir);
+    snprintf(run, sizeof run, "%s/run", fx->dir);
+    sublim_ok(ARGS(TINY, "--lr", "1e-3", "--out", old));
+    sublim_ok(ARGS(TINY, "--out", ref));
+    char *old_state = tu_snapshot(old);
+    const char *moments[] = {"results.csv", REPLACE_STAGING ">", REPLACE_SWITCHING "/"};
+    for (size_t m = 0; m < 3; m++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -R '%s' '%s'", run, old, run);
+        assert_int_equal(system(cmd), 0);
+        kill_at_rename(moments[m], ARGS(TINY, "--out", run, "--force"));
+        int switched = m == 2;
+        assert_int_equal(replace_pending(run), switched);
+        if (!switched) {
+            char *now = tu_snapshot(run);
+            if (strcmp(now, old_state) != 0)
+                fail_msg("killed at \"%s\": the old run's files changed", moments[m]);
+            free(now);
+        }
+        sublim_ok(ARGS(TINY, "--out", run, switched ? "--resume" : "--force"));
+        tu_assert_same_file(tu_path(ref, FOLDER_RESULTS), tu_path(run, FOLDER_RESULTS));
+        tu_assert_same_file(tu_path(ref, FOLDER_CURVES), tu_path(run, FOLDER_CURVES));
+        tu_assert_same_file(tu_path(ref, FOLDER_CONFIG), tu_path(run, FOLDER_CONFIG));
+    }
+    free(old_state);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -181,6 +281,7 @@ int main(void)
         T(killed_before_the_switch),
         T(killed_during_the_switch),
         T(switch_that_cannot_happen),
+        T(forced_run_killed_at_each_step),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* Result folders for the tests of what reads and writes them (test_report.c,
  * test_merge.c, test_figures.c, test_folder.c, test_record.c), synthetic:
  * no MNIST, no training.
+ *  - tu_snapshot: every file of one experiment's, to compare;
  *  - tu_make_folder: a folder as `sublim experiment` leaves it (results.csv,
  *    config.txt and, as asked, run.txt and curves.csv) for some seeds of a
  *    configuration such as tu_small_config's, each arm near the paper's
@@ -101,6 +102,24 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
     }
     free(rows);
     free(pts);
+}
+
+/* Every file of one experiment in dir (FOLDER_RUN_FILES), each after its
+ * name, in one string (a snapshot to compare).  free() it. */
+static inline char *tu_snapshot(const char *dir)
+{
+    const char *names[] = {FOLDER_RUN_FILES};
+    size_t cap = 1, used = 0;
+    char *all = calloc(1, 1);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *text = tu_slurp(tu_path(dir, names[i]), NULL);
+        cap += strlen(names[i]) + strlen(text) + 2;
+        all = realloc(all, cap);
+        assert_non_null(all);
+        used += (size_t)sprintf(all + used, "%s\n%s\n", names[i], text);
+        free(text);
+    }
+    return all;
 }
 
 /* ---- report.md and the other derived files ---- */
