@@ -6,7 +6,7 @@
  * over a finished folder, stopped at chosen renames by scripts/stall.c
  * (LD_PRELOAD) and killed there, leaves the old run whole or a new one
  * that --resume finishes to an uninterrupted run's bytes (issue 12,
- * case 5). */
+ * case 5); a `sublim merge --force` likewise. */
 #include "testutil.h"
 #include "tu_folder.h"
 
@@ -273,6 +273,49 @@ static void forced_run_killed_at_each_step(void **state)
     free(old_state);
 }
 
+/* The same for `sublim merge --force` over a finished folder (no MNIST
+ * needed: synthetic folders): killed as it writes its figure, the old
+ * folder is as it was; killed as it moves its files into place, the next
+ * command on the folder completes the switch to the merged files. */
+static void forced_merge_killed_midway(void **state)
+{
+    tu_dir *fx = *state;
+    char a[600], b[600], old[600], ref[600], run[600], cmd[2000];
+    snprintf(a, sizeof a, "%s/a", fx->dir);
+    snprintf(b, sizeof b, "%s/b", fx->dir);
+    snprintf(old, sizeof old, "%s/old", fx->dir);
+    snprintf(ref, sizeof ref, "%s/ref", fx->dir);
+    snprintf(run, sizeof run, "%s/run", fx->dir);
+    experiment_config cfg = tu_small_config(), other = cfg;
+    other.lr = 1e-3;
+    tu_make_folder(a, (const uint64_t[]){0, 1}, 2, &cfg, TU_ALL_FILES);
+    tu_make_folder(b, (const uint64_t[]){2}, 1, &cfg, TU_ALL_FILES);
+    tu_make_folder(old, (const uint64_t[]){5}, 1, &other, TU_ALL_FILES);
+    tu_regenerate_ok(old);
+    sublim_ok(ARGS("merge", a, b, "--out", ref));
+    char *old_state = tu_snapshot(old);
+    const char *moments[] = {FOLDER_FIGURE, REPLACE_SWITCHING "/"};
+    for (size_t m = 0; m < 2; m++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -R '%s' '%s'", run, old, run);
+        assert_int_equal(system(cmd), 0);
+        kill_at_rename(moments[m], ARGS("merge", a, b, "--out", run, "--force"));
+        assert_int_equal(replace_pending(run), m == 1);
+        if (m == 0) {
+            char *now = tu_snapshot(run);
+            if (strcmp(now, old_state) != 0)
+                fail_msg("killed at \"%s\": the old folder's files changed", moments[m]);
+            free(now);
+            continue;
+        }
+        sublim_ok(ARGS("report", run));
+        char *want = tu_snapshot(ref), *got = tu_snapshot(run);
+        assert_string_equal(got, want);
+        free(want);
+        free(got);
+    }
+    free(old_state);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -282,6 +325,7 @@ int main(void)
         T(killed_during_the_switch),
         T(switch_that_cannot_happen),
         T(forced_run_killed_at_each_step),
+        T(forced_merge_killed_midway),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
