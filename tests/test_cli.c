@@ -220,23 +220,7 @@ static double now(void)
  * it holds that lock then.  Fails if it never does. */
 static pid_t start_holding(const char *lock, const char *const *args)
 {
-    fflush(stdout);
-    fflush(stderr);
-    pid_t first = fork();
-    assert_true(first >= 0);
-    if (first == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        const char *argv[MAX_ARGS] = {SUBLIM_BIN, "experiment", TINY, "--seeds", "1000"};
-        size_t n = 0;
-        while (argv[n])
-            n++;
-        for (size_t i = 0; args[i] && n < MAX_ARGS - 1; i++)
-            argv[n++] = args[i];
-        execv(SUBLIM_BIN, (char *const *)argv);
-        _exit(127);
-    }
+    pid_t first = tu_start_sublim(W("experiment", TINY, "--seeds", "1000"), args, NULL);
     int held = 0;
     for (double t0 = now(); !held && now() - t0 < 30;) {
         FILE *f = fopen(lock, "r");

@@ -201,30 +201,7 @@ static void sublim_ok(const char *const *args)
  * unless it got there. */
 static void kill_at_rename(const char *pattern, const char *const *args)
 {
-    if (access(SUBLIM_STALL, R_OK) != 0)
-        fail_msg("no %s: run the tests with make", SUBLIM_STALL);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        const char *argv[64] = {SUBLIM_BIN};
-        for (size_t n = 0; args[n] && n < 62; n++)
-            argv[n + 1] = args[n];
-        char asan[256];
-        const char *was = getenv("ASAN_OPTIONS");
-        /* A sanitized sublim wants its runtime first; the shim is fine. */
-        snprintf(asan, sizeof asan, "verify_asan_link_order=0%s%s", was ? ":" : "",
-                 was ? was : "");
-        setenv("ASAN_OPTIONS", asan, 1);
-        setenv("LD_PRELOAD", SUBLIM_STALL, 1);
-        setenv("STALL_RENAME", pattern, 1);
-        execv(SUBLIM_BIN, (char *const *)argv);
-        _exit(127);
-    }
+    pid_t pid = tu_start_sublim(args, NULL, pattern);
     int status;
     assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
     if (!WIFSTOPPED(status)) {

@@ -267,4 +267,48 @@ static inline int tu_run_sublim(char **output, const char *const *args)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The preload that stops a program at a chosen rename (scripts/stall.c),
+ * as the Makefile built it (SUBLIM_STALL). */
+#ifndef SUBLIM_STALL
+#define SUBLIM_STALL "build/tests/stall.so"
+#endif
+
+/* Starts `sublim HEAD... TAIL...` (each NULL-terminated; tail may be NULL)
+ * in a child process, its output discarded, and returns its pid.  With
+ * stall_at, it stops (SIGSTOP) at its first rename whose "FROM>TO"
+ * contains stall_at (SUBLIM_STALL preloaded). */
+static inline pid_t tu_start_sublim(const char *const *head, const char *const *tail,
+                                    const char *stall_at)
+{
+    if (stall_at && access(SUBLIM_STALL, R_OK) != 0)
+        fail_msg("no %s: run the tests with make", SUBLIM_STALL);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid != 0)
+        return pid;
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    const char *argv[128] = {SUBLIM_BIN};
+    size_t n = 1;
+    for (size_t i = 0; head[i] && n < 127; i++)
+        argv[n++] = head[i];
+    for (size_t i = 0; tail && tail[i] && n < 127; i++)
+        argv[n++] = tail[i];
+    if (stall_at) {
+        char asan[256];
+        const char *was = getenv("ASAN_OPTIONS");
+        /* A sanitized sublim wants its runtime first; the shim is harmless. */
+        snprintf(asan, sizeof asan, "verify_asan_link_order=0%s%s", was ? ":" : "",
+                 was ? was : "");
+        setenv("ASAN_OPTIONS", asan, 1);
+        setenv("LD_PRELOAD", SUBLIM_STALL, 1);
+        setenv("STALL_RENAME", stall_at, 1);
+    }
+    execv(SUBLIM_BIN, (char *const *)argv);
+    _exit(127);
+}
+
 #endif
