@@ -73,12 +73,18 @@ $(BUILD)/cmocka.ok:
 	@mkdir -p $(BUILD) && touch $@
 
 $(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
+
+# Stops the program at a chosen rename, so tests kill it at that very
+# moment (scripts/stall.c); never sanitized: it is preloaded.
+STALL = $(BUILD)/tests/stall.so
+$(STALL): scripts/stall.c | $(BUILD)/tests
+	$(CC) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
 
-test: $(TESTS) $(REPLAYS) $(BIN) data
+test: $(TESTS) $(REPLAYS) $(BIN) $(STALL) data
 	@sh scripts/run-tests.sh $(TESTS) \
 	    $(foreach t,$(FUZZ_TARGETS),"$(BUILD)/tests/replay_$(t) tests/fuzz/corpus/$(t) tests/fuzz/regressions/$(t)")
 

@@ -229,25 +229,6 @@ static void report_needs_a_folder(void **state)
 
 /* ---- the result folder ---- */
 
-/* The files of dir an experiment writes, concatenated (a snapshot). */
-static char *snapshot(const char *dir)
-{
-    const char *names[] = {FOLDER_RESULTS, FOLDER_CURVES,  FOLDER_CONFIG, FOLDER_RUNS,
-                           FOLDER_SUMMARY, FOLDER_REPORT, FOLDER_FIGURE};
-    char *all = calloc(1, 1);
-    size_t used = 0;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        size_t n;
-        char *text = tu_slurp(tu_path(dir, names[i]), &n);
-        all = realloc(all, used + n + 1);
-        assert_non_null(all);
-        memcpy(all + used, text, n + 1);
-        used += n;
-        free(text);
-    }
-    return all;
-}
-
 /* An experiment into a folder that holds results exits 1, pointing to
  * --force (and --resume), and leaves every file as it was; with --force it
  * replaces them. */
@@ -258,10 +239,10 @@ static void experiment_keeps_results_without_force(void **state)
     char out[600];
     snprintf(out, sizeof out, "%s/a", fx->dir);
     EXPECT(0, W("teacher"), "experiment", TINY, "--seeds", "1", "--out", out);
-    char *before = snapshot(out);
+    char *before = tu_snapshot(out);
     EXPECT(1, W("already holds results", "--force", "--resume"), "experiment", TINY, "--seeds",
            "1", "--seed-start", "1", "--out", out);
-    char *after = snapshot(out);
+    char *after = tu_snapshot(out);
     assert_string_equal(before, after);
     free(after);
     EXPECT(0, W("teacher"), "experiment", TINY, "--seeds", "1", "--seed-start", "1", "--out",
@@ -280,31 +261,13 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* While one experiment writes a folder, a second one on it fails at once
- * (exit 1, "being written", the first one's pid), before loading any data;
- * the first is unharmed by it. */
-static void second_experiment_refused_at_once(void **state)
+/* Starts `sublim experiment TINY --seeds 1000 ARGS` (args: NULL-terminated;
+ * so many seeds that it still runs when the test is done with it), its
+ * output discarded, and waits until the lock file lock holds its pid:
+ * it holds that lock then.  Fails if it never does. */
+static pid_t start_holding(const char *lock, const char *const *args)
 {
-    tu_dir *fx = *state;
-    tu_need_mnist();
-    char out[600], lock[700];
-    snprintf(out, sizeof out, "%s/busy", fx->dir);
-    snprintf(lock, sizeof lock, "%s/%s", out, FOLDER_LOCK);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t first = fork();
-    assert_true(first >= 0);
-    if (first == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        /* Many seeds: it is still running when the second one comes. */
-        char *const argv[] = {SUBLIM_BIN, "experiment", TINY, "--seeds", "1000", "--out", out,
-                              NULL};
-        execv(SUBLIM_BIN, argv);
-        _exit(127);
-    }
-    /* The lock is taken once the lock file holds the first one's pid. */
+    pid_t first = tu_start_sublim(W("experiment", TINY, "--seeds", "1000"), args, NULL);
     int held = 0;
     for (double t0 = now(); !held && now() - t0 < 30;) {
         FILE *f = fopen(lock, "r");
@@ -324,24 +287,70 @@ static void second_experiment_refused_at_once(void **state)
         waitpid(first, NULL, 0);
         fail_msg("%s never held the first experiment's pid %ld", lock, (long)first);
     }
+    return first;
+}
 
-    char *text, pid[32];
-    double t0 = now();
-    int rc = sublim(&text, "experiment", TINY, "--seeds", "1", "--out", out, NULL);
-    double took = now() - t0;
+/* Fails unless the second command (exit code rc, output text, taking took
+ * seconds, at most max) was refused at once while first, still running,
+ * held what it wanted: exit 1, naming what (where) and first's pid.  Ends
+ * first. */
+static void assert_refused_beside(pid_t first, int rc, char *text, double took, double max,
+                                  const char *where)
+{
     int status;
     assert_int_equal(waitpid(first, &status, WNOHANG), 0); /* the first still runs */
     kill(first, SIGKILL);
     assert_int_equal(waitpid(first, &status, 0), first);
-    snprintf(pid, sizeof pid, "(pid %ld)", (long)first);
+    char pid[80];
+    snprintf(pid, sizeof pid, "being written by another sublim (pid %ld)", (long)first);
     if (rc != 1)
         fail_msg("exit %d, want 1: %s", rc, text);
-    tu_assert_contains(text, out);
-    tu_assert_contains(text, "being written");
+    tu_assert_contains(text, where);
     tu_assert_contains(text, pid);
     free(text);
-    if (took > 2)
-        fail_msg("the second experiment took %.1f s to be refused", took);
+    if (took > max)
+        fail_msg("the second experiment took %.1f s to be refused (at most %g)", took, max);
+}
+
+/* While one experiment writes a folder, a second one on it fails at once
+ * (exit 1, "being written", the first one's pid), before loading any data;
+ * the first is unharmed by it. */
+static void second_experiment_refused_at_once(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char out[600], lock[700];
+    snprintf(out, sizeof out, "%s/busy", fx->dir);
+    snprintf(lock, sizeof lock, "%s/%s", out, FOLDER_LOCK);
+    pid_t first = start_holding(lock, W("--out", out));
+    char *text;
+    double t0 = now();
+    int rc = sublim(&text, "experiment", TINY, "--seeds", "1", "--out", out, NULL);
+    assert_refused_beside(first, rc, text, now() - t0, 2, out);
+}
+
+/* While one experiment saves teachers to a file, a second one saving to it
+ * (into another folder) fails at once, naming the file and the first one's
+ * pid: one file never holds a mix of two runs' teachers.  It is refused
+ * after loading the data (the file's key depends on it): 10 s at most on
+ * a busy machine, where the first would run for minutes. */
+static void second_teacher_saver_refused_at_once(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char a[600], b[600], ck[600], lock[700], where[700];
+    snprintf(a, sizeof a, "%s/a", fx->dir);
+    snprintf(b, sizeof b, "%s/b", fx->dir);
+    snprintf(ck, sizeof ck, "%s/t.ck", fx->dir);
+    snprintf(lock, sizeof lock, "%s.lock", ck);
+    snprintf(where, sizeof where, "--save-teacher: %s", ck);
+    pid_t first = start_holding(lock, W("--out", a, "--save-teacher", ck));
+    char *text;
+    double t0 = now();
+    int rc = sublim(&text, "experiment", TINY, "--seeds", "1", "--out", b, "--save-teacher", ck,
+                    NULL);
+    assert_refused_beside(first, rc, text, now() - t0, 10, where);
+    assert_int_not_equal(access(tu_path(b, FOLDER_RESULTS), F_OK), 0);
 }
 
 /* An output folder that cannot be made (under a file, or a file itself)
@@ -729,6 +738,7 @@ int main(void)
         T(report_needs_a_folder),
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
+        T(second_teacher_saver_refused_at_once),
         T(output_folder_cannot_be_made),
         T(foreign_data_refused),
         T(long_out_path_keeps_the_reason),

@@ -4,7 +4,8 @@
  *  - --resume gives the bytes of an uninterrupted run and refuses what it
  *    cannot keep; with nothing to keep it is a fresh run;
  *  - a folder holding results is refused (left as it was) unless resumed
- *    or forced, and --force replaces it;
+ *    or forced, and --force replaces it, keeping the old files whole until
+ *    its first seed is done;
  *  - teachers saved to and loaded from checkpoints give the same rows, and
  *    other configurations or damaged files are refused;
  *  - a run that fails midway says so in run.txt and tells whether resume
@@ -17,6 +18,7 @@
 #include "base/files.h"
 #include "out/folder.h"
 #include "out/record.h"
+#include "out/replace.h"
 #include "out/results.h"
 #include "run/checkpoint.h"
 
@@ -255,25 +257,6 @@ static void resume_with_nothing_to_keep_is_a_fresh_run(void **state)
 
 /* ---- a folder that holds results ---- */
 
-/* Every file of the folder dir, concatenated with its name (a snapshot). */
-static char *snapshot(const char *dir)
-{
-    const char *names[] = {FOLDER_RESULTS, FOLDER_CURVES,  FOLDER_CONFIG,
-                           FOLDER_RUNS,    FOLDER_SUMMARY, FOLDER_FIGURE,
-                           FOLDER_CURVES_FIGURE, FOLDER_REPORT};
-    size_t cap = 1, used = 0;
-    char *all = calloc(1, 1);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *text = tu_slurp(tu_path(dir, names[i]), NULL);
-        cap += strlen(names[i]) + strlen(text) + 2;
-        all = realloc(all, cap);
-        assert_non_null(all);
-        used += (size_t)sprintf(all + used, "%s\n%s\n", names[i], text);
-        free(text);
-    }
-    return all;
-}
-
 /* Without --resume or --force, a folder holding results is refused (the
  * message offering both) and left byte for byte as it was; --force
  * replaces it: only the new run's rows and run.txt block remain. */
@@ -283,12 +266,12 @@ static void results_refused_unless_forced(void **state)
     load_data(fx);
     char dir[600];
     record_one_seed_in_a(fx, dir, sizeof dir);
-    char *before = snapshot(dir);
+    char *before = tu_snapshot(dir);
     record_options other = tiny(1);
     other.cfg.seed_start = 1;
     record_refused(fx, "a", &other, "already holds results", "--force");
     record_refused(fx, "a", &other, "--resume", FOLDER_RESULTS);
-    char *after = snapshot(dir);
+    char *after = tu_snapshot(dir);
     assert_string_equal(before, after);
     free(after);
     assert_int_equal(tu_count_temporaries(dir), 0);
@@ -491,38 +474,76 @@ static void failed_run_without_saved_seeds(void **state)
     assert_false(out.resumable);
 }
 
-/* Files of the replaced run that a forced run found in its folder while
- * training its first seed. */
-static char leftovers[256];
+/* What the folder held when a forced run had trained its first teacher. */
+static char *seen;
 
-static void note_leftovers(const char *dir)
+static void note_snapshot(const char *dir)
 {
-    const char *derived[] = {FOLDER_RESULTS, FOLDER_CURVES,        FOLDER_SUMMARY,
-                             FOLDER_FIGURE,  FOLDER_CURVES_FIGURE, FOLDER_REPORT};
-    leftovers[0] = '\0';
-    for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
-        if (files_exists(tu_path(dir, derived[i])))
-            snprintf(leftovers + strlen(leftovers), sizeof leftovers - strlen(leftovers),
-                     " %s", derived[i]);
+    seen = tu_snapshot(dir);
 }
 
-/* While a --force run goes (and if it is killed), its folder holds nothing
- * that describes the run it replaces: no rows, and none of the files
- * derived from them (summary, figures, report), beside the new run's
- * config.txt and run.txt. */
-static void forced_run_keeps_nothing_of_the_old(void **state)
+/* Puts a file where a forced run stages its new files: it cannot. */
+static void block_staging(const char *dir)
+{
+    tu_write_file(tu_path(dir, REPLACE_STAGING), "x", 1);
+}
+
+/* A --force run over a finished folder leaves every file of the old run as
+ * it was until its first seed is done (issue 12, case 5: they were deleted
+ * at the start, so a run stopped early left nothing); then the folder
+ * holds the new run alone: its config.txt, its one run.txt block, its rows,
+ * nothing staged. */
+static void forced_run_keeps_the_old_until_its_first_seed(void **state)
 {
     fixture *fx = *state;
     load_data(fx);
     char dir[600];
     record_options o = record_one_seed_in_a(fx, dir, sizeof dir);
+    char *old = tu_snapshot(dir), *old_rows = slurp_in(fx, "a", FOLDER_RESULTS);
     o.force = 1;
     o.cfg.lr = 1e-3;
-    watch *w = watch_log(&o, 0, note_leftovers, dir);
+    watch *w = watch_log(&o, 0, note_snapshot, dir);
     record_ok(fx, "a", &o, NULL);
     unwatch(&o, w);
-    if (*leftovers)
-        fail_msg("left of the replaced run while the new one trained:%s", leftovers);
+    assert_string_equal(seen, old);
+    free(seen);
+    char *config = slurp_in(fx, "a", FOLDER_CONFIG), *runs = slurp_in(fx, "a", FOLDER_RUNS),
+         *rows = slurp_in(fx, "a", FOLDER_RESULTS);
+    tu_assert_contains(config, "lr=0.001\n");
+    assert_int_equal(tu_count(runs, "[run]"), 1);
+    assert_string_not_equal(rows, old_rows);
+    assert_false(files_exists(tu_path(dir, REPLACE_STAGING)));
+    assert_false(files_exists(tu_path(dir, REPLACE_SWITCHING)));
+    free(config);
+    free(runs);
+    free(rows);
+    free(old_rows);
+    free(old);
+}
+
+/* A --force run that fails before its first seed is saved (here it cannot
+ * stage its files) leaves the old run's files as they were, run.txt
+ * included, and does not promise a resume. */
+static void forced_run_failing_early_keeps_the_old(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    char dir[600];
+    record_options o = record_one_seed_in_a(fx, dir, sizeof dir);
+    char *old = tu_snapshot(dir);
+    o.force = 1;
+    o.cfg.lr = 1e-3;
+    watch *w = watch_log(&o, 0, block_staging, dir);
+    record_outcome out;
+    err e = {{0}};
+    assert_int_equal(record(fx, "a", &o, &out, &e), -1);
+    unwatch(&o, w);
+    tu_assert_contains(e.msg, REPLACE_STAGING);
+    assert_false(out.resumable);
+    char *now = tu_snapshot(dir);
+    assert_string_equal(now, old);
+    free(now);
+    free(old);
 }
 
 int main(void)
@@ -536,7 +557,8 @@ int main(void)
         T(teachers_saved_and_loaded),
         T(failed_run_is_resumable),
         T(failed_run_without_saved_seeds),
-        T(forced_run_keeps_nothing_of_the_old),
+        T(forced_run_keeps_the_old_until_its_first_seed),
+        T(forced_run_failing_early_keeps_the_old),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,10 +4,12 @@
  * configuration, damaged files and non-finite teachers are refused, and a
  * save file that is someone else's work is never overwritten; a save file
  * is added to, rewritten only when something new is in it, and a failed
- * save is reported. */
+ * save is reported; a second run saving to a file another one saves to is
+ * refused at once. */
 #include "testutil.h"
 
 #include <math.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include "base/files.h"
 #include "run/checkpoint.h"
@@ -412,6 +414,14 @@ static void keep_rewrites_only_what_is_new(void **state)
     checkpoint_free(&c);
 }
 
+/* Removes the folder dir that held a save file t.ck, and the lock file
+ * left beside it. */
+static int remove_save_folder(const char *dir)
+{
+    unlink(tu_path(dir, "t.ck" TEACHERS_LOCK_SUFFIX));
+    return rmdir(dir);
+}
+
 /* A save that fails after open (its folder made read-only, or gone)
  * stops saving and teachers_status reports it, naming --save-teacher and
  * the seed; later teachers are not saved, even where they could be. */
@@ -434,12 +444,12 @@ static void status_reports_a_failed_save(void **state)
             /* Permissions do not stop root: nothing to test then. */
             if (geteuid() == 0) {
                 teachers_close(&t);
-                assert_int_equal(rmdir(sub), 0);
+                assert_int_equal(remove_save_folder(sub), 0);
                 continue;
             }
             assert_int_equal(chmod(sub, 0555), 0);
         } else {
-            assert_int_equal(rmdir(sub), 0);
+            assert_int_equal(remove_save_folder(sub), 0);
         }
         teacher_of(p, w.n_params, 0, 0);
         teachers_keep(&t, 0, p, loss_of(0));
@@ -458,8 +468,59 @@ static void status_reports_a_failed_save(void **state)
         tu_assert_contains(e.msg, "seed 0");
         teachers_close(&t);
         assert_int_equal(tu_count_temporaries(sub), 0);
-        assert_int_equal(rmdir(sub), 0);
+        assert_int_equal(remove_save_folder(sub), 0);
     }
+}
+
+/* What a child process saving teachers to a file opens. */
+typedef struct {
+    const world *w;
+    const char *path;
+} saving;
+
+static int open_to_save(const void *arg)
+{
+    const saving *s = arg;
+    teachers t;
+    err e;
+    return teachers_open(&t, &s->w->key, 3, NULL, s->path, &e);
+}
+
+/* While another process saves teachers to a file, a second run saving to
+ * it is refused at once (loading it too or not), naming the file and the
+ * first one's pid, and the file is left alone; only loading it is fine.
+ * Once the first has ended, even by SIGKILL, the file opens to save. */
+static void second_saver_refused(void **state)
+{
+    tu_dir *fx = *state;
+    world w;
+    world_make(&w);
+    const char *path = tu_path(fx->dir, "t.ck");
+    const uint64_t seeds[] = {4};
+    write_checkpoint(path, &w.key, seeds, 1);
+    saving s = {&w, path};
+    tu_lock_holder h = tu_hold(open_to_save, &s, path);
+    char want[96];
+    snprintf(want, sizeof want, "is being written by another sublim (pid %ld)", (long)h.pid);
+    teachers t;
+    err e = {{0}};
+    for (int with_load = 0; with_load < 2; with_load++) {
+        e.msg[0] = '\0';
+        assert_int_equal(teachers_open(&t, &w.key, 3, with_load ? path : NULL, path, &e), -1);
+        tu_assert_contains(e.msg, "--save-teacher: ");
+        tu_assert_contains(e.msg, path);
+        tu_assert_contains(e.msg, want);
+    }
+    assert_holds(&w, path, seeds, 1);
+    assert_int_equal(teachers_open(&t, &w.key, 3, path, NULL, &e), 0);
+    assert_true(teachers_have(&t, 4));
+    teachers_close(&t);
+    assert_int_equal(kill(h.pid, SIGKILL), 0);
+    assert_int_equal(waitpid(h.pid, NULL, 0), h.pid);
+    close(h.go);
+    if (teachers_open(&t, &w.key, 3, NULL, path, &e))
+        fail_msg("%s", e.msg);
+    teachers_close(&t);
 }
 
 int main(void)
@@ -474,6 +535,7 @@ int main(void)
         T(same_file_loaded_and_saved_gains_teachers),
         T(keep_rewrites_only_what_is_new),
         T(status_reports_a_failed_save),
+        T(second_saver_refused),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,58 @@ static inline size_t tu_count(const char *hay, const char *needle)
     return n;
 }
 
+/* ---- another process holding something (a lock: fcntl locks never
+ * conflict within one process) ---- */
+
+typedef struct {
+    pid_t pid;
+    int go; /* closing it lets the child end */
+} tu_lock_holder;
+
+/* A child process that calls take(arg), which returns 0 once it holds what
+ * it took, and holds it until tu_release_lock; fails, naming what, unless
+ * take succeeded. */
+static inline tu_lock_holder tu_hold(int (*take)(const void *arg), const void *arg,
+                                     const char *what)
+{
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        close(go[1]);
+        int rc = take(arg);
+        char c = rc == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(2);
+        while (read(go[0], &c, 1) > 0)
+            continue;
+        _exit(rc == 0 ? 0 : 1);
+    }
+    close(ready[1]);
+    close(go[0]);
+    fcntl(go[1], F_SETFD, FD_CLOEXEC); /* not inherited by a sublim the test runs */
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    if (c != 'y')
+        fail_msg("the child could not take %s", what);
+    return (tu_lock_holder){pid, go[1]};
+}
+
+/* Lets the holder end normally; fails unless it did. */
+static inline void tu_release_lock(tu_lock_holder h)
+{
+    close(h.go);
+    int status;
+    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Skips the test unless MNIST is unpacked in ./mnist (tests run from the
  * project root). */
 static inline void tu_need_mnist(void)
@@ -249,6 +301,50 @@ static inline int tu_run_sublim_measured(char **output, const char *const *args,
 static inline int tu_run_sublim(char **output, const char *const *args)
 {
     return tu_run_sublim_with(output, args, 0, 0, NULL);
+}
+
+/* The preload that stops a program at a chosen rename (scripts/stall.c),
+ * as the Makefile built it (SUBLIM_STALL). */
+#ifndef SUBLIM_STALL
+#define SUBLIM_STALL "build/tests/stall.so"
+#endif
+
+/* Starts `sublim HEAD... TAIL...` (each NULL-terminated; tail may be NULL)
+ * in a child process, its output discarded, and returns its pid.  With
+ * stall_at, it stops (SIGSTOP) at its first rename whose "FROM>TO"
+ * contains stall_at (SUBLIM_STALL preloaded). */
+static inline pid_t tu_start_sublim(const char *const *head, const char *const *tail,
+                                    const char *stall_at)
+{
+    if (stall_at && access(SUBLIM_STALL, R_OK) != 0)
+        fail_msg("no %s: run the tests with make", SUBLIM_STALL);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid != 0)
+        return pid;
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    const char *argv[128] = {SUBLIM_BIN};
+    size_t n = 1;
+    for (size_t i = 0; head[i] && n < 127; i++)
+        argv[n++] = head[i];
+    for (size_t i = 0; tail && tail[i] && n < 127; i++)
+        argv[n++] = tail[i];
+    if (stall_at) {
+        char asan[256];
+        const char *was = getenv("ASAN_OPTIONS");
+        /* A sanitized sublim wants its runtime first; the shim is harmless. */
+        snprintf(asan, sizeof asan, "verify_asan_link_order=0%s%s", was ? ":" : "",
+                 was ? was : "");
+        setenv("ASAN_OPTIONS", asan, 1);
+        setenv("LD_PRELOAD", SUBLIM_STALL, 1);
+        setenv("STALL_RENAME", stall_at, 1);
+    }
+    execv(SUBLIM_BIN, (char *const *)argv);
+    _exit(127);
 }
 
 #endif

@@ -2,14 +2,14 @@
  * test_merge.c, test_figures.c, test_folder.c, test_record.c), synthetic:
  * no MNIST, no training.
  *  - tu_data_read: the data the synthetic folders say they were made from;
+ *  - tu_snapshot: every file of one experiment's, to compare;
  *  - tu_make_folder: a folder as `sublim experiment` leaves it (results.csv,
  *    config.txt and, as asked, run.txt and curves.csv) for some seeds of a
  *    configuration such as tu_small_config's, each arm near the paper's
  *    value (tu_synthetic_acc) out of TU_TOTAL test images;
  *  - tu_regenerate, tu_regenerate_ok: report_regenerate under the folder's
  *    lock, as `sublim report` does;
- *  - tu_hold_lock, tu_release_lock: another process holding a folder's lock
- *    (fcntl locks never conflict within one process);
+ *  - tu_hold_lock: another process holding a folder's lock (tu_hold);
  *  - tu_rows_twice: a results.csv text with its rows in it twice;
  *  - tu_damage_results: a folder's results.csv with a row twice, a
  *    test_acc that disagrees with its counts, or a seed short of a row. */
@@ -118,6 +118,24 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
     free(pts);
 }
 
+/* Every file of one experiment in dir (FOLDER_RUN_FILES), each after its
+ * name, in one string (a snapshot to compare).  free() it. */
+static inline char *tu_snapshot(const char *dir)
+{
+    const char *names[] = {FOLDER_RUN_FILES};
+    size_t cap = 1, used = 0;
+    char *all = calloc(1, 1);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *text = tu_slurp(tu_path(dir, names[i]), NULL);
+        cap += strlen(names[i]) + strlen(text) + 2;
+        all = realloc(all, cap);
+        assert_non_null(all);
+        used += (size_t)sprintf(all + used, "%s\n%s\n", names[i], text);
+        free(text);
+    }
+    return all;
+}
+
 /* ---- report.md and the other derived files ---- */
 
 /* report_regenerate on dir under its lock, as `sublim report` does. */
@@ -149,53 +167,25 @@ typedef enum {
 } tu_lock_mode;
 
 typedef struct {
-    pid_t pid;
-    int go; /* closing it lets the child end */
-} tu_lock_holder;
+    const char *dir;
+    tu_lock_mode mode;
+} tu_folder_opening;
+
+static inline int tu_open_folder(const void *arg)
+{
+    const tu_folder_opening *o = arg;
+    folder f;
+    err e;
+    return o->mode == TU_LOCK_READ ? folder_open_read(&f, o->dir, &e)
+                                   : folder_open(&f, o->dir, o->mode == TU_LOCK_CREATE, &e);
+}
 
 /* A child process that opens dir as mode says and holds it until
  * tu_release_lock; fails unless it could open it. */
 static inline tu_lock_holder tu_hold_lock(const char *dir, tu_lock_mode mode)
 {
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(ready[0]);
-        close(go[1]);
-        folder f;
-        err e;
-        int rc = mode == TU_LOCK_READ ? folder_open_read(&f, dir, &e)
-                                      : folder_open(&f, dir, mode == TU_LOCK_CREATE, &e);
-        char c = rc == 0 ? 'y' : 'n';
-        if (write(ready[1], &c, 1) != 1)
-            _exit(2);
-        while (read(go[0], &c, 1) > 0)
-            continue;
-        _exit(rc == 0 ? 0 : 1);
-    }
-    close(ready[1]);
-    close(go[0]);
-    fcntl(go[1], F_SETFD, FD_CLOEXEC); /* not inherited by a sublim the test runs */
-    char c = 0;
-    assert_int_equal(read(ready[0], &c, 1), 1);
-    close(ready[0]);
-    if (c != 'y')
-        fail_msg("the child could not %s %s", mode == TU_LOCK_READ ? "read" : "write", dir);
-    return (tu_lock_holder){pid, go[1]};
-}
-
-/* Lets the holder end normally; fails unless it did. */
-static inline void tu_release_lock(tu_lock_holder h)
-{
-    close(h.go);
-    int status;
-    assert_int_equal(waitpid(h.pid, &status, 0), h.pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    tu_folder_opening o = {dir, mode};
+    return tu_hold(tu_open_folder, &o, dir);
 }
 
 /* ---- damaged files ---- */

@@ -26,8 +26,9 @@ static const setting OWN_FLAGS[] = {
     {"resume", SETTING_SWITCH, AT(resume), NULL, 0, 0, NULL,
      "keep the seeds a killed run of this configuration finished in OUT; run the rest", 0},
     {"force", SETTING_SWITCH, AT(force), NULL, 0, 0, NULL,
-     "replace the results OUT holds (a folder with results is refused otherwise); "
-     "run even if the memory estimate exceeds the machine's", 0},
+     "replace the results OUT holds once this run's first seed is done (a folder with "
+     "results is refused otherwise); run even if the memory estimate exceeds the machine's",
+     0},
     {"save_teacher", SETTING_TEXT, AT(save_teacher), NULL, 0, 0, NULL,
      "save every seed's trained teacher in this checkpoint file", 0},
     {"load_teacher", SETTING_TEXT, AT(load_teacher), NULL, 0, 0, NULL,

@@ -1,79 +1,28 @@
 #include "out/folder.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "base/atomic.h"
+#include "base/lock.h"
 #include "base/text.h"
 #include "out/config.h"
+#include "out/replace.h"
 #include "out/runlog.h"
 
 /* ---- opening, locking ---- */
 
-/* Who holds a lock on fd that conflicts with type: the pid fcntl reports
- * (0 when it cannot say, as over some network file systems: then the pid
- * a writer noted in the file), and whether that lock is a read lock. */
-static long lock_holder(int fd, short type, int *reading)
-{
-    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
-    *reading = 0;
-    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
-        *reading = fl.l_type == F_RDLCK;
-        if (fl.l_pid > 0)
-            return (long)fl.l_pid;
-    }
-    char buf[32] = "";
-    ssize_t got = *reading ? 0 : pread(fd, buf, sizeof buf - 1, 0);
-    return got > 0 ? strtol(buf, NULL, 10) : 0;
-}
-
-/* Takes the lock of f's folder: a write lock (writing) or a read lock. */
-static int take_lock(folder *f, int writing, err *e)
+/* Takes the lock of f's folder (base/lock.h), to write or to read. */
+static int take_lock(folder *f, enum lock_mode mode, err *e)
 {
     char path[FILES_PATH_MAX];
+    err why;
     if (folder_path(f, FOLDER_LOCK, path, sizeof path, e))
         return -1;
-    /* Non-blocking: a FIFO in its place would block a read-only open. */
-    int fd = open(path, (writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NONBLOCK, 0644);
-    if (fd >= 0 && files_check_regular(fd, path, e)) {
-        close(fd);
-        return -1;
-    }
-    if (fd < 0) {
-        if (!writing && errno == ENOENT)
-            return 0; /* never written by a sublim that locks: nothing to wait for */
-        return err_set(e, "%s: cannot %s: %s", f->dir, writing ? "lock the folder" : "read",
-                       strerror(errno));
-    }
-    short type = writing ? F_WRLCK : F_RDLCK;
-    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
-    if (fcntl(fd, F_SETLK, &fl) != 0) {
-        int saved = errno, reading = 0;
-        int busy = saved == EACCES || saved == EAGAIN;
-        long pid = busy ? lock_holder(fd, type, &reading) : 0;
-        close(fd);
-        if (!busy)
-            return err_set(e, "%s: cannot lock the folder: %s", f->dir, strerror(saved));
-        char who[48] = "another process";
-        if (pid > 0)
-            snprintf(who, sizeof who, "another sublim (pid %ld)", pid);
-        return err_set(e, "%s is being %s by %s: wait for it to finish, or use another "
-                          "folder",
-                       f->dir, reading ? "read" : "written", who);
-    }
-    if (writing) {
-        /* For people, and for a holder on another machine (where fcntl
-         * cannot name the pid): who holds it. */
-        char pid[32];
-        int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-        if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
-            /* The lock holds without the note. */
-        }
-    }
-    f->lock_fd = fd;
-    return 0;
+    if (lock_take(&f->lock_fd, path, mode, f->dir, &why) == 0)
+        return 0;
+    return err_set(e, "%s, or use another folder", why.msg);
 }
 
 static int set_dir(folder *f, const char *dir, err *e)
@@ -91,22 +40,43 @@ int folder_open(folder *f, const char *dir, int create, err *e)
         return -1;
     if (!create && !files_exists(dir))
         return err_set(e, "%s: no such folder", dir);
-    if (files_ensure_dir(dir, e) || take_lock(f, 1, e))
+    if (files_ensure_dir(dir, e) || take_lock(f, LOCK_WRITE, e))
         return -1;
     atomic_remove_stale_in(dir);
+    if (replace_recover(dir, e)) {
+        folder_close(f);
+        return -1;
+    }
     return 0;
 }
 
 int folder_open_read(folder *f, const char *dir, err *e)
 {
-    return set_dir(f, dir, e) || take_lock(f, 0, e) ? -1 : 0;
+    if (set_dir(f, dir, e) || take_lock(f, LOCK_READ, e))
+        return -1;
+    if (!replace_pending(dir))
+        return 0;
+    /* A writer was killed while switching the folder to its new files:
+     * completing that needs the write lock for a moment. */
+    folder_close(f);
+    folder w;
+    if (folder_open(&w, dir, 0, e))
+        return -1;
+    folder_close(&w);
+    if (take_lock(f, LOCK_READ, e))
+        return -1;
+    if (replace_pending(dir)) { /* another writer switched and died in between */
+        folder_close(f);
+        return err_set(e, "%s: a killed run left it half switched to new files: run 'sublim "
+                          "report' on it",
+                       dir);
+    }
+    return 0;
 }
 
 void folder_close(folder *f)
 {
-    if (f->lock_fd >= 0)
-        close(f->lock_fd);
-    f->lock_fd = -1;
+    lock_release(&f->lock_fd);
 }
 
 int folder_path(const folder *f, const char *name, char *buf, size_t size, err *e)
@@ -128,6 +98,24 @@ int folder_remove(const folder *f, const char *name, err *e)
     if (unlink(path) != 0 && errno != ENOENT)
         return err_set(e, "%s: cannot remove: %s", path, strerror(errno));
     return 0;
+}
+
+/* ---- new files in place of the old in one step ---- */
+
+int folder_stage(const folder *f, folder *staged, err *e)
+{
+    char path[FILES_PATH_MAX];
+    return replace_begin(f->dir, path, sizeof path, e) || set_dir(staged, path, e) ? -1 : 0;
+}
+
+int folder_switch(const folder *f, const char *const *names, size_t n, err *e)
+{
+    return replace_commit(f->dir, names, n, e);
+}
+
+void folder_unstage(const folder *f)
+{
+    replace_abort(f->dir);
 }
 
 /* ---- reading it all ---- */

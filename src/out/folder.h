@@ -7,11 +7,13 @@
  *   config.txt   what the rows depend on: settings, data read, data sums (config.h);
  *   run.txt      how each run that produced rows went (runlog.h);
  *   theorem.csv, theorem.json   written by `sublim theorem`;
- *   summary.json, figure.svg, curves.svg, report.md   derived from the above.
+ *   summary.json, figure.svg, curves.svg, report.md   derived from the above;
+ *   .lock        the lock (below);
+ *   .staging/, .switching/   new files on their way in (folder_switch).
  *
- * A process that writes holds the folder's lock, OUT/.lock (an fcntl write
- * lock, released by the kernel however the process ends): a second writer
- * is refused at once, naming the holder's pid.  Holding it also makes it
+ * A process that writes holds the folder's lock, OUT/.lock (base/lock.h:
+ * released by the kernel however the process ends): a second writer is
+ * refused at once, naming the holder's pid.  Holding it also makes it
  * safe to remove the temporary files that a killed writer left (every file
  * is written to a temporary and renamed into place, base/atomic.h). */
 #ifndef SUBLIM_FOLDER_H
@@ -39,6 +41,12 @@
 #define FOLDER_REPORT "report.md"
 #define FOLDER_LOCK ".lock"
 
+/* What is derived from the results (`sublim report` redoes them). */
+#define FOLDER_DERIVED FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE, FOLDER_REPORT
+/* The files of one experiment: its results, what they depend on and what
+ * is derived from them (not theorem.*: `sublim theorem` writes those). */
+#define FOLDER_RUN_FILES FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CONFIG, FOLDER_RUNS, FOLDER_DERIVED
+
 typedef struct {
     char dir[FILES_PATH_MAX];
     int lock_fd; /* -1: no lock held */
@@ -46,10 +54,14 @@ typedef struct {
 
 /* Opens dir to write: creates it (one level) when create is set and it is
  * not there, takes its lock (refused, naming the holder, while another
- * process writes it) and removes the temporary files of killed writers. */
+ * process writes it) and cleans up after killed writers: removes their
+ * temporary files and unfinished new files, completes a switch to new
+ * files that one began (folder_switch). */
 int folder_open(folder *f, const char *dir, int create, err *e);
 /* Opens dir to read only, with a shared lock where dir has a lock file:
- * refused while a writer holds it, so what is read is one complete state. */
+ * refused while a writer holds it, so what is read is one complete state
+ * (a switch a killed writer began is completed first, which takes the
+ * write lock for a moment). */
 int folder_open_read(folder *f, const char *dir, err *e);
 /* Releases the lock. */
 void folder_close(folder *f);
@@ -60,6 +72,20 @@ int folder_path(const folder *f, const char *name, char *buf, size_t size, err *
 int folder_has(const folder *f, const char *name);
 /* Removes the file name unless it is absent. */
 int folder_remove(const folder *f, const char *name, err *e);
+
+/* ---- new files in place of the old in one step (out/replace.h) ---- */
+
+/* Makes staged the empty folder f/.staging (with no lock of its own): the
+ * new files are written into it with the usual functions. */
+int folder_stage(const folder *f, folder *staged, err *e);
+/* Puts the staged files in the place of f's in one step: each of names[]
+ * becomes its staged copy, or goes when none was staged; f's other files
+ * stay.  A kill before the switch leaves f's old files (a later folder_open
+ * removes the staged ones), a kill after it the new ones (a later
+ * folder_open or folder_open_read completes the switch). */
+int folder_switch(const folder *f, const char *const *names, size_t n, err *e);
+/* Gives the staged files up (after a failure). */
+void folder_unstage(const folder *f);
 
 /* ---- everything the folder holds, read in one go ---- */
 

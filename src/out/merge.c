@@ -213,21 +213,20 @@ static int write_text(const folder *f, const char *name, const char *text, size_
 }
 
 /* theorem.csv and theorem.json as the input `from` has them, or neither
- * (so a replaced folder keeps no theorem of other rows). */
+ * (what is not written is removed at the switch, so a replaced folder
+ * keeps no theorem of other rows). */
 static int write_theorem(const folder *f, const char *from, const char *csv, size_t csv_len,
                          err *e)
 {
     char path[FILES_PATH_MAX], *json;
     size_t json_len;
     if (!csv)
-        return folder_remove(f, FOLDER_THEOREM_CSV, e) || folder_remove(f, FOLDER_THEOREM_JSON, e)
-                   ? -1
-                   : 0;
+        return 0;
     if (write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e) ||
         files_join(path, sizeof path, from, FOLDER_THEOREM_JSON, e))
         return -1;
     if (!files_exists(path))
-        return folder_remove(f, FOLDER_THEOREM_JSON, e);
+        return 0;
     if (files_read_all(path, &json, &json_len, e))
         return -1;
     int rc = write_text(f, FOLDER_THEOREM_JSON, json, json_len, e);
@@ -235,6 +234,8 @@ static int write_theorem(const folder *f, const char *from, const char *csv, siz
     return rc;
 }
 
+/* Writes the merged folder's files into f, the staging folder of the
+ * output: every file of it, derived ones included. */
 static int write_merged(const folder *f, const merged *m, const kv_list *config,
                         const char *theorem_from, const char *theorem, size_t theorem_len,
                         char *notes, size_t notes_size, err *e)
@@ -253,8 +254,6 @@ static int write_merged(const folder *f, const merged *m, const kv_list *config,
     } else {
         add_note(notes, notes_size,
                  "curves.csv left out: not every folder has one (a --no-curves run)");
-        if (folder_remove(f, FOLDER_CURVES, e))
-            return -1;
     }
     if (write_theorem(f, theorem_from, theorem, theorem_len, e))
         return -1;
@@ -283,15 +282,26 @@ int merge_folders(const char *const *in, size_t n_in, const char *out, int force
                                     notes_size, e)
                  ? -1
                  : 0;
-    folder f;
+    /* Written aside, then put in the place of what the folder held in one
+     * step: a kill leaves the old files or the merged ones, never a mix. */
+    static const char *const merged_files[] = {FOLDER_RUN_FILES, FOLDER_THEOREM_CSV,
+                                               FOLDER_THEOREM_JSON};
+    folder f, staged;
     if (rc == 0 && folder_open(&f, out, 1, e) == 0) {
         if (folder_has(&f, FOLDER_RESULTS) && !force)
             rc = err_set(e, "%s already holds results; merge into a new or empty folder (or "
                             "--force to replace them)",
                          out);
-        else
-            rc = write_merged(&f, &m, &x.in[0].config, in[theorem_from], theorem, theorem_len,
-                              notes, notes_size, e);
+        else if (folder_stage(&f, &staged, e))
+            rc = -1;
+        else if (write_merged(&staged, &m, &x.in[0].config, in[theorem_from], theorem,
+                              theorem_len, notes, notes_size, e)) {
+            folder_unstage(&f);
+            rc = -1;
+        } else {
+            rc = folder_switch(&f, merged_files, sizeof merged_files / sizeof merged_files[0],
+                               e);
+        }
         folder_close(&f);
     } else if (rc == 0) {
         rc = -1;

@@ -17,7 +17,46 @@ typedef struct {
     seed_table seeds;
     teachers teach;
     progress prog;
+    const kv_list *config; /* config.txt's lines for this run */
+    const kv_list *runs;   /* run.txt's blocks, this run's last */
+    size_t n_runs;
+    int replacing;         /* --force over results not switched away from yet */
 } run_state;
+
+/* ---- the files of this run ---- */
+
+/* config.txt and run.txt of this run into f. */
+static int write_run_files(const folder *f, const run_state *r, err *e)
+{
+    char path[FILES_PATH_MAX];
+    return folder_path(f, FOLDER_RUNS, path, sizeof path, e) ||
+                   runlog_write(path, r->runs, r->n_runs, e) ||
+                   folder_path(f, FOLDER_CONFIG, path, sizeof path, e) ||
+                   config_write(path, r->config, e)
+               ? -1
+               : 0;
+}
+
+/* The first seed of a run replacing another's results: its results.csv,
+ * curves.csv, config.txt and run.txt take the place of the old run's, and
+ * the old derived files go, in one step (folder_switch).  Until then the
+ * old run's files stand whole; a kill leaves one run's files or the
+ * other's, never a mix. */
+static int switch_to_new(run_state *r, err *e)
+{
+    static const char *const run_files[] = {FOLDER_RUN_FILES};
+    folder staged;
+    if (folder_stage(r->f, &staged, e))
+        return -1;
+    if (folder_write_seeds(&staged, &r->seeds, e) || write_run_files(&staged, r, e)) {
+        folder_unstage(r->f);
+        return -1;
+    }
+    if (folder_switch(r->f, run_files, sizeof run_files / sizeof run_files[0], e))
+        return -1;
+    r->replacing = 0;
+    return 0;
+}
 
 /* ---- the hooks ---- */
 
@@ -84,7 +123,7 @@ static int on_seed(void *ctx, const arm_result *rows, size_t n, err *e)
     *done = 1;
     progress_seed(&r->prog, clock_seconds(), rows, n);
     tell_failures(r, rows, n);
-    if (folder_write_seeds(r->f, &r->seeds, e)) {
+    if (r->replacing ? switch_to_new(r, e) : folder_write_seeds(r->f, &r->seeds, e)) {
         *done = 0; /* not saved after all */
         return -1;
     }
@@ -111,28 +150,24 @@ static void on_teacher(void *ctx, uint64_t seed, const float *params, double los
 
 /* ---- before the run ---- */
 
-/* A folder holds one run: without rows to keep, a previous run's rows are
- * removed before config.txt and run.txt are rewritten for this one, so the
- * files never describe different runs.  With rows to keep, results.csv and
- * curves.csv are rewritten with just them.  Either way the derived files
- * go until the run ends and makes them again. */
-static int prepare_folder(run_state *r, const kv_list *config, const kv_list *runs,
-                          size_t n_runs, err *e)
+/* A folder holds one run.  With rows to keep, results.csv and curves.csv
+ * are rewritten with just them; with none and nothing to replace, stale
+ * rows are removed; then config.txt and run.txt are rewritten for this
+ * run, and the derived files go until the run ends and makes them again.
+ * A run replacing another's results (--force) changes nothing yet: its
+ * first seed switches the folder to its files (switch_to_new). */
+static int prepare_folder(run_state *r, err *e)
 {
-    static const char *const derived[] = {FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE,
-                                          FOLDER_REPORT};
-    char path[FILES_PATH_MAX];
+    static const char *const derived[] = {FOLDER_DERIVED};
     const folder *f = r->f;
+    if (r->replacing)
+        return 0;
     int ok = seed_table_count(&r->seeds, 1)
                  ? folder_write_seeds(f, &r->seeds, e) == 0
                  : folder_remove(f, FOLDER_RESULTS, e) == 0 && folder_remove(f, FOLDER_CURVES, e) == 0;
     for (size_t i = 0; ok && i < sizeof derived / sizeof derived[0]; i++)
         ok = folder_remove(f, derived[i], e) == 0;
-    ok = ok && folder_path(f, FOLDER_RUNS, path, sizeof path, e) == 0 &&
-         runlog_write(path, runs, n_runs, e) == 0;
-    ok = ok && folder_path(f, FOLDER_CONFIG, path, sizeof path, e) == 0 &&
-         config_write(path, config, e) == 0;
-    return ok ? 0 : -1;
+    return ok ? write_run_files(f, r, e) : -1;
 }
 
 /* What this run will do, on the log. */
@@ -184,8 +219,11 @@ static int take_over(run_state *r, const kv_list *config, kv_list **runs, size_t
         return err_set(e, "%s already holds results: --resume goes on with them, --force "
                           "replaces them, or choose another --out",
                        path);
+    r->replacing = 1;
     if (o->log && !o->quiet)
-        fprintf(o->log, "sublim: replacing the results in %s/ (--force)\n", r->f->dir);
+        fprintf(o->log, "sublim: replacing the results in %s/ (--force) once this run's "
+                        "first seed is done; they stay until then\n",
+                r->f->dir);
     return 0;
 }
 
@@ -232,9 +270,11 @@ static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
     if (folder_path(r->f, FOLDER_RUNS, path, sizeof path, e))
         return -1;
     if (rc) {
-        /* Say in run.txt that this run stopped. */
+        /* Say in run.txt that this run stopped, unless the folder still
+         * holds the run it was to replace. */
         err ignored;
-        runlog_write(path, runs, n_runs, &ignored);
+        if (!r->replacing)
+            runlog_write(path, runs, n_runs, &ignored);
         return -1;
     }
     return runlog_write(path, runs, n_runs, e) || finish(r, out, e) ? -1 : 0;
@@ -276,10 +316,14 @@ int record_experiment(const folder *f, const record_options *o, const dataset *t
     if (rc == 0)
         rc = config_make(&config, &o->cfg, &data, o->data_dir, e) ||
                      take_over(&r, &config, &runs, &n_runs, e) ||
-                     add_run(&r, &runs, &n_runs, p, &data, e) ||
-                     prepare_folder(&r, &config, runs, n_runs, e)
+                     add_run(&r, &runs, &n_runs, p, &data, e)
                  ? -1
                  : 0;
+    r.config = &config;
+    r.runs = runs;
+    r.n_runs = n_runs;
+    if (rc == 0)
+        rc = prepare_folder(&r, e);
     if (rc == 0) {
         out->kept = seed_table_count(&r.seeds, 1);
         tell_plan(&r, p);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "base/atomic.h"
 #include "base/files.h"
+#include "base/lock.h"
 
 int teachers_key(checkpoint_key *key, const experiment_config *cfg, const dataset *train,
                  err *e)
@@ -52,7 +53,7 @@ static int open_save(teachers *t, const checkpoint_key *key, size_t seeds, err *
     const checkpoint *have = NULL;
     err why;
     memset(&existing, 0, sizeof existing);
-    atomic_remove_stale(t->save_path);
+    atomic_remove_stale(t->save_path); /* safe: we hold its lock */
     if (t->load_path && files_same(t->load_path, t->save_path)) {
         have = &t->load;
     } else if (files_exists(t->save_path)) {
@@ -77,27 +78,45 @@ static int open_save(teachers *t, const checkpoint_key *key, size_t seeds, err *
     return rc;
 }
 
+/* The save file's lock (TEACHERS_LOCK_SUFFIX), held until teachers_close:
+ * another run saving to it is refused at once, naming this one. */
+static int lock_save(teachers *t, err *e)
+{
+    char path[FILES_PATH_MAX];
+    err why;
+    if (strlen(t->save_path) + strlen(TEACHERS_LOCK_SUFFIX) >= sizeof path)
+        return err_set(e, "--save-teacher: path too long: %.200s...", t->save_path);
+    snprintf(path, sizeof path, "%s" TEACHERS_LOCK_SUFFIX, t->save_path);
+    if (lock_take(&t->save_lock, path, LOCK_WRITE, t->save_path, &why))
+        return err_set(e, "--save-teacher: %.400s, or choose another file", why.msg);
+    return 0;
+}
+
 int teachers_open(teachers *t, const checkpoint_key *key, size_t seeds, const char *load_path,
                   const char *save_path, err *e)
 {
     memset(t, 0, sizeof *t);
-    err why;
-    if (load_path && load_checkpoint(&t->load, load_path, key, &why))
-        return err_set(e, "--load-teacher: %s", why.msg);
+    t->save_lock = -1;
     t->load_path = load_path;
     t->save_path = save_path;
-    if (save_path && open_save(t, key, seeds, e)) {
+    err why;
+    int rc = save_path ? lock_save(t, e) : 0;
+    if (rc == 0 && load_path && load_checkpoint(&t->load, load_path, key, &why))
+        rc = err_set(e, "--load-teacher: %s", why.msg);
+    if (rc == 0 && save_path)
+        rc = open_save(t, key, seeds, e);
+    if (rc)
         teachers_close(t);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 void teachers_close(teachers *t)
 {
     checkpoint_free(&t->load);
     checkpoint_free(&t->save);
+    lock_release(&t->save_lock);
     memset(t, 0, sizeof *t);
+    t->save_lock = -1;
 }
 
 int teachers_have(const teachers *t, uint64_t seed)

@@ -9,7 +9,11 @@
  *    after each new teacher.  A file there already is added to when it
  *    holds teachers of this configuration, and refused otherwise: it is
  *    someone's work and never overwritten.  Loading and saving may name
- *    the same file. */
+ *    the same file.  A run saving to FILE holds FILE.lock's lock
+ *    (base/lock.h) from teachers_open to teachers_close: a second run
+ *    saving to FILE is refused at once, naming the first one's pid.  Only
+ *    loading takes no lock (the file is replaced atomically, so a reader
+ *    sees one whole version). */
 #ifndef SUBLIM_TEACHERS_H
 #define SUBLIM_TEACHERS_H
 
@@ -20,8 +24,12 @@
 #include "run/checkpoint.h"
 #include "run/experiment.h"
 
+/* The save file's lock file is its name plus this. */
+#define TEACHERS_LOCK_SUFFIX ".lock"
+
 typedef struct {
     const char *load_path, *save_path; /* NULL: not asked for */
+    int save_lock;                     /* the save file's lock; -1: none held */
     checkpoint load, save;
     size_t save_capacity;
     int save_failed;  /* saving stopped; save_error says why */
@@ -32,9 +40,9 @@ typedef struct {
 int teachers_key(checkpoint_key *key, const experiment_config *cfg, const dataset *train,
                  err *e);
 
-/* Opens the files (either path may be NULL) for a run of cfg->seeds seeds.
- * A place --save-teacher cannot write is refused now, not after a teacher
- * has been trained for it. */
+/* Opens the files (either path may be NULL) for a run of cfg->seeds seeds,
+ * taking the save file's lock.  A place --save-teacher cannot write is
+ * refused now, not after a teacher has been trained for it. */
 int teachers_open(teachers *t, const checkpoint_key *key, size_t seeds, const char *load_path,
                   const char *save_path, err *e);
 void teachers_close(teachers *t);
