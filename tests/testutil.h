@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,6 +141,59 @@ static inline size_t tu_count_temporaries(const char *dir)
         n += strstr(de->d_name, ".tmp.") != NULL;
     closedir(d);
     return n;
+}
+
+/* A pid that no process has any more: a child that exited and was reaped. */
+static inline long tu_dead_pid(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    return (long)pid;
+}
+
+/* A live process other than this one: a child that lives until it is
+ * killed (tu_end_child) or this process ends (even by a failed assertion:
+ * it waits on a pipe only this process can write). */
+static inline long tu_live_child(void)
+{
+    int alive[2];
+    assert_int_equal(pipe(alive), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char c;
+        close(alive[1]);
+        close(1);
+        close(2);
+        while (read(alive[0], &c, 1) != 0)
+            continue;
+        _exit(0);
+    }
+    close(alive[0]);
+    fcntl(alive[1], F_SETFD, FD_CLOEXEC); /* left open: closed when this process ends */
+    return (long)pid;
+}
+
+static inline void tu_end_child(long pid)
+{
+    kill((pid_t)pid, SIGKILL);
+    waitpid((pid_t)pid, NULL, 0);
+}
+
+/* dir/NAME.tmp.PID.AbC123: a temporary as base/atomic.c names it, of the
+ * writer pid (in tu_path's rotating buffers). */
+static inline const char *tu_temporary(const char *dir, const char *name, long pid)
+{
+    char base[300];
+    snprintf(base, sizeof base, "%s.tmp.%ld.AbC123", name, pid);
+    return tu_path(dir, base);
 }
 
 /* Entries of dir other than . and .. */

@@ -88,13 +88,16 @@ int folder_open(folder *f, const char *dir, int create, err *e)
         return err_set(e, "%s: no such folder", dir);
     if (files_ensure_dir(dir, e) || take_lock(f, 1, e))
         return -1;
-    atomic_remove_stale_in(dir);
+    atomic_remove_stale_in(dir, 1);
     return 0;
 }
 
 int folder_open_read(folder *f, const char *dir, err *e)
 {
-    return set_dir(f, dir, e) || take_lock(f, 0, e) ? -1 : 0;
+    if (set_dir(f, dir, e) || take_lock(f, 0, e))
+        return -1;
+    atomic_remove_stale_in(dir, 0);
+    return 0;
 }
 
 void folder_close(folder *f)

@@ -11,9 +11,10 @@
  *
  * A process that writes holds the folder's lock, OUT/.lock (an fcntl write
  * lock, released by the kernel however the process ends): a second writer
- * is refused at once, naming the holder's pid.  Holding it also makes it
- * safe to remove the temporary files that a killed writer left (every file
- * is written to a temporary and renamed into place, base/atomic.h). */
+ * is refused at once, naming the holder's pid.  Every file is written to
+ * a temporary named with its writer's pid and renamed into place
+ * (base/atomic.h); whoever opens the folder removes the temporaries of
+ * writers that are gone, never a live one's. */
 #ifndef SUBLIM_FOLDER_H
 #define SUBLIM_FOLDER_H
 
@@ -46,10 +47,12 @@ typedef struct {
 
 /* Opens dir to write: creates it (one level) when create is set and it is
  * not there, takes its lock (refused, naming the holder, while another
- * process writes it) and removes the temporary files of killed writers. */
+ * process writes it) and removes the temporary files of killed writers
+ * (atomic_remove_stale_in: never a live process's). */
 int folder_open(folder *f, const char *dir, int create, err *e);
 /* Opens dir to read only, with a shared lock where dir has a lock file:
- * refused while a writer holds it, so what is read is one complete state. */
+ * refused while a writer holds it, so what is read is one complete state.
+ * Removes the temporaries of writers that are gone, as folder_open. */
 int folder_open_read(folder *f, const char *dir, err *e);
 /* Releases the lock. */
 void folder_close(folder *f);
