@@ -72,8 +72,14 @@ $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
+# A shim that stalls the program in fsync, so tests can stop it mid-write
+# (tests/stall_fsync.c).  Never sanitized: it is preloaded into the program.
+STALL_SHIM = $(BUILD)/tests/stall_fsync.so
+$(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
+
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok $(STALL_SHIM) | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
