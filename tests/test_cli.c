@@ -2,10 +2,12 @@
  * tu_run_sublim): --help of every command, bad flags and commands (exit 2,
  * naming what is wrong), and the result folder's protections: results not
  * replaced without --force, a folder another sublim is writing refused at
- * once, an output folder that cannot be made.  Tests that need the data
- * run a tiny experiment on ./mnist (skipped, saying so, without it). */
+ * once, an output folder that cannot be made; output lost to a full disk
+ * is a failure.  Tests that need the data run a tiny experiment on ./mnist
+ * (skipped, saying so, without it). */
 #include "testutil.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <time.h>
 #include "cli/commands.h"
@@ -316,6 +318,38 @@ static void output_folder_cannot_be_made(void **state)
     assert_int_equal(access(tu_path(o, FOLDER_RESULTS), F_OK), -1);
 }
 
+/* Output that cannot reach stdout (a full disk: /dev/full) is a failure,
+ * exit 1 with the reason, not a success: help, and an experiment (whose
+ * results are written all the same). */
+static void stdout_write_error_exits_1(void **state)
+{
+    tu_dir *fx = *state;
+    if (access("/dev/full", W_OK) != 0) {
+        print_message("SKIPPED: no /dev/full\n");
+        skip();
+    }
+    const char *const *runs[] = {W("--help"), W("experiment", "--help"), W("report", "--help")};
+    char *text;
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        int rc = tu_run_sublim_stdout(&text, "/dev/full", runs[i]);
+        if (rc != 1)
+            fail_msg("sublim %s > /dev/full: exit %d, want 1: %s", runs[i][0], rc, text);
+        tu_assert_contains(text, "cannot write to standard output");
+        tu_assert_contains(text, strerror(ENOSPC));
+        free(text);
+    }
+    tu_need_mnist();
+    char out[600];
+    snprintf(out, sizeof out, "%s/o", fx->dir);
+    int rc = tu_run_sublim_stdout(&text, "/dev/full",
+                                  W("experiment", TINY, "--seeds", "1", "--out", out));
+    if (rc != 1)
+        fail_msg("sublim experiment > /dev/full: exit %d, want 1: %s", rc, text);
+    tu_assert_contains(text, "cannot write to standard output");
+    free(text);
+    assert_true(files_exists(tu_path(out, FOLDER_RESULTS)));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -328,6 +362,7 @@ int main(void)
         T(experiment_keeps_results_without_force),
         T(second_experiment_refused_at_once),
         T(output_folder_cannot_be_made),
+        T(stdout_write_error_exits_1),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,10 +233,11 @@ static inline void tu_need_mnist(void)
 #define SUBLIM_BIN "build/sublim"
 #endif
 
-/* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
- * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
- * when it did not exit normally). */
-static inline int tu_run_sublim(char **output, const char *const *args)
+/* Runs `sublim ARGS` (args: NULL-terminated) with its stdout into the file
+ * stdout_path (NULL: with stderr) and stderr into *output (malloc'ed; NULL:
+ * discarded); returns its exit code (-1 when it did not exit normally). */
+static inline int tu_run_sublim_stdout(char **output, const char *stdout_path,
+                                       const char *const *args)
 {
     char log[] = "/tmp/sublim-test-out-XXXXXX";
     int fd = mkstemp(log);
@@ -252,7 +253,8 @@ static inline int tu_run_sublim(char **output, const char *const *args)
         for (; args[n - 1] && n < 127; n++)
             argv[n] = args[n - 1];
         argv[n] = NULL;
-        dup2(fd, 1);
+        int out = stdout_path ? open(stdout_path, O_WRONLY) : fd;
+        dup2(out, 1);
         dup2(fd, 2);
         execv(SUBLIM_BIN, (char *const *)argv);
         _exit(127);
@@ -267,6 +269,14 @@ static inline int tu_run_sublim(char **output, const char *const *args)
     else
         free(text);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
+ * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
+ * when it did not exit normally). */
+static inline int tu_run_sublim(char **output, const char *const *args)
+{
+    return tu_run_sublim_stdout(output, NULL, args);
 }
 
 #endif

@@ -1,6 +1,8 @@
 /* sublim: the command line.  Commands live in cmd_*.c; they alone print
  * errors and choose exit codes: 0 ok, 1 failure at run time, 2 bad usage;
- * 128 + the signal's number when SIGINT or SIGTERM stopped them. */
+ * 128 + the signal's number when SIGINT or SIGTERM stopped them.  Output
+ * that could not be written to stdout is a failure too. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "base/interrupt.h"
@@ -61,9 +63,25 @@ static int dispatch(int argc, char **argv)
     return CMD_EXIT_USAGE;
 }
 
+/* 0 when everything printed reached stdout; else 1, saying so (a table
+ * lost to a full disk is a failure, not a success). */
+static int stdout_status(void)
+{
+    int flush_failed = fflush(stdout) != 0;
+    int saved = errno;
+    if (!flush_failed && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "sublim: cannot write to standard output%s%s\n", flush_failed ? ": " : "",
+            flush_failed ? strerror(saved) : "");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int rc = dispatch(argc, argv);
+    int output_rc = stdout_status();
     int sig = interrupt_signal();
-    return sig ? 128 + sig : rc; /* as a shell reports a process the signal ended */
+    if (sig)
+        return 128 + sig; /* as a shell reports a process the signal ended */
+    return rc ? rc : output_rc;
 }
