@@ -151,10 +151,7 @@ static const char *const NOT_TMP[] = {"results.csv", "notes.tmp.txt", "results.c
  * left: written by a child, which then dies. */
 static void left_by_killed_writer(const char *dir, char *left, size_t size)
 {
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = tu_fork();
     if (pid == 0) {
         atomic_file af;
         err e;

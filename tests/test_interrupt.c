@@ -64,10 +64,7 @@ static running start(const char *dir, const char *stall_file, const char *const 
         snprintf(r.stall_dir, sizeof r.stall_dir, "%s/stall", dir);
         assert_int_equal(mkdir(r.stall_dir, 0755), 0);
     }
-    fflush(stdout);
-    fflush(stderr);
-    r.pid = fork();
-    assert_true(r.pid >= 0);
+    r.pid = tu_fork();
     if (r.pid == 0) {
         const char *argv[MAX_ARGS + 2] = {SUBLIM_BIN};
         for (int n = 0; n < MAX_ARGS && args[n]; n++)
@@ -163,10 +160,7 @@ static void assert_last_run(const char *dir, const char *status)
 static void first_signal_noted_second_ends(void **state)
 {
     (void)state;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = tu_fork();
     if (pid == 0) {
         err e;
         interrupt_catch();

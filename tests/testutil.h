@@ -143,13 +143,21 @@ static inline size_t tu_count_temporaries(const char *dir)
     return n;
 }
 
-/* A pid that no process has any more: a child that exited and was reaped. */
-static inline long tu_dead_pid(void)
+/* fork(), with this process's buffered output flushed first (so the child
+ * does not print it again); fails the test when fork fails. */
+static inline pid_t tu_fork(void)
 {
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     assert_true(pid >= 0);
+    return pid;
+}
+
+/* A pid that no process has any more: a child that exited and was reaped. */
+static inline long tu_dead_pid(void)
+{
+    pid_t pid = tu_fork();
     if (pid == 0)
         _exit(0);
     assert_int_equal(waitpid(pid, NULL, 0), pid);
@@ -163,10 +171,7 @@ static inline long tu_live_child(void)
 {
     int alive[2];
     assert_int_equal(pipe(alive), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = tu_fork();
     if (pid == 0) {
         char c;
         close(alive[1]);
@@ -242,10 +247,7 @@ static inline int tu_run_sublim_stdout(char **output, const char *stdout_path,
     char log[] = "/tmp/sublim-test-out-XXXXXX";
     int fd = mkstemp(log);
     assert_true(fd >= 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = tu_fork();
     if (pid == 0) {
         const char *argv[128];
         int n = 0;
