@@ -72,14 +72,18 @@ $(BUILD)/cmocka.ok:
 	@sh scripts/need-cmocka.sh
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
-
-# Stops the program at a chosen rename, so tests kill it at that very
-# moment (scripts/stall.c); never sanitized: it is preloaded.
+# Preloaded shims that stop the program at a chosen moment, so tests can
+# kill or signal it there; never sanitized, since they are preloaded:
+# scripts/stall.c at a chosen rename, tests/stall_fsync.c in fsync.
 STALL = $(BUILD)/tests/stall.so
 $(STALL): scripts/stall.c | $(BUILD)/tests
 	$(CC) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
+STALL_SHIM = $(BUILD)/tests/stall_fsync.so
+$(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
+
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok $(STALL_SHIM) | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)

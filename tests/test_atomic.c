@@ -1,6 +1,7 @@
 /* Tests of atomic file writing (base/atomic.h): a reader sees the old file
  * or the whole new one, failures leave the old file and no temporary, and
- * the temporaries a killed writer left are cleaned up, and only those. */
+ * the temporaries a killed writer left are cleaned up, and only those:
+ * never a live writer's. */
 #include "testutil.h"
 
 #include <errno.h>
@@ -21,7 +22,8 @@ static void assert_file_is(const char *path, const char *text)
 }
 
 /* The target appears only at commit, whole and readable by all, and a
- * second commit replaces it; no temporary is left either time. */
+ * second commit replaces it; no temporary is left either time.  The
+ * temporary is named after the target and the writer's pid. */
 static void atomic_commit_writes_the_file(void **state)
 {
     fixture *fx = *state;
@@ -29,6 +31,10 @@ static void atomic_commit_writes_the_file(void **state)
     atomic_file af;
     err e = {{0}};
     assert_int_equal(atomic_open(&af, path, &e), 0);
+    char prefix[700];
+    snprintf(prefix, sizeof prefix, "%s.tmp.%ld.", path, (long)getpid());
+    if (strncmp(af.tmp, prefix, strlen(prefix)) != 0 || strlen(af.tmp) != strlen(prefix) + 6)
+        fail_msg("temporary %s, want %sXXXXXX", af.tmp, prefix);
     fprintf(af.f, "hello %d\n", 42);
     assert_int_equal(tu_count_entries(fx->dir), 1); /* only the temporary so far */
     assert_int_equal(tu_count_temporaries(fx->dir), 1);
@@ -130,15 +136,48 @@ static void atomic_unwritable_places(void **state)
 }
 
 /* The files of one folder: what a killed writer of results.csv left (a
- * real temporary, from atomic_open), and neighbours that are not its. */
+ * real temporary, from atomic_open in a child that died before its
+ * commit; and pid-less ones of older versions), and neighbours that are
+ * not its. */
 static const char *const OWN[] = {"results.csv.tmp.AbC123", "results.csv.tmp.zzzzzz"};
 static const char *const OTHERS_TMP[] = {"config.txt.tmp.XyZ789", "xresults.csv.tmp.AbC123",
                                          "results.csv.tmp.Q1w2E3.tmp.R4t5Y6"};
 static const char *const NOT_TMP[] = {"results.csv", "notes.tmp.txt", "results.csv.tmp.abc",
-                                      "results.csv.tmp.abcdefg", ".tmp.abcdef"};
+                                      "results.csv.tmp.abcdefg", ".tmp.abcdef",
+                                      "results.csv.tmp.12x.abcdef", "results.csv.tmp.0.abcdef"};
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
-static void make_neighbours(fixture *fx, atomic_file *left)
+/* left gets the path of the temporary a writer killed before its commit
+ * left: written by a child, which then dies. */
+static void left_by_killed_writer(const char *dir, char *left, size_t size)
+{
+    pid_t pid = tu_fork();
+    if (pid == 0) {
+        atomic_file af;
+        err e;
+        if (atomic_open(&af, tu_path(dir, "results.csv"), &e) != 0)
+            _exit(1);
+        fputs("half", af.f);
+        fflush(af.f);
+        _exit(0); /* no commit, no abort */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "results.csv.tmp.%ld.", (long)pid);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    left[0] = '\0';
+    for (struct dirent *de; (de = readdir(d));)
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+            snprintf(left, size, "%s/%s", dir, de->d_name);
+    closedir(d);
+    if (!left[0])
+        fail_msg("no %s* in %s", prefix, dir);
+}
+
+static void make_neighbours(fixture *fx, char *left, size_t size)
 {
     for (size_t k = 0; k < COUNT(OWN); k++)
         tu_write_file(tu_path(fx->dir, OWN[k]), "own", 3);
@@ -146,24 +185,20 @@ static void make_neighbours(fixture *fx, atomic_file *left)
         tu_write_file(tu_path(fx->dir, OTHERS_TMP[k]), "other", 5);
     for (size_t k = 0; k < COUNT(NOT_TMP); k++)
         tu_write_file(tu_path(fx->dir, NOT_TMP[k]), "keep", 4);
-    err e = {{0}};
-    assert_int_equal(atomic_open(left, tu_path(fx->dir, "results.csv"), &e), 0);
-    fputs("half", left->f);
-    fclose(left->f); /* the writer dies here: no commit, no abort */
-    left->f = NULL;
-    assert_true(files_exists(left->tmp));
+    left_by_killed_writer(fx->dir, left, size);
 }
 
-/* atomic_remove_stale(path) removes path's own NAME.tmp.XXXXXX leftovers,
- * not another file's temporaries, not a name merely containing ".tmp.";
- * a bare name (no folder) means the current folder. */
+/* atomic_remove_stale(path), by the holder of path's lock, removes path's
+ * own leftovers (NAME.tmp.PID.XXXXXX and NAME.tmp.XXXXXX), not another
+ * file's temporaries, not a name merely containing ".tmp."; a bare name
+ * (no folder) means the current folder. */
 static void atomic_remove_stale_only_own(void **state)
 {
     fixture *fx = *state;
-    atomic_file left;
-    make_neighbours(fx, &left);
-    atomic_remove_stale(tu_path(fx->dir, "results.csv"));
-    assert_false(files_exists(left.tmp));
+    char left[700];
+    make_neighbours(fx, left, sizeof left);
+    atomic_remove_stale(tu_path(fx->dir, "results.csv"), 1);
+    assert_false(files_exists(left));
     for (size_t k = 0; k < COUNT(OWN); k++)
         if (files_exists(tu_path(fx->dir, OWN[k])))
             fail_msg("%s was left", OWN[k]);
@@ -180,22 +215,22 @@ static void atomic_remove_stale_only_own(void **state)
     char cwd[1024];
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(chdir(fx->dir), 0);
-    atomic_remove_stale("config.txt");
+    atomic_remove_stale("config.txt", 1);
     assert_int_equal(chdir(cwd), 0);
     assert_false(files_exists(tu_path(fx->dir, "config.txt.tmp.XyZ789")));
     assert_true(files_exists(tu_path(fx->dir, "config.txt")));
     assert_true(files_exists(tu_path(fx->dir, "xresults.csv.tmp.AbC123")));
 }
 
-/* atomic_remove_stale_in(dir) removes every file's temporaries and nothing
- * else; a missing folder is no error. */
+/* atomic_remove_stale_in(dir), by the holder of its lock, removes every
+ * file's temporaries and nothing else; a missing folder is no error. */
 static void atomic_remove_stale_in_removes_every_one(void **state)
 {
     fixture *fx = *state;
-    atomic_file left;
-    make_neighbours(fx, &left);
-    atomic_remove_stale_in(fx->dir);
-    assert_false(files_exists(left.tmp));
+    char left[700];
+    make_neighbours(fx, left, sizeof left);
+    atomic_remove_stale_in(fx->dir, 1);
+    assert_false(files_exists(left));
     for (size_t k = 0; k < COUNT(OWN); k++)
         assert_false(files_exists(tu_path(fx->dir, OWN[k])));
     for (size_t k = 0; k < COUNT(OTHERS_TMP); k++)
@@ -205,7 +240,46 @@ static void atomic_remove_stale_in_removes_every_one(void **state)
         if (!files_exists(tu_path(fx->dir, NOT_TMP[k])))
             fail_msg("%s (not a temporary) was removed", NOT_TMP[k]);
     assert_int_equal(tu_count_entries(fx->dir), COUNT(NOT_TMP));
-    atomic_remove_stale_in(tu_path(fx->dir, "no-such-folder"));
+    atomic_remove_stale_in(tu_path(fx->dir, "no-such-folder"), 1);
+}
+
+/* A live writer's temporary is never removed, lock or no lock: not this
+ * process's (whose commit then goes through), not another live process's;
+ * a dead writer's is removed by anyone, a pid-less one only by the
+ * holder of the lock. */
+static void atomic_remove_stale_spares_live_writers(void **state)
+{
+    fixture *fx = *state;
+    const char *path = tu_path(fx->dir, "results.csv");
+    long other = tu_live_child(), dead = tu_dead_pid();
+    char other_tmp[700], dead_tmp[700], old_tmp[700];
+    snprintf(other_tmp, sizeof other_tmp, "%s", tu_temporary(fx->dir, "results.csv", other));
+    snprintf(dead_tmp, sizeof dead_tmp, "%s", tu_temporary(fx->dir, "results.csv", dead));
+    snprintf(old_tmp, sizeof old_tmp, "%s", tu_path(fx->dir, "results.csv.tmp.AbC123"));
+    tu_write_file(other_tmp, "other", 5);
+    tu_write_file(dead_tmp, "dead", 4);
+    tu_write_file(old_tmp, "old", 3);
+    atomic_file mine;
+    err e = {{0}};
+    assert_int_equal(atomic_open(&mine, path, &e), 0);
+    fputs("mine", mine.f);
+
+    atomic_remove_stale(path, 0); /* no lock */
+    assert_false(files_exists(dead_tmp));
+    assert_true(files_exists(old_tmp));
+    assert_true(files_exists(other_tmp));
+    assert_true(files_exists(mine.tmp));
+    atomic_remove_stale_in(fx->dir, 1); /* the lock holder */
+    assert_false(files_exists(old_tmp));
+    assert_true(files_exists(other_tmp));
+    assert_true(files_exists(mine.tmp));
+    assert_int_equal(atomic_commit(&mine, &e), 0);
+    assert_file_is(path, "mine");
+
+    tu_end_child(other); /* now gone: its temporary goes too */
+    atomic_remove_stale_in(fx->dir, 0);
+    assert_int_equal(tu_count_temporaries(fx->dir), 0);
+    assert_int_equal(tu_count_entries(fx->dir), 1);
 }
 
 int main(void)
@@ -218,6 +292,7 @@ int main(void)
         T(atomic_unwritable_places),
         T(atomic_remove_stale_only_own),
         T(atomic_remove_stale_in_removes_every_one),
+        T(atomic_remove_stale_spares_live_writers),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

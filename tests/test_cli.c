@@ -3,12 +3,13 @@
  * naming what is wrong), and the result folder's protections: results not
  * replaced without --force, a folder another sublim is writing refused at
  * once, an output folder that cannot be made, rows of other data never
- * joined, inputs that are not files, long paths.  Tests that need the data
- * run a tiny experiment on ./mnist (skipped, saying so, without it) or on
- * synthetic data. */
+ * joined, inputs that are not files, long paths; output lost to a full
+ * disk is a failure.  Tests that need the data run a tiny experiment on
+ * ./mnist (skipped, saying so, without it) or on synthetic data. */
 #include "tu_data.h"
 #include "tu_folder.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -726,6 +727,38 @@ static void memory_refused_up_front(void **state)
            "--out", out);
 }
 
+/* Output that cannot reach stdout (a full disk: /dev/full) is a failure,
+ * exit 1 with the reason, not a success: help, and an experiment (whose
+ * results are written all the same). */
+static void stdout_write_error_exits_1(void **state)
+{
+    tu_dir *fx = *state;
+    if (access("/dev/full", W_OK) != 0) {
+        print_message("SKIPPED: no /dev/full\n");
+        skip();
+    }
+    const char *const *runs[] = {W("--help"), W("experiment", "--help"), W("report", "--help")};
+    char *text;
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        int rc = tu_run_sublim_stdout(&text, "/dev/full", runs[i]);
+        if (rc != 1)
+            fail_msg("sublim %s > /dev/full: exit %d, want 1: %s", runs[i][0], rc, text);
+        tu_assert_contains(text, "cannot write to standard output");
+        tu_assert_contains(text, strerror(ENOSPC));
+        free(text);
+    }
+    tu_need_mnist();
+    char out[600];
+    snprintf(out, sizeof out, "%s/o", fx->dir);
+    int rc = tu_run_sublim_stdout(&text, "/dev/full",
+                                  W("experiment", TINY, "--seeds", "1", "--out", out));
+    if (rc != 1)
+        fail_msg("sublim experiment > /dev/full: exit %d, want 1: %s", rc, text);
+    tu_assert_contains(text, "cannot write to standard output");
+    free(text);
+    assert_true(files_exists(tu_path(out, FOLDER_RESULTS)));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
@@ -747,6 +780,7 @@ int main(void)
         T(teacher_warning_tells_undertrained_from_too_high),
         T(memory_estimate_matches_peak_rss),
         T(memory_refused_up_front),
+        T(stdout_write_error_exits_1),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,30 +197,42 @@ static void readers_and_writers(void **state)
     folder_close(&f);
 }
 
-/* Opening to write removes the temporaries killed writers left (name +
- * ".tmp." + six characters) and nothing else; reading removes nothing.
- * folder_remove removes a file, and a missing one is fine. */
+/* Opening removes the temporaries of writers that are gone (name +
+ * ".tmp." + a dead pid + "." + six characters), to read or to write; the
+ * pid-less ones of older versions only when opening to write (under the
+ * lock); never a live process's; nothing else.  folder_remove removes a
+ * file, and a missing one is fine. */
 static void open_removes_temporaries(void **state)
 {
     tu_dir *fx = *state;
-    const char *stale[] = {"x.tmp.abc123", "results.csv.tmp.Zz9_0a"};
+    const char *old_style[] = {"x.tmp.abc123", "results.csv.tmp.Zz9_0a"};
     const char *kept[] = {"summary.json", "notes.txt", "x.tmp.ab", "x.tmp.abc1234", ".tmp.abc123"};
+    long live = tu_live_child();
+    char dead[700], alive[700];
+    snprintf(dead, sizeof dead, "%s", tu_temporary(fx->dir, FOLDER_RESULTS, tu_dead_pid()));
+    snprintf(alive, sizeof alive, "%s", tu_temporary(fx->dir, FOLDER_RESULTS, live));
     for (size_t i = 0; i < 5; i++)
         tu_write_file(tu_path(fx->dir, kept[i]), "keep", 4);
     for (size_t i = 0; i < 2; i++)
-        tu_write_file(tu_path(fx->dir, stale[i]), "half", 4);
+        tu_write_file(tu_path(fx->dir, old_style[i]), "half", 4);
+    tu_write_file(dead, "half", 4);
+    tu_write_file(alive, "half", 4);
     folder f;
     err e = {{0}};
     assert_int_equal(folder_open_read(&f, fx->dir, &e), 0);
     folder_close(&f);
-    assert_int_equal(tu_count_temporaries(fx->dir), 2 + 3);
+    assert_false(files_exists(dead));
+    assert_int_equal(tu_count_temporaries(fx->dir), 2 + 3 + 1);
     open_ok(&f, fx->dir);
     for (size_t i = 0; i < 2; i++)
-        if (files_exists(tu_path(fx->dir, stale[i])))
-            fail_msg("%s left behind", stale[i]);
+        if (files_exists(tu_path(fx->dir, old_style[i])))
+            fail_msg("%s left behind", old_style[i]);
     for (size_t i = 0; i < 5; i++)
         if (!folder_has(&f, kept[i]))
             fail_msg("%s removed", kept[i]);
+    if (!files_exists(alive))
+        fail_msg("%s, a live process's, removed", alive);
+    tu_end_child(live);
 
     assert_int_equal(folder_remove(&f, FOLDER_SUMMARY, &e), 0);
     assert_false(folder_has(&f, FOLDER_SUMMARY));

@@ -388,8 +388,9 @@ static void students_learn_deterministically(void **state)
         cohort_make(fx, &c, n, &t);
         recorder rec = {0};
         train_hooks hooks = {rec_batch, rec_epoch, &rec};
-        train_students(&t, c.s, n, c.teacher_logits, N_TRAIN, epochs, 9, NOISE_UNIFORM,
-                       &hooks);
+        assert_int_equal(train_students(&t, c.s, n, c.teacher_logits, N_TRAIN, epochs, 9,
+                                        NOISE_UNIFORM, &hooks, NULL),
+                         0);
         assert_int_equal(rec.n_epochs_seen, n * epochs);
         assert_int_equal(rec.n_batches_seen, epochs * (N_TRAIN / BATCH));
         assert_false(rec.batch_loss_bad);
@@ -445,7 +446,8 @@ static void diverging_student_fails_alone(void **state)
     assert_int_equal(adam_init(&c.opt[1], fx->P, wild, NULL), 0);
     recorder rec = {0};
     train_hooks hooks = {rec_batch, rec_epoch, &rec};
-    train_students(&t, c.s, 3, c.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, &hooks);
+    assert_int_equal(
+        train_students(&t, c.s, 3, c.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, &hooks, NULL), 0);
     assert_true(c.s[1].failed);
     tu_assert_contains(c.s[1].why, "epoch 1");
     assert_false(c.s[0].failed);
@@ -459,7 +461,7 @@ static void diverging_student_fails_alone(void **state)
     cohort alone;
     cohort_make(fx, &alone, 3, &t);
     student pair[2] = {alone.s[0], alone.s[2]};
-    train_students(&t, pair, 2, alone.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, NULL);
+    train_students(&t, pair, 2, alone.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, NULL, NULL);
     assert_memory_equal(alone.params[0], c.params[0], fx->P * sizeof(float));
     assert_memory_equal(alone.params[2], c.params[2], fx->P * sizeof(float));
     assert_true(pair[0].final_loss == c.s[0].final_loss);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -147,6 +148,64 @@ static inline size_t tu_count_temporaries(const char *dir)
     return n;
 }
 
+/* fork(), with this process's buffered output flushed first (so the child
+ * does not print it again); fails the test when fork fails. */
+static inline pid_t tu_fork(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    return pid;
+}
+
+/* A pid that no process has any more: a child that exited and was reaped. */
+static inline long tu_dead_pid(void)
+{
+    pid_t pid = tu_fork();
+    if (pid == 0)
+        _exit(0);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    return (long)pid;
+}
+
+/* A live process other than this one: a child that lives until it is
+ * killed (tu_end_child) or this process ends (even by a failed assertion:
+ * it waits on a pipe only this process can write). */
+static inline long tu_live_child(void)
+{
+    int alive[2];
+    assert_int_equal(pipe(alive), 0);
+    pid_t pid = tu_fork();
+    if (pid == 0) {
+        char c;
+        close(alive[1]);
+        close(1);
+        close(2);
+        while (read(alive[0], &c, 1) != 0)
+            continue;
+        _exit(0);
+    }
+    close(alive[0]);
+    fcntl(alive[1], F_SETFD, FD_CLOEXEC); /* left open: closed when this process ends */
+    return (long)pid;
+}
+
+static inline void tu_end_child(long pid)
+{
+    kill((pid_t)pid, SIGKILL);
+    waitpid((pid_t)pid, NULL, 0);
+}
+
+/* dir/NAME.tmp.PID.AbC123: a temporary as base/atomic.c names it, of the
+ * writer pid (in tu_path's rotating buffers). */
+static inline const char *tu_temporary(const char *dir, const char *name, long pid)
+{
+    char base[300];
+    snprintf(base, sizeof base, "%s.tmp.%ld.AbC123", name, pid);
+    return tu_path(dir, base);
+}
+
 /* Entries of dir other than . and .. */
 static inline size_t tu_count_entries(const char *dir)
 {
@@ -236,22 +295,21 @@ static inline void tu_need_mnist(void)
 #define SUBLIM_BIN "build/sublim"
 #endif
 
-/* Runs `sublim ARGS` (args: NULL-terminated) with stdout and stderr both
- * into *output (malloc'ed; NULL: discarded) and returns its exit code (-1
- * when it did not exit normally).  seconds: after that long SIGALRM ends
- * it, so a hang fails the test (0: no limit); as_cap: the child's address
- * space is capped at that many bytes (ulimit -v; 0: not capped); peak (may
- * be NULL) gets its peak resident memory in bytes. */
-static inline int tu_run_sublim_with(char **output, const char *const *args, unsigned seconds,
-                                     size_t as_cap, double *peak)
+/* Runs `sublim ARGS` (args: NULL-terminated) with its stdout into the file
+ * stdout_path (NULL: with stderr) and stderr into *output (malloc'ed; NULL:
+ * discarded) and returns its exit code (-1 when it did not exit normally).
+ * seconds: after that long SIGALRM ends it, so a hang fails the test (0: no
+ * limit); as_cap: the child's address space is capped at that many bytes
+ * (ulimit -v; 0: not capped); peak (may be NULL) gets its peak resident
+ * memory in bytes. */
+static inline int tu_run_sublim_with(char **output, const char *stdout_path,
+                                     const char *const *args, unsigned seconds, size_t as_cap,
+                                     double *peak)
 {
     char log[] = "/tmp/sublim-test-out-XXXXXX";
     int fd = mkstemp(log);
     assert_true(fd >= 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = tu_fork();
     if (pid == 0) {
         const char *argv[128];
         int n = 0;
@@ -259,7 +317,8 @@ static inline int tu_run_sublim_with(char **output, const char *const *args, uns
         for (; args[n - 1] && n < 127; n++)
             argv[n] = args[n - 1];
         argv[n] = NULL;
-        dup2(fd, 1);
+        int out = stdout_path ? open(stdout_path, O_WRONLY) : fd;
+        dup2(out, 1);
         dup2(fd, 2);
         alarm(seconds); /* kept across execv */
         struct rlimit cap = {(rlim_t)as_cap, (rlim_t)as_cap};
@@ -287,20 +346,27 @@ static inline int tu_run_sublim_with(char **output, const char *const *args, uns
 static inline int tu_run_sublim_within(unsigned seconds, char **output,
                                        const char *const *args)
 {
-    return tu_run_sublim_with(output, args, seconds, 0, NULL);
+    return tu_run_sublim_with(output, NULL, args, seconds, 0, NULL);
 }
 
 /* With a memory cap, measuring the peak. */
 static inline int tu_run_sublim_measured(char **output, const char *const *args, size_t as_cap,
                                          double *peak)
 {
-    return tu_run_sublim_with(output, args, 0, as_cap, peak);
+    return tu_run_sublim_with(output, NULL, args, 0, as_cap, peak);
+}
+
+/* With its stdout into a file of its own. */
+static inline int tu_run_sublim_stdout(char **output, const char *stdout_path,
+                                       const char *const *args)
+{
+    return tu_run_sublim_with(output, stdout_path, args, 0, 0, NULL);
 }
 
 /* With no limit. */
 static inline int tu_run_sublim(char **output, const char *const *args)
 {
-    return tu_run_sublim_with(output, args, 0, 0, NULL);
+    return tu_run_sublim_with(output, NULL, args, 0, 0, NULL);
 }
 
 /* The preload that stops a program at a chosen rename (scripts/stall.c),

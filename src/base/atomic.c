@@ -1,7 +1,9 @@
 #include "base/atomic.h"
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +15,7 @@ int atomic_open(atomic_file *af, const char *path, err *e)
     if (strlen(path) >= sizeof af->path)
         return err_set(e, "path too long (%zu bytes): %.200s...", strlen(path), path);
     strcpy(af->path, path);
-    snprintf(af->tmp, sizeof af->tmp, "%s" ATOMIC_TMP_SUFFIX "XXXXXX", path);
+    snprintf(af->tmp, sizeof af->tmp, "%s" ATOMIC_TMP_SUFFIX "%ld.XXXXXX", path, (long)getpid());
     int fd = mkstemp(af->tmp);
     if (fd < 0)
         return err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
@@ -64,9 +66,36 @@ void atomic_abort(atomic_file *af)
     unlink(af->tmp);
 }
 
-/* Removes dir's temporaries of name (of every file when name is NULL):
- * NAME.tmp.XXXXXX, exactly six characters after the suffix. */
-static void remove_stale(const char *dir, const char *name)
+/* The writer's pid of a temporary's tail, what follows ATOMIC_TMP_SUFFIX:
+ * "PID.XXXXXX" gives PID; the pid-less "XXXXXX" of older versions gives 0;
+ * anything else -1 (not a temporary). */
+static long tail_pid(const char *tail)
+{
+    const size_t random_chars = 6;
+    size_t n = strlen(tail);
+    if (n == random_chars)
+        return 0;
+    if (n < random_chars + 2 || tail[n - random_chars - 1] != '.')
+        return -1;
+    long pid = 0;
+    for (const char *p = tail; p < tail + n - random_chars - 1; p++) {
+        if (!isdigit((unsigned char)*p) || pid > 99999999)
+            return -1;
+        pid = pid * 10 + (*p - '0');
+    }
+    return pid > 0 ? pid : -1;
+}
+
+/* Whether some process here has this pid (one we may not signal counts). */
+static int pid_alive(long pid)
+{
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* Removes dir's temporaries of name (of every file when name is NULL) whose
+ * writer is gone: NAME.tmp.PID.XXXXXX with no process PID, and, with
+ * holds_lock, the pid-less NAME.tmp.XXXXXX. */
+static void remove_stale(const char *dir, const char *name, int holds_lock)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -78,10 +107,13 @@ static void remove_stale(const char *dir, const char *name)
         const char *at = strstr(de->d_name, ATOMIC_TMP_SUFFIX);
         while (at && strstr(at + 1, ATOMIC_TMP_SUFFIX))
             at = strstr(at + 1, ATOMIC_TMP_SUFFIX); /* the last one */
-        if (!at || at == de->d_name || strlen(at) != suffix + 6)
+        if (!at || at == de->d_name)
             continue;
         if (name && (strlen(name) != (size_t)(at - de->d_name) ||
                      strncmp(de->d_name, name, strlen(name)) != 0))
+            continue;
+        long pid = tail_pid(at + suffix);
+        if (pid < 0 || (pid == 0 && !holds_lock) || (pid > 0 && pid_alive(pid)))
             continue;
         if (files_join(path, sizeof path, dir, de->d_name, NULL) == 0)
             unlink(path);
@@ -89,7 +121,7 @@ static void remove_stale(const char *dir, const char *name)
     closedir(d);
 }
 
-void atomic_remove_stale(const char *path)
+void atomic_remove_stale(const char *path, int holds_lock)
 {
     char dir[FILES_PATH_MAX];
     const char *slash = strrchr(path, '/');
@@ -99,10 +131,10 @@ void atomic_remove_stale(const char *path)
         snprintf(dir, sizeof dir, "/");
     else
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    remove_stale(dir, slash ? slash + 1 : path);
+    remove_stale(dir, slash ? slash + 1 : path, holds_lock);
 }
 
-void atomic_remove_stale_in(const char *dir)
+void atomic_remove_stale_in(const char *dir, int holds_lock)
 {
-    remove_stale(dir, NULL);
+    remove_stale(dir, NULL, holds_lock);
 }

@@ -8,14 +8,16 @@
 #include "base/err.h"
 #include "base/files.h"
 
-/* The temporary file is the target's name plus this and six random
- * characters (mkstemp). */
+/* The temporary file is the target's name plus this, the writer's pid, a
+ * dot and six random characters (mkstemp): results.csv.tmp.4242.Ab3xYz.
+ * The pid says whose it is, so leftovers are removed only once their
+ * writer is gone. */
 #define ATOMIC_TMP_SUFFIX ".tmp."
 
 typedef struct {
     FILE *f;
     char path[FILES_PATH_MAX];
-    char tmp[FILES_PATH_MAX + 16];
+    char tmp[FILES_PATH_MAX + 32];
 } atomic_file;
 
 /* Opens the temporary file; write to af->f. */
@@ -26,10 +28,15 @@ int atomic_commit(atomic_file *af, err *e);
 /* Gives up: removes the temporary file. */
 void atomic_abort(atomic_file *af);
 
-/* Removes the temporary files a writer of path killed before its commit
- * left beside it.  Only safe while nobody else writes path. */
-void atomic_remove_stale(const char *path);
+/* Removes the temporary files that writers of path killed before their
+ * commit left beside it: those whose pid is no live process here (a live
+ * writer's are never touched, lock or no lock), and, when holds_lock says
+ * the caller alone may write path, the pid-less NAME.tmp.XXXXXX of older
+ * versions.  A pid cannot be checked on another machine or in another pid
+ * namespace: a folder written from there may lose a live temporary (its
+ * writer's commit then fails, saying so). */
+void atomic_remove_stale(const char *path, int holds_lock);
 /* The same for every file of the folder dir. */
-void atomic_remove_stale_in(const char *dir);
+void atomic_remove_stale_in(const char *dir, int holds_lock);
 
 #endif

@@ -3,9 +3,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include "base/interrupt.h"
 #include "cli/commands.h"
 #include "out/record.h"
+#include "out/runlog.h"
 
 static const char USAGE[] =
     "usage: sublim experiment [flags]\n\n"
@@ -52,6 +55,27 @@ static char **command_line(int argc, char **argv)
     return line;
 }
 
+/* How to go on after a failure or an interruption: the same command with
+ * --resume, which keeps the seeds finished so far. */
+static void print_resume(const record_options *o)
+{
+    char resume[] = "--resume", command[2 * FILES_PATH_MAX];
+    char **line = malloc((size_t)(o->argc + 1) * sizeof *line);
+    if (!line)
+        return;
+    int n = o->argc, resuming = 0;
+    for (int i = 0; i < n; i++) {
+        line[i] = o->argv[i];
+        resuming |= strcmp(line[i], resume) == 0;
+    }
+    if (!resuming)
+        line[n++] = resume;
+    runlog_command_line(command, sizeof command, n, line);
+    fprintf(stderr, "sublim: to go on where it stopped (keeping the seeds finished so far): %s\n",
+            command);
+    free(line);
+}
+
 static void print_outcome(const record_options *o, const char *out_dir,
                           const record_outcome *r)
 {
@@ -91,9 +115,10 @@ static int run(record_options *o, const cmd_run_flags *rf)
         } else if (p) {
             fprintf(stderr, "sublim: %s\n", e.msg);
             if (out.resumable)
-                fprintf(stderr, "sublim: %s/results.csv keeps the seeds finished so far; the "
-                                "same command with --resume goes on from there\n",
-                        rf->out_dir);
+                print_resume(o);
+            else if (interrupt_signal())
+                fprintf(stderr, "sublim: no seed of this run was finished; the same command "
+                                "starts it again\n");
         }
         pool_free(p);
         dataset_free(&train);

@@ -1,23 +1,33 @@
 /* sublim: the command line.  Commands live in cmd_*.c; they alone print
- * errors and choose exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
+ * errors and choose exit codes: 0 ok, 1 failure at run time, 2 bad usage;
+ * 128 + the signal's number when SIGINT or SIGTERM stopped them.  Output
+ * that could not be written to stdout is a failure too. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "base/interrupt.h"
 #include "cli/commands.h"
 
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *help;
+    /* SIGINT and SIGTERM stop it in order (base/interrupt.h) rather than
+     * at once: every command that writes files.  bench writes none, and has
+     * no safe points to stop at. */
+    int stops_in_order;
 } command;
 
 static const command COMMANDS[] = {
     {"experiment", cmd_experiment,
-     "the paper's MNIST experiment: teacher, students, controls, seeds"},
+     "the paper's MNIST experiment: teacher, students, controls, seeds", 1},
     {"theorem", cmd_theorem,
-     "the paper's theorem, checked in double: one imitation step moves toward the teacher"},
-    {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder"},
-    {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine"},
-    {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one"},
+     "the paper's theorem, checked in double: one imitation step moves toward the teacher", 1},
+    {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder",
+     1},
+    {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine", 0},
+    {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one",
+     1},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
@@ -29,7 +39,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-11s %s\n", COMMANDS[k].name, COMMANDS[k].help);
 }
 
-int main(int argc, char **argv)
+/* Runs the command argv names; its exit code. */
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -40,10 +51,37 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    for (size_t k = 0; k < N_COMMANDS; k++)
-        if (strcmp(name, COMMANDS[k].name) == 0)
-            return COMMANDS[k].run(argc - 2, argv + 2);
+    for (size_t k = 0; k < N_COMMANDS; k++) {
+        if (strcmp(name, COMMANDS[k].name) != 0)
+            continue;
+        if (COMMANDS[k].stops_in_order)
+            interrupt_catch();
+        return COMMANDS[k].run(argc - 2, argv + 2);
+    }
     fprintf(stderr, "sublim: unknown command '%s'\n", name);
     usage(stderr);
     return CMD_EXIT_USAGE;
+}
+
+/* 0 when everything printed reached stdout; else 1, saying so (a table
+ * lost to a full disk is a failure, not a success). */
+static int stdout_status(void)
+{
+    int flush_failed = fflush(stdout) != 0;
+    int saved = errno;
+    if (!flush_failed && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "sublim: cannot write to standard output%s%s\n", flush_failed ? ": " : "",
+            flush_failed ? strerror(saved) : "");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    int output_rc = stdout_status();
+    int sig = interrupt_signal();
+    if (sig)
+        return 128 + sig; /* as a shell reports a process the signal ended */
+    return rc ? rc : output_rc;
 }

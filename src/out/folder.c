@@ -42,7 +42,7 @@ int folder_open(folder *f, const char *dir, int create, err *e)
         return err_set(e, "%s: no such folder", dir);
     if (files_ensure_dir(dir, e) || take_lock(f, LOCK_WRITE, e))
         return -1;
-    atomic_remove_stale_in(dir);
+    atomic_remove_stale_in(dir, 1);
     if (replace_recover(dir, e)) {
         folder_close(f);
         return -1;
@@ -54,6 +54,7 @@ int folder_open_read(folder *f, const char *dir, err *e)
 {
     if (set_dir(f, dir, e) || take_lock(f, LOCK_READ, e))
         return -1;
+    atomic_remove_stale_in(dir, 0);
     if (!replace_pending(dir))
         return 0;
     /* A writer was killed while switching the folder to its new files:

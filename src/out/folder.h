@@ -13,9 +13,10 @@
  *
  * A process that writes holds the folder's lock, OUT/.lock (base/lock.h:
  * released by the kernel however the process ends): a second writer is
- * refused at once, naming the holder's pid.  Holding it also makes it
- * safe to remove the temporary files that a killed writer left (every file
- * is written to a temporary and renamed into place, base/atomic.h). */
+ * refused at once, naming the holder's pid.  Every file is written to a
+ * temporary named with its writer's pid and renamed into place
+ * (base/atomic.h); whoever opens the folder removes the temporaries of
+ * writers that are gone, never a live one's. */
 #ifndef SUBLIM_FOLDER_H
 #define SUBLIM_FOLDER_H
 
@@ -55,13 +56,15 @@ typedef struct {
 /* Opens dir to write: creates it (one level) when create is set and it is
  * not there, takes its lock (refused, naming the holder, while another
  * process writes it) and cleans up after killed writers: removes their
- * temporary files and unfinished new files, completes a switch to new
- * files that one began (folder_switch). */
+ * temporary files (atomic_remove_stale_in: never a live process's) and
+ * unfinished new files, completes a switch to new files that one began
+ * (folder_switch). */
 int folder_open(folder *f, const char *dir, int create, err *e);
 /* Opens dir to read only, with a shared lock where dir has a lock file:
  * refused while a writer holds it, so what is read is one complete state
  * (a switch a killed writer began is completed first, which takes the
- * write lock for a moment). */
+ * write lock for a moment).  Removes the temporaries of writers that are
+ * gone, as folder_open. */
 int folder_open_read(folder *f, const char *dir, err *e);
 /* Releases the lock. */
 void folder_close(folder *f);

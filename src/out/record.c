@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
+#include "base/interrupt.h"
 #include "nn/kernels.h"
 #include "out/config.h"
 #include "out/report.h"
@@ -264,7 +265,8 @@ static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
     int rc = experiment_run(&o->cfg, train, test, p, &hooks, r->seeds.rows, e);
     progress_end(&r->prog);
     out->wall_seconds = clock_seconds() - start;
-    runlog_finish(mine, out->wall_seconds, rc == 0 ? "finished" : "failed");
+    runlog_finish(mine, out->wall_seconds,
+                  rc == 0 ? "finished" : interrupt_signal() ? "interrupted" : "failed");
     /* From here on, whatever fails, results.csv keeps the seeds run. */
     out->resumable = seed_table_count(&r->seeds, 1) > 0;
     if (folder_path(r->f, FOLDER_RUNS, path, sizeof path, e))

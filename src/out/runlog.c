@@ -6,8 +6,7 @@
 #include "base/atomic.h"
 #include "base/pool.h"
 
-/* The command as typed, quoted where a shell would need it. */
-static void command_line(char *buf, size_t size, int argc, char **argv)
+void runlog_command_line(char *buf, size_t size, int argc, char **argv)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -47,7 +46,7 @@ void runlog_make(kv_list *run, int argc, char **argv, const char *data_dir, cons
 {
     char buf[448];
     memset(run, 0, sizeof *run);
-    command_line(buf, sizeof buf, argc, argv);
+    runlog_command_line(buf, sizeof buf, argc, argv);
     kv_set(run, "command", buf);
     kv_set(run, "data", data_dir);
     kv_set(run, "seeds", seeds);

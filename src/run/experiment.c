@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/interrupt.h"
 #include "nn/adam.h"
 
 /* paper_mean: Cloud et al. 2025, MNIST figure (mean of 100 runs). */
@@ -262,9 +263,10 @@ static void judge_teacher(run_state *st, const dataset *train, double peak, arm_
                        : TEACHER_UNDERTRAINED;
 }
 
-static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
-                     const dataset *train, const dataset *test, size_t n_noise,
-                     const experiment_hooks *user_hooks, arm_result *rows)
+/* A seed's rows; fails only when interrupted (then the rows are not final). */
+static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
+                    const dataset *train, const dataset *test, size_t n_noise,
+                    const experiment_hooks *user_hooks, arm_result *rows, err *e)
 {
     bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}, -INFINITY};
     train_hooks bridged = {bridge_batch, bridge_epoch, &br};
@@ -289,6 +291,8 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         train_teacher(&st->tr, st->teacher, &st->opt[teacher_arm], train,
                       cfg->teacher_epochs, seed, hooks, &rows[teacher_arm].final_loss,
                       &terr)) {
+        if (interrupt_check(e))
+            return -1;
         /* Without a teacher no student can be trained: all of them fail. */
         for (size_t a = 0; a < N_ARMS; a++) {
             if (ARMS[a].training == ARM_UNTRAINED)
@@ -314,8 +318,9 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
             br.student_arm[n_students] = a;
             arm_of[n_students++] = a;
         }
-        train_students(&st->tr, students, n_students, st->noise_logits, n_noise,
-                       cfg->student_epochs, seed, cfg->noise, hooks);
+        if (train_students(&st->tr, students, n_students, st->noise_logits, n_noise,
+                           cfg->student_epochs, seed, cfg->noise, hooks, e))
+            return -1;
         for (size_t k = 0; k < n_students; k++) {
             arm_result *r = &rows[arm_of[k]];
             r->ok = !students[k].failed;
@@ -334,6 +339,7 @@ static void run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         rows[a].correct = br.has_final_correct[a] ? br.final_correct[a]
                                                   : train_count_correct(&st->tr, params, test);
     }
+    return 0;
 }
 
 int experiment_run(const experiment_config *cfg, const dataset *train,
@@ -352,8 +358,8 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
         arm_result *seed_rows = rows + s * N_ARMS;
         if (hooks && hooks->seed_done && hooks->seed_done(hooks->ctx, cfg->seed_start + s))
             continue;
-        run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows);
-        if (hooks && hooks->on_seed)
+        rc = run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows, e);
+        if (rc == 0 && hooks && hooks->on_seed)
             rc = hooks->on_seed(hooks->ctx, seed_rows, N_ARMS, e);
     }
     state_free(&st);

@@ -132,7 +132,10 @@ size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *trai
                                const dataset *test);
 
 /* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
- * into rows (seed-major).  train/test are loaded digits; hooks may be NULL. */
+ * into rows (seed-major).  train/test are loaded digits; hooks may be NULL.
+ * A caught SIGINT or SIGTERM (base/interrupt.h) stops it between two
+ * training batches, as an error: the seeds on_seed got are final, the
+ * one being trained is dropped. */
 int experiment_run(const experiment_config *cfg, const dataset *train,
                    const dataset *test, pool *p, const experiment_hooks *hooks,
                    arm_result *rows, err *e);

@@ -53,7 +53,7 @@ static int open_save(teachers *t, const checkpoint_key *key, size_t seeds, err *
     const checkpoint *have = NULL;
     err why;
     memset(&existing, 0, sizeof existing);
-    atomic_remove_stale(t->save_path); /* safe: we hold its lock */
+    atomic_remove_stale(t->save_path, 1); /* safe: we hold its lock */
     if (t->load_path && files_same(t->load_path, t->save_path)) {
         have = &t->load;
     } else if (files_exists(t->save_path)) {

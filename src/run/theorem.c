@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/interrupt.h"
 #include "base/stats.h"
 #include "run/theorem_trial.h"
 
@@ -152,11 +153,12 @@ typedef struct {
 } job;
 
 /* Worker k runs trials k, k + n_slots, ...: every trial's numbers depend
- * on the trial alone, never on which worker ran it. */
+ * on the trial alone, never on which worker ran it.  A caught signal stops
+ * it before its next trial. */
 static void run_slot(void *ctx, size_t k)
 {
     const job *j = ctx;
-    for (size_t t = k; t < j->cfg->trials; t += j->n_slots)
+    for (size_t t = k; t < j->cfg->trials && !interrupt_signal(); t += j->n_slots)
         theorem_trial_run(&j->slots[k], j->cfg, j->train, j->heldout, j->res, t);
 }
 
@@ -219,6 +221,7 @@ int theorem_run(const theorem_config *c, const dataset *train, const dataset *he
             run_slot(&j, 0);
         else
             pool_run(p, run_slot, &j, n_slots);
+        rc = interrupt_check(e); /* some trials did not run */
     }
     for (size_t k = 0; k < n_slots; k++)
         if (slots[k].ready)

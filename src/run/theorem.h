@@ -107,7 +107,9 @@ double *theorem_step_cos_at(const theorem_result *r, size_t eps, size_t trial);
 /* Runs every trial.  train: digits for Δθ_T (and the imitation inputs when
  * cfg->inputs is digits); heldout: digits for the L_T change.  Trials run
  * in parallel on p (one trial per task, each in its own workspace), so the
- * result is bit-identical at any thread count; p may be NULL. */
+ * result is bit-identical at any thread count; p may be NULL.  A caught
+ * SIGINT or SIGTERM (base/interrupt.h) stops it between trials, as an
+ * error. */
 int theorem_run(const theorem_config *cfg, const dataset *train, const dataset *heldout,
                 pool *p, theorem_result *res, err *e);
 

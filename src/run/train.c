@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/interrupt.h"
 #include "base/rng.h"
 
 int trainer_init(trainer *t, const mlp_shape *s, size_t n_classes, size_t batch,
@@ -123,6 +124,8 @@ int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
         rng_permutation(t->perm, d->n, seed, RNG_SHUFFLE_TEACHER, (uint32_t)epoch);
         epoch_loss = 0;
         for (size_t b = 0; b < n_batches; b++) {
+            if (interrupt_check(e))
+                return -1;
             size_t begin = b * t->batch;
             size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
             const size_t *index = t->perm + begin;
@@ -167,9 +170,9 @@ void train_noise_logits(trainer *t, const float *params, float *out, uint64_t se
     }
 }
 
-void train_students(trainer *t, student *students, size_t n_students,
-                    const float *teacher_logits, size_t n_images, size_t epochs,
-                    uint64_t seed, enum noise_kind noise, const train_hooks *hooks)
+int train_students(trainer *t, student *students, size_t n_students,
+                   const float *teacher_logits, size_t n_images, size_t epochs,
+                   uint64_t seed, enum noise_kind noise, const train_hooks *hooks, err *e)
 {
     size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
     size_t n_batches = (n_images + t->batch - 1) / t->batch;
@@ -180,7 +183,7 @@ void train_students(trainer *t, student *students, size_t n_students,
                      "%zu noise images, but the trainer was sized for %zu", n_images,
                      t->max_examples);
         }
-        return;
+        return 0;
     }
     double epoch_loss[n_students ? n_students : 1];
     for (size_t epoch = 0; epoch < epochs; epoch++) {
@@ -188,6 +191,8 @@ void train_students(trainer *t, student *students, size_t n_students,
         for (size_t k = 0; k < n_students; k++)
             epoch_loss[k] = 0;
         for (size_t b = 0; b < n_batches; b++) {
+            if (interrupt_check(e))
+                return -1;
             size_t begin = b * t->batch;
             size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
             const size_t *index = t->perm + begin;
@@ -238,4 +243,5 @@ void train_students(trainer *t, student *students, size_t n_students,
                 hooks->on_epoch(hooks->ctx, TRAIN_STUDENTS, epoch, k, s->params, s->final_loss);
         }
     }
+    return 0;
 }

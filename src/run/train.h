@@ -8,7 +8,9 @@
  *  - evaluation: accuracy by argmax over the regular logits, and the
  *    teacher's loss over a whole dataset.
  *
- * Everything is allocated by trainer_init; nothing allocates in the loops. */
+ * Everything is allocated by trainer_init; nothing allocates in the loops.
+ * A caught SIGINT or SIGTERM (base/interrupt.h) stops a loop before its
+ * next batch, as an error. */
 #ifndef SUBLIM_TRAIN_H
 #define SUBLIM_TRAIN_H
 
@@ -75,7 +77,8 @@ double train_mean_loss(trainer *t, const float *params, const dataset *d);
 
 /* Trains params (in place) for `epochs` epochs of Adam on d, reshuffled per
  * epoch from seed.  *final_loss gets the last epoch's mean batch loss.
- * Fails, naming epoch and batch, when the loss stops being finite. */
+ * Fails, naming epoch and batch, when the loss stops being finite; and
+ * when interrupted (interrupt_signal() then says so). */
 int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
                   size_t epochs, uint64_t seed, const train_hooks *hooks,
                   double *final_loss, err *e);
@@ -98,9 +101,10 @@ typedef struct {
 /* Trains every student for `epochs` epochs over the n_images noise images,
  * reshuffled per epoch from seed, imitating teacher_logits [n_images][dL].
  * A student whose loss stops being finite is marked failed and skipped;
- * the others go on. */
-void train_students(trainer *t, student *students, size_t n_students,
-                    const float *teacher_logits, size_t n_images, size_t epochs,
-                    uint64_t seed, enum noise_kind noise, const train_hooks *hooks);
+ * the others go on.  Fails only when interrupted (the students are then
+ * half-trained). */
+int train_students(trainer *t, student *students, size_t n_students,
+                   const float *teacher_logits, size_t n_images, size_t epochs,
+                   uint64_t seed, enum noise_kind noise, const train_hooks *hooks, err *e);
 
 #endif
