@@ -67,8 +67,8 @@ check_run() { # the finished run in folder $1 against the reference
             diff "$tmp/ref/$f" "$1/$f" | head -n 10 || true
         fi
     done
-    left=$(find "$1" -name '*.tmp.*' -o -name .staging -o -name .switching | wc -l)
-    [ "$left" -eq 0 ] || fail "$left temporary file(s) or staged folder(s) left in $1"
+    left=$(find "$1" -name '*.tmp.*' -o -name .staging -o -name .switching)
+    [ -z "$left" ] || fail "temporary file(s) or staged folder(s) left in $1:" $left
     last=$(awk -F= '$1 == "status" { s = $2 } END { print s }' "$1/run.txt")
     if [ "$last" != finished ] || grep -q '^status=running' "$1/run.txt"; then
         fail "run.txt: the last run is '$last', or a killed one still says running"

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/time.h>
+#include <time.h>
 #include "base/atomic.h"
 
 typedef tu_dir fixture;
@@ -282,6 +284,32 @@ static void atomic_remove_stale_spares_live_writers(void **state)
     assert_int_equal(tu_count_entries(fx->dir), 1);
 }
 
+/* Pids wrap (32768 of them on many systems), so a dead writer's pid can
+ * belong to a live process again: a temporary last written before that
+ * process started is its dead writer's, and goes (where /proc tells when a
+ * process started); one written after it started is kept. */
+static void atomic_remove_stale_sees_reused_pids(void **state)
+{
+    fixture *fx = *state;
+    if (access("/proc/self/stat", R_OK) != 0) {
+        print_message("SKIPPED: no /proc to tell when a process started\n");
+        skip();
+    }
+    long reused = tu_live_child();
+    char before[700], after[700];
+    snprintf(before, sizeof before, "%s", tu_temporary(fx->dir, "results.csv", reused));
+    snprintf(after, sizeof after, "%s", tu_temporary(fx->dir, "curves.csv", reused));
+    tu_write_file(before, "an older writer's", 17);
+    tu_write_file(after, "its own", 7);
+    /* The first was last written an hour before the live process began. */
+    struct timeval hour_ago[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+    assert_int_equal(utimes(before, hour_ago), 0);
+    atomic_remove_stale_in(fx->dir, 0);
+    assert_false(files_exists(before));
+    assert_true(files_exists(after));
+    tu_end_child(reused);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -293,6 +321,7 @@ int main(void)
         T(atomic_remove_stale_only_own),
         T(atomic_remove_stale_in_removes_every_one),
         T(atomic_remove_stale_spares_live_writers),
+        T(atomic_remove_stale_sees_reused_pids),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

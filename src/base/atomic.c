@@ -86,10 +86,54 @@ static long tail_pid(const char *tail)
     return pid > 0 ? pid : -1;
 }
 
-/* Whether some process here has this pid (one we may not signal counts). */
-static int pid_alive(long pid)
+/* When process pid started, in seconds since the epoch, from Linux's /proc
+ * (its start in clock ticks after boot, and the boot time); -1 where that
+ * cannot be told. */
+static int process_start(long pid, double *when)
 {
-    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    /* Fields after the name (which may hold spaces and parentheses):
+     * state is field 3, starttime field 22. */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ticks = 0;
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
+        return -1;
+    f = fopen("/proc/stat", "r");
+    unsigned long long boot = 0;
+    int found = 0;
+    while (f && !found && fgets(buf, sizeof buf, f))
+        found = sscanf(buf, "btime %llu", &boot) == 1;
+    if (f)
+        fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!found || hz <= 0)
+        return -1;
+    *when = (double)boot + (double)ticks / (double)hz;
+    return 0;
+}
+
+/* Whether the writer of the temporary at path, process pid, may still be
+ * at work: some process has that pid (one we may not signal counts) and,
+ * where /proc tells when it started, it started before the temporary was
+ * last written; a process that started later only got the pid of a writer
+ * gone since (pids wrap: 32768 of them on many systems). */
+static int writer_alive(long pid, const char *path)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno != EPERM)
+        return 0;
+    struct stat st;
+    double started;
+    if (stat(path, &st) != 0 || process_start(pid, &started) != 0)
+        return 1; /* cannot tell: leave it */
+    return started <= (double)st.st_mtime + 2; /* whole seconds, rounded either way */
 }
 
 /* Removes dir's temporaries of name (of every file when name is NULL) whose
@@ -113,10 +157,11 @@ static void remove_stale(const char *dir, const char *name, int holds_lock)
                      strncmp(de->d_name, name, strlen(name)) != 0))
             continue;
         long pid = tail_pid(at + suffix);
-        if (pid < 0 || (pid == 0 && !holds_lock) || (pid > 0 && pid_alive(pid)))
+        if (pid < 0 || (pid == 0 && !holds_lock) ||
+            files_join(path, sizeof path, dir, de->d_name, NULL) != 0 ||
+            (pid > 0 && writer_alive(pid, path)))
             continue;
-        if (files_join(path, sizeof path, dir, de->d_name, NULL) == 0)
-            unlink(path);
+        unlink(path);
     }
     closedir(d);
 }
