@@ -55,6 +55,37 @@ static void atomic_commit_writes_the_file(void **state)
     assert_int_equal(tu_count_entries(fx->dir), 1);
 }
 
+/* commit_new creates the target, whole and readable by all, only when
+ * nothing is there: a second writer gets 1 and leaves the first one's
+ * file as it was; neither leaves a temporary. */
+static void atomic_commit_new_keeps_the_first(void **state)
+{
+    fixture *fx = *state;
+    const char *path = tu_path(fx->dir, "plan.txt");
+    atomic_file af;
+    err e = {{0}};
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    fputs("first", af.f);
+    assert_int_equal(atomic_commit_new(&af, &e), 0);
+    assert_file_is(path, "first");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true((st.st_mode & 0444) == 0444);
+
+    assert_int_equal(atomic_open(&af, path, &e), 0);
+    fputs("second", af.f);
+    assert_int_equal(atomic_commit_new(&af, &e), 1);
+    assert_file_is(path, "first");
+    assert_int_equal(tu_count_entries(fx->dir), 1);
+
+    /* Anything in the target's place counts, a folder too. */
+    const char *sub = tu_path(fx->dir, "sub");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(atomic_open(&af, sub, &e), 0);
+    assert_int_equal(atomic_commit_new(&af, &e), 1);
+    assert_int_equal(tu_count_temporaries(fx->dir), 0);
+}
+
 /* Abort removes the temporary and leaves the old file as it was; a target
  * in a missing folder is refused at open, naming it. */
 static void atomic_abort_keeps_the_old_file(void **state)
@@ -315,6 +346,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(atomic_commit_writes_the_file),
+        T(atomic_commit_new_keeps_the_first),
         T(atomic_abort_keeps_the_old_file),
         T(atomic_disk_full),
         T(atomic_unwritable_places),

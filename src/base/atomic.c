@@ -29,7 +29,8 @@ int atomic_open(atomic_file *af, const char *path, err *e)
     return 0;
 }
 
-int atomic_commit(atomic_file *af, err *e)
+/* Flushes, fsyncs, closes and opens up the temporary; 0 or the errno. */
+static int finish_tmp(atomic_file *af)
 {
     int failed = fflush(af->f) != 0 || ferror(af->f);
     int saved = errno;
@@ -47,15 +48,36 @@ int atomic_commit(atomic_file *af, err *e)
         failed = 1;
         saved = errno;
     }
-    if (!failed && rename(af->tmp, af->path) != 0) {
-        failed = 1;
+    return failed ? (saved ? saved : EIO) : 0;
+}
+
+int atomic_commit(atomic_file *af, err *e)
+{
+    int saved = finish_tmp(af);
+    if (!saved && rename(af->tmp, af->path) != 0)
         saved = errno;
-    }
-    if (failed) {
+    if (saved) {
         unlink(af->tmp);
         return err_set(e, "%s: cannot write: %s", af->path, strerror(saved));
     }
     return 0;
+}
+
+int atomic_commit_new(atomic_file *af, err *e)
+{
+    int saved = finish_tmp(af), existed = 0;
+    /* link(2) fails with EEXIST rather than replace: a create-if-absent
+     * that is atomic on local and network file systems alike. */
+    if (!saved && link(af->tmp, af->path) != 0) {
+        if (errno == EEXIST)
+            existed = 1;
+        else
+            saved = errno;
+    }
+    unlink(af->tmp);
+    if (saved)
+        return err_set(e, "%s: cannot write: %s", af->path, strerror(saved));
+    return existed;
 }
 
 void atomic_abort(atomic_file *af)

@@ -25,6 +25,10 @@ int atomic_open(atomic_file *af, const char *path, err *e);
 /* Flushes, fsyncs and renames into place; on any failure the temporary
  * file is removed and the target is left as it was. */
 int atomic_commit(atomic_file *af, err *e);
+/* The same, but only when nothing is at the target yet: returns 1 (the
+ * temporary removed, the target untouched) when something is, so
+ * concurrent writers of one file can each check the one that won. */
+int atomic_commit_new(atomic_file *af, err *e);
 /* Gives up: removes the temporary file. */
 void atomic_abort(atomic_file *af);
 
