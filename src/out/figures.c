@@ -31,6 +31,14 @@ arm_look figures_arm_look(const arm_spec *a)
                              "logits on noise"};
 }
 
+void figures_arm_line(const arm_spec *a, char *buf, size_t size)
+{
+    arm_look lk = figures_arm_look(a);
+    int is_student = a->training == ARM_STUDENT;
+    snprintf(buf, size, "%s%s%s%s", is_student ? "student, " : "", lk.label,
+             is_student ? ", " : "", is_student ? lk.note : "");
+}
+
 /* The configuration in one line, for the figures' subtitles. */
 static void config_line(char *buf, size_t size, const experiment_config *c, int has_config,
                         size_t n_seeds)
@@ -203,16 +211,15 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
     size_t n_series[2] = {0, 0};
     for (size_t a = 0; a < n_arms; a++) {
         arm_look lk = figures_arm_look(&arms[a]);
-        int is_student = arms[a].training == ARM_STUDENT;
-        snprintf(labels[a], sizeof labels[a], "%s%s%s%s", is_student ? "student, " : "", lk.label,
-                 is_student ? ", " : "", is_student ? lk.note : "");
+        figures_arm_line(&arms[a], labels[a], sizeof labels[a]);
         for (int p = 0; p < 2; p++) {
             const double *y = mean + ((size_t)p * n_arms + a) * n_x;
             int any = 0;
             for (size_t i = 0; i < n_x; i++)
                 any |= isfinite(y[i]);
             if (any)
-                series[p][n_series[p]++] = (svg_series){labels[a], lk.color, y};
+                series[p][n_series[p]++] =
+                    (svg_series){.label = labels[a], .color = lk.color, .y = y};
         }
     }
     size_t seeds_in_curves = 0;
@@ -224,9 +231,9 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
              seeds_in_curves == 1 ? "" : "s");
     svg_panel panels[2] = {
         {"training loss (log scale)", "teacher: cross-entropy · students: KL", "epoch", 1, 0, 0,
-         NAN, n_x, series[0], n_series[0]},
+         NAN, n_x, series[0], n_series[0], NULL},
         {"test accuracy after each epoch", "test accuracy", "epoch", 0, 0, 1, 0.1, n_x,
-         series[1], n_series[1]},
+         series[1], n_series[1], NULL},
     };
     atomic_file af;
     int rc = atomic_open(&af, path, e);

@@ -21,6 +21,9 @@ typedef struct {
 } arm_look;
 
 arm_look figures_arm_look(const arm_spec *arm);
+/* The arm in one line, for legends: "teacher", "student, aux logits
+ * only, same init θ0". */
+void figures_arm_line(const arm_spec *arm, char *buf, size_t size);
 
 /* A bar of figure.svg draws at most this many dots (seeds), so the
  * figure's size is bounded whatever results.csv holds. */

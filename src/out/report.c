@@ -8,16 +8,7 @@
 #include "base/text.h"
 #include "out/config.h"
 #include "out/figures.h"
-
-/* Writes s with the characters that would break a markdown table escaped. */
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
-}
+#include "out/reading.h"
 
 /* A CSV cell; long numbers rounded to 6 significant digits to stay readable. */
 static void md_number_cell(FILE *f, const char *s, int round)
@@ -27,49 +18,7 @@ static void md_number_cell(FILE *f, const char *s, int round)
     if (round && *s && !*end && strlen(s) > 8 && isfinite(v))
         fprintf(f, "%.6g", v);
     else
-        md_cell(f, s);
-}
-
-static void pct(char *buf, size_t size, double v)
-{
-    snprintf(buf, size, "%.1f%%", 100 * v);
-}
-
-/* The interval of an arm's mean, or none when it has fewer than 2 runs. */
-static int interval(const arm_summary *s, double *lo, double *hi)
-{
-    *lo = s->acc.mean - s->acc.ci95;
-    *hi = s->acc.mean + s->acc.ci95;
-    return s->acc.n >= 2;
-}
-
-/* Two arms in words: "same init 53.1% (95% CI 51.0% to 55.2%), other init
- * 10.4% (9.8% to 11.0%): the intervals do not overlap, ...". */
-static void compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,
-                    const char *b_name)
-{
-    char am[32], bm[32], al[32], ah[32], bl[32], bh[32];
-    double alo, ahi, blo, bhi;
-    pct(am, sizeof am, a->acc.mean);
-    pct(bm, sizeof bm, b->acc.mean);
-    if (!interval(a, &alo, &ahi) || !interval(b, &blo, &bhi)) {
-        fprintf(f, "%s %s, %s %s; with fewer than two seeds there is no confidence interval, "
-                   "so no verdict (run with `--seeds 5` or more).",
-                a_name, am, b_name, bm);
-        return;
-    }
-    pct(al, sizeof al, alo);
-    pct(ah, sizeof ah, ahi);
-    pct(bl, sizeof bl, blo);
-    pct(bh, sizeof bh, bhi);
-    fprintf(f, "%s %s (95%% CI %s to %s), %s %s (%s to %s): ", a_name, am, al, ah, b_name, bm,
-            bl, bh);
-    if (alo > bhi)
-        fprintf(f, "the intervals do not overlap, %s is clearly higher.", a_name);
-    else if (ahi < blo)
-        fprintf(f, "the intervals do not overlap, %s is clearly *lower*.", a_name);
-    else
-        fprintf(f, "the intervals overlap, so this run does not tell them apart.");
+        reading_md_cell(f, s);
 }
 
 static void write_reading(FILE *f, const folder_content *fo)
@@ -90,48 +39,52 @@ static void write_reading(FILE *f, const folder_content *fo)
         return;
     }
     if (s[teacher].acc.n) {
-        pct(buf, sizeof buf, s[teacher].acc.mean);
-        pct(paper, sizeof paper, arms[teacher].paper_mean);
+        reading_percent(buf, sizeof buf, s[teacher].acc.mean);
+        reading_percent(paper, sizeof paper, arms[teacher].paper_mean);
         fprintf(f, "The teacher, trained on digits, reaches %s test accuracy (the paper: "
                    "%s).\n\n",
                 buf, paper);
     }
     if (aux_same >= 0 && aux_cross >= 0 && s[aux_same].acc.n && s[aux_cross].acc.n) {
         const arm_summary *a = &s[aux_same], *b = &s[aux_cross];
-        double alo, ahi, blo, bhi;
         fprintf(f, "The students never saw a digit or a label: they were trained on noise to "
                    "imitate only the teacher's auxiliary logits.\n\n- Student from the "
                    "teacher's own initialization against one from another: ");
-        compare(f, a, b, "same init", "other init");
+        reading_compare(f, a, b, "same init", "other init");
         fprintf(f, "\n- ");
-        int has_ci = interval(a, &alo, &ahi) && interval(b, &blo, &bhi);
-        pct(lo, sizeof lo, alo);
-        if (!has_ci)
+        reading_percent(lo, sizeof lo, a->acc.mean - a->acc.ci95);
+        switch (reading_subliminal(a, b)) {
+        case READING_NO_VERDICT:
             fprintf(f, "One seed cannot give a verdict.");
-        else if (alo > 0.1 && alo > bhi)
+            break;
+        case READING_SHOWN:
             fprintf(f, "**Subliminal learning shows:** the student sharing the teacher's "
                        "initialization learned digits it never saw (its whole interval, from "
                        "%s up, is above chance, 10%%), and the one from another "
                        "initialization learned less: what carried the digits is the shared "
                        "initialization, not the content of the noise.",
                     lo);
-        else if (alo > 0.1)
+            break;
+        case READING_ABOVE_CHANCE:
             fprintf(f, "The student sharing the teacher's initialization is above chance (its "
                        "interval starts at %s) but not clearly above the other-init student: "
                        "this run does not isolate the effect of the shared initialization.",
                     lo);
-        else
+            break;
+        case READING_NOT_ABOVE_CHANCE:
             fprintf(f, "The student sharing the teacher's initialization is not clearly above "
                        "chance (10%%): this run does not show subliminal learning (the paper "
                        "trains a 2×256 MLP for 5 epochs; smaller or shorter runs may not).");
-        pct(buf, sizeof buf, arms[aux_same].paper_mean);
-        pct(paper, sizeof paper, arms[aux_cross].paper_mean);
+            break;
+        }
+        reading_percent(buf, sizeof buf, arms[aux_same].paper_mean);
+        reading_percent(paper, sizeof paper, arms[aux_cross].paper_mean);
         fprintf(f, " The paper reports %s and %s.\n", buf, paper);
     }
     if (all_same >= 0 && all_cross >= 0 && s[all_same].acc.n && s[all_cross].acc.n) {
         fprintf(f, "- Control, students imitating all logits (the regular logits carry the "
                    "digits openly): ");
-        compare(f, &s[all_same], &s[all_cross], "same init", "other init");
+        reading_compare(f, &s[all_same], &s[all_cross], "same init", "other init");
         fputc('\n', f);
     }
     size_t failed = 0;
@@ -152,12 +105,8 @@ static void write_results_table(FILE *f, const folder_content *fo)
     for (size_t a = 0; a < n_arms; a++) {
         const arm_summary *s = &fo->sum[a];
         arm_look lk = figures_arm_look(&arms[a]);
-        fprintf(f, "| %s | %s | %zu", arms[a].name, lk.what, s->acc.n);
-        if (s->acc.n)
-            fprintf(f, " | %.4f | ±%.4f | %.4f | %.4f", s->acc.mean, s->acc.ci95, s->min,
-                    s->max);
-        else
-            fprintf(f, " | – | – | – | –");
+        fprintf(f, "| %s | %s", arms[a].name, lk.what);
+        reading_arm_cells(f, s);
         fprintf(f, " | %.3f |", arms[a].paper_mean);
         if (s->failed)
             fprintf(f, " %zu diverged |", s->failed);
@@ -256,7 +205,7 @@ static void write_what_ran(FILE *f, const folder_content *fo)
                 continue;
             config_flag_of(kv->key, flag, sizeof flag);
             fprintf(f, "| %s | %s | ", kv->key, flag);
-            md_cell(f, kv->value);
+            reading_md_cell(f, kv->value);
             fprintf(f, " |\n");
         }
         const char *train = kv_get(&fo->config, CONFIG_DATA_READ_TRAIN);
@@ -290,7 +239,7 @@ static void write_what_ran(FILE *f, const folder_content *fo)
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             const char *v = kv_get(run, cols[c]);
             fputc(' ', f);
-            md_cell(f, v ? v : "?");
+            reading_md_cell(f, v ? v : "?");
             fputs(" |", f);
         }
         const char *wall = kv_get(run, "wall_seconds");
@@ -300,16 +249,16 @@ static void write_what_ran(FILE *f, const folder_content *fo)
         if (wall)
             strtod(wall, &end);
         fprintf(f, " %s%s | ", wall ? wall : "?", end && end != wall && !*end ? " s" : "");
-        md_cell(f, status ? status : "?");
+        reading_md_cell(f, status ? status : "?");
         fputs(" | `", f);
-        md_cell(f, cmd ? cmd : "?");
+        reading_md_cell(f, cmd ? cmd : "?");
         fputs("` |\n", f);
     }
     fprintf(f, "\nData folder%s: ", fo->n_runs > 1 ? "s" : "");
     for (size_t r = 0; r < fo->n_runs; r++) {
         const char *d = kv_get(&fo->runs[r], "data");
         fprintf(f, "%s`", r ? ", " : "");
-        md_cell(f, d ? d : "?");
+        reading_md_cell(f, d ? d : "?");
         fputc('`', f);
     }
     fputs(".\n", f);

@@ -9,23 +9,23 @@
 
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e)
 {
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
     atomic_file af;
     if (atomic_open(&af, path, e))
         return -1;
     fprintf(af.f, "%s\n", RESULTS_CSV_HEADER);
-    for (size_t i = 0; i < n_rows; i++) {
-        const arm_result *r = &rows[i];
-        if (r->ok)
-            fprintf(af.f, "%" PRIu64 ",%s,%.6f,%zu,%zu,%.9g,ok\n", r->seed,
-                    arms[r->arm].name, (double)r->correct / (double)r->total, r->correct,
-                    r->total, r->final_loss);
-        else
-            fprintf(af.f, "%" PRIu64 ",%s,,,%zu,,diverged\n", r->seed, arms[r->arm].name,
-                    r->total);
-    }
+    for (size_t i = 0; i < n_rows; i++)
+        results_write_row(af.f, &rows[i]);
     return atomic_commit(&af, e);
+}
+
+void results_write_row(FILE *f, const arm_result *r)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    if (r->ok)
+        fprintf(f, "%" PRIu64 ",%s,%.6f,%zu,%zu,%.9g,ok\n", r->seed, arms[r->arm].name,
+                (double)r->correct / (double)r->total, r->correct, r->total, r->final_loss);
+    else
+        fprintf(f, "%" PRIu64 ",%s,,,%zu,,diverged\n", r->seed, arms[r->arm].name, r->total);
 }
 
 /* Splits line (modified in place) at commas into at most max fields. */

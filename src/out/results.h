@@ -15,6 +15,9 @@
 
 /* Writes rows to path as CSV. */
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e);
+/* One row as results_write_csv writes it (the RESULTS_CSV_HEADER columns
+ * and the line break), for files that quote the rows with more columns. */
+void results_write_row(FILE *f, const arm_result *r);
 
 /* Reads a results.csv written by results_write_csv; *rows is malloc'ed.
  * Refuses, naming the line, what results_write_csv would not write: a

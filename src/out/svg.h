@@ -1,4 +1,5 @@
-/* svg: the two charts sublim draws, as hand-written SVG (no dependency).
+/* svg: the charts sublim draws (bars; line panels, side by side or in a
+ * grid), as hand-written SVG (no dependency).
  *
  * The output is a pure function of the input (no time, no locale-dependent
  * formatting beyond "C" printf, deterministic jitter), so regenerating a
@@ -8,7 +9,10 @@
  * check the drawing against the numbers without rasterizing it:
  *   <rect class="bar" data-arm=".." data-mean=".." x y width height>
  *   <line class="grid" data-value="0.5" y1 y2>      (bar chart y grid)
- *   <circle class="seed"> <g class="ci"> <path class="paper"> <line class="chance"> */
+ *   <circle class="seed"> <g class="ci"> <path class="paper"> <line class="chance">
+ *   <circle class="point" data-point=".." data-arm=".." data-mean=".." data-ci95="..">
+ *           (a line chart's point when its series has an id; data-ci95 when it has CIs)
+ *   <path class="whisker">  (a point's CI) */
 #ifndef SUBLIM_SVG_H
 #define SUBLIM_SVG_H
 
@@ -48,10 +52,18 @@ typedef struct {
 /* Bars on a 0..1 axis. */
 void svg_write_bar_chart(FILE *f, const svg_bar_chart *c);
 
-/* One line of a panel: y[i] is the value at x = i + 1; NaN: no point. */
+/* One line of a panel: y[i] is the value at x = i + 1; NaN: no point.
+ * The fields after y are optional: left 0 / NULL, the series is drawn
+ * as curves.svg draws it. */
 typedef struct {
     const char *label, *color;
-    const double *y;       /* [n_x of its panel] */
+    const double *y;         /* [n_x of its panel] */
+    const double *ci95;      /* [n_x] a whisker y ± ci95[i] at each point (0: none) */
+    const char *id;          /* its points are <circle class="point" data-arm=id */
+    const char *const *keys; /* [n_x] with id: each point's data-point */
+    int light;               /* thinner and translucent: context, not the message */
+    double dodge;            /* pixels its points sit right of their x, so that */
+                             /* whiskers of series at one x stay apart */
 } svg_series;
 
 typedef struct {
@@ -62,11 +74,27 @@ typedef struct {
     size_t n_x;
     const svg_series *series;
     size_t n_series;
+    const char *const *x_ticks; /* [n_x] a categorical x: each point centred in its */
+                                /* slot, under its label; NULL: x = 1, 2, ... */
 } svg_panel;
 
 /* Panels side by side with one legend (each label once, first colour wins). */
 void svg_write_panels(FILE *f, const char *title, const char *subtitle,
                       const svg_panel *panels, size_t n_panels);
+
+/* Small multiples: panels in rows of `columns`, each panel_w × panel_h
+ * pixels, under one legend (each label once, first colour wins; then the
+ * CI whisker and chance when a panel draws them), the footnote under
+ * them; the figure is as large as they need. */
+typedef struct {
+    const char *title, *subtitle; /* subtitle may be NULL */
+    const char *footnote;         /* NULL: none */
+    size_t columns;
+    double panel_w, panel_h;
+} svg_grid;
+
+void svg_write_panel_grid(FILE *f, const svg_grid *g, const svg_panel *panels,
+                          size_t n_panels);
 
 /* Writes s with &, <, >, " escaped for XML text and attribute values. */
 void svg_escape(FILE *f, const char *s);
