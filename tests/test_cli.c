@@ -6,6 +6,7 @@
  * joined, inputs that are not files, long paths; output lost to a full
  * disk is a failure.  Tests that need the data run a tiny experiment on
  * ./mnist (skipped, saying so, without it) or on synthetic data. */
+#include "tu_cli.h"
 #include "tu_data.h"
 #include "tu_folder.h"
 
@@ -19,58 +20,9 @@
 #include "run/experiment.h"
 #include "run/theorem.h"
 
-#define MAX_ARGS 64
-
-/* Runs sublim with the arguments in ap (NULL-terminated), ended after
- * `seconds` (0: no limit); *out gets what it printed (NULL: discarded).
- * Returns the exit code (-1: it did not exit). */
-static int sublim_args(unsigned seconds, char **out, va_list ap)
-{
-    const char *args[MAX_ARGS];
-    size_t n = 0;
-    for (const char *a; (a = va_arg(ap, const char *)) && n < MAX_ARGS - 1;)
-        args[n++] = a;
-    args[n] = NULL;
-    return tu_run_sublim_within(seconds, out, args);
-}
-
-/* sublim ARGS..., NULL without a time limit. */
-static int sublim(char **out, ...)
-{
-    va_list ap;
-    va_start(ap, out);
-    int rc = sublim_args(0, out, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* sublim ARGS..., NULL ended after `seconds`. */
-static int sublim_within(unsigned seconds, char **out, ...)
-{
-    va_list ap;
-    va_start(ap, out);
-    int rc = sublim_args(seconds, out, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* The tiny experiment of the old tests: seconds on MNIST. */
 #define TINY "--width", "16", "--epochs", "1", "--student-epochs", "1", "--noise-images", \
              "2048", "--batch", "512", "--threads", "2", "--quiet"
-
-/* Fails unless sublim ARGS exits with code and prints every word given. */
-#define EXPECT(code, words, ...)                                                \
-    do {                                                                        \
-        char *out_;                                                             \
-        int rc_ = sublim(&out_, __VA_ARGS__, NULL);                             \
-        if (rc_ != (code))                                                      \
-            fail_msg("exit %d, want %d: %s", rc_, (code), out_);                \
-        for (const char *const *w_ = (words); *w_; w_++)                        \
-            tu_assert_contains(out_, *w_);                                      \
-        free(out_);                                                             \
-    } while (0)
-/* A NULL-terminated list: the words EXPECT wants, or a command line. */
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- help and usage ---- */
 

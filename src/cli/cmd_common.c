@@ -2,9 +2,12 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli/commands.h"
+#include "base/files.h"
 #include "base/memory.h"
+#include "out/runlog.h"
 #include "run/experiment.h"
 
 #define AT(field) offsetof(cmd_run_flags, field)
@@ -93,4 +96,35 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet)
                     "before allocating it (a smaller %s may fit; --force tries anyway)\n",
             need_text, have.what, have_text, smaller);
     return 1;
+}
+
+char **cmd_command_line(const char *cmd, int argc, char **argv)
+{
+    char **line = malloc((size_t)(argc + 2) * sizeof *line);
+    if (!line)
+        return NULL;
+    line[0] = "sublim";
+    line[1] = (char *)cmd;
+    for (int i = 0; i < argc; i++)
+        line[i + 2] = argv[i];
+    return line;
+}
+
+void cmd_tell_resume(int argc, char **argv, const char *kept)
+{
+    char resume[] = "--resume", command[2 * FILES_PATH_MAX];
+    char **line = malloc((size_t)(argc + 1) * sizeof *line);
+    if (!line)
+        return;
+    int n = argc, resuming = 0;
+    for (int i = 0; i < n; i++) {
+        line[i] = argv[i];
+        resuming |= strcmp(line[i], resume) == 0;
+    }
+    if (!resuming)
+        line[n++] = resume;
+    runlog_command_line(command, sizeof command, n, line);
+    fprintf(stderr, "sublim: to go on where it stopped (keeping the %s finished so far): %s\n",
+            kept, command);
+    free(line);
 }

@@ -8,7 +8,6 @@
 #include "base/interrupt.h"
 #include "cli/commands.h"
 #include "out/record.h"
-#include "out/runlog.h"
 
 static const char USAGE[] =
     "usage: sublim experiment [flags]\n\n"
@@ -41,40 +40,6 @@ static const setting OWN_FLAGS[] = {
     {"quiet", SETTING_SWITCH, AT(quiet), NULL, 0, 0, NULL, "print only the final table", 0},
 };
 #undef AT
-
-/* "sublim experiment ARGS...": the command line run.txt records. */
-static char **command_line(int argc, char **argv)
-{
-    char **line = malloc((size_t)(argc + 2) * sizeof *line);
-    if (!line)
-        return NULL;
-    line[0] = "sublim";
-    line[1] = "experiment";
-    for (int i = 0; i < argc; i++)
-        line[i + 2] = argv[i];
-    return line;
-}
-
-/* How to go on after a failure or an interruption: the same command with
- * --resume, which keeps the seeds finished so far. */
-static void print_resume(const record_options *o)
-{
-    char resume[] = "--resume", command[2 * FILES_PATH_MAX];
-    char **line = malloc((size_t)(o->argc + 1) * sizeof *line);
-    if (!line)
-        return;
-    int n = o->argc, resuming = 0;
-    for (int i = 0; i < n; i++) {
-        line[i] = o->argv[i];
-        resuming |= strcmp(line[i], resume) == 0;
-    }
-    if (!resuming)
-        line[n++] = resume;
-    runlog_command_line(command, sizeof command, n, line);
-    fprintf(stderr, "sublim: to go on where it stopped (keeping the seeds finished so far): %s\n",
-            command);
-    free(line);
-}
 
 static void print_outcome(const record_options *o, const char *out_dir,
                           const record_outcome *r)
@@ -115,7 +80,7 @@ static int run(record_options *o, const cmd_run_flags *rf)
         } else if (p) {
             fprintf(stderr, "sublim: %s\n", e.msg);
             if (out.resumable)
-                print_resume(o);
+                cmd_tell_resume(o->argc, o->argv, "seeds");
             else if (interrupt_signal())
                 fprintf(stderr, "sublim: no seed of this run was finished; the same command "
                                 "starts it again\n");
@@ -156,7 +121,7 @@ int cmd_experiment(int argc, char **argv)
     o.quiet = own.quiet;
     o.progress = isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LINES;
     o.argc = argc + 2;
-    o.argv = command_line(argc, argv);
+    o.argv = cmd_command_line("experiment", argc, argv);
     if (!o.argv) {
         fprintf(stderr, "sublim: out of memory\n");
         return 1;

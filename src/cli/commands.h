@@ -19,6 +19,7 @@ int cmd_theorem(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* The flags of every command that runs the experiment's network. */
 typedef struct {
@@ -54,5 +55,14 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
 /* MNIST's training and test sets from dir; prints why (and how to get
  * them) on failure. */
 int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
+
+/* "sublim CMD ARGS...": the command line run.txt records (argc + 2
+ * entries, malloc'ed; NULL when out of memory). */
+char **cmd_command_line(const char *cmd, int argc, char **argv);
+
+/* How to go on after a failure or an interruption: the command line
+ * (argc, argv as cmd_command_line made them) with --resume, which keeps
+ * the `kept` (seeds, tasks) finished so far. */
+void cmd_tell_resume(int argc, char **argv, const char *kept);
 
 #endif

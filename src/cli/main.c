@@ -28,6 +28,8 @@ static const command COMMANDS[] = {
     {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine", 0},
     {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one",
      1},
+    {"sweep", cmd_sweep, "the experiment over a grid of settings: here, as separate tasks, "
+                         "collected into one table", 1},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
