@@ -103,6 +103,13 @@ check: $(BIN) data
 	bash scripts/kill-resume.sh $(BIN)
 	bash scripts/resource-limits.sh $(BIN)
 
+# The scale-out recipes for real: one tiny sweep run locally, as a job
+# array on a single-node Slurm started for the test, and under GNU parallel
+# must collect to the same bytes (root: it installs Slurm, munge and
+# parallel with apt-get when missing).
+check-scaleout: $(BIN) data
+	bash scripts/check-scaleout.sh $(BIN)
+
 # libFuzzer (clang) on every parser, FUZZ_SECONDS each; a crash is saved in
 # tests/fuzz/regressions/<target>/ to be fixed and kept as a test.  The
 # library is compiled once (coverage, ASan, UBSan) for all the targets;
@@ -135,5 +142,5 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run bench test check fuzz clean
+.PHONY: all data run bench test check check-scaleout fuzz clean
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)
