@@ -9,7 +9,9 @@ CFLAGS  ?= $(OPT) -g
 # setting errno (so it can be vectorized); it changes no result.  No
 # fast-math, ever.
 SUBLIM_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-math-errno \
-                -Wall -Wextra -Wshadow -pthread -MMD -MP
+                -Wall -Wextra -Wno-missing-field-initializers -Wshadow -pthread -MMD -MP
+# (Tables leave out the trailing fields they do not use, such as a
+# setting's codec; C zeroes them.)
 LDFLAGS ?=
 LDLIBS  = -lm -pthread
 

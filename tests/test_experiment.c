@@ -142,7 +142,8 @@ static void arms_are_found_by_what_they_are(void **state)
                          arms[a].training == ARM_TEACHER   ? 7
                          : arms[a].training == ARM_STUDENT ? 3
                                                            : 0);
-        assert_int_equal(experiment_arm_find(arms[a].training, arms[a].start, arms[a].outputs),
+        assert_int_equal(experiment_arm_find(arms[a].training, arms[a].start, arms[a].outputs,
+                                             arms[a].imitates),
                          (int)a);
         if (arms[a].training == ARM_TEACHER) {
             teachers++;
@@ -153,18 +154,20 @@ static void arms_are_found_by_what_they_are(void **state)
         assert_true(arms[a].paper_mean > 0 && arms[a].paper_mean <= 1);
     }
     assert_int_equal(teachers, 1);
-    assert_int_equal(experiment_arm_find(ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE),
+    assert_int_equal(experiment_arm_find(ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE,
+                                         ARM_IMITATES_TEACHER),
                      experiment_arm_index("reference"));
     assert_int_equal(experiment_teacher_arm(), experiment_arm_index("teacher"));
-    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX),
+    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER),
                      experiment_arm_index("student_aux_same"));
-    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX),
+    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER),
                      experiment_arm_index("student_aux_cross"));
-    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL),
+    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER),
                      experiment_arm_index("student_all_same"));
-    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL),
+    assert_int_equal(experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER),
                      experiment_arm_index("student_all_cross"));
-    assert_int_equal(experiment_arm_find(ARM_TEACHER, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL), -1);
+    assert_int_equal(experiment_arm_find(ARM_TEACHER, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL,
+                                         ARM_IMITATES_TEACHER), -1);
     assert_int_equal(experiment_arm_index("no_such_arm"), -1);
     assert_int_equal(experiment_arm_index(""), -1);
 }
@@ -304,7 +307,7 @@ static void experiment_fills_every_row_deterministically(void **state)
 
     size_t teacher_arm = experiment_teacher_arm();
     int reference_arm = experiment_arm_find(ARM_UNTRAINED, ARM_FROM_SHARED_INIT,
-                                            ARM_OUTPUTS_NONE);
+                                            ARM_OUTPUTS_NONE, ARM_IMITATES_TEACHER);
     assert_true(reference_arm >= 0);
     for (size_t s = 0; s < 2; s++)
         for (size_t a = 0; a < n_arms; a++) {
@@ -453,7 +456,7 @@ static void experiment_reuses_saved_teachers(void **state)
     assert_int_equal(experiment_run(&cfg, &fx->train, &fx->test, NULL, &hooks, second, &e), 0);
     assert_true(same_rows(first, second, 2 * n_arms));
     assert_int_equal(rec.epochs_of[experiment_teacher_arm()], 0);
-    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_int_equal(rec.epochs_of[aux_same], 2 * cfg.student_epochs);
     free(rec.saved[0]);
     free(rec.saved[1]);

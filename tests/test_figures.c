@@ -128,7 +128,7 @@ static void test_figure_bars_match_accuracy(void **state)
     }
     /* Heights proportional to accuracy: teacher against aux_same. */
     size_t t = experiment_teacher_arm();
-    int s = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    int s = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(s >= 0);
     tu_assert_close(bars[t].h / bars[s].h, mean[t] / mean[s], 1e-3, 0);
 
@@ -162,7 +162,7 @@ static void test_figure_without_rows_for_an_arm(void **state)
     fixture *fx = *state;
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
-    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(aux_same >= 0);
     arm_result rows[EXPERIMENT_MAX_ARMS];
     for (size_t a = 0; a < n_arms; a++)

@@ -38,7 +38,7 @@ static size_t seed_rows(arm_result *rows, int diverged)
 {
     size_t n_arms;
     experiment_arms(&n_arms);
-    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(aux_same >= 0);
     for (size_t a = 0; a < n_arms; a++)
         rows[a] = (arm_result){.seed = 0, .arm = a, .ok = !(diverged && (int)a == aux_same),

@@ -21,7 +21,7 @@ static int setup(void **state)
 /* The arms, found by what they are (not by name). */
 static size_t arm_find(enum arm_training t, enum arm_start s, enum arm_outputs o)
 {
-    int a = experiment_arm_find(t, s, o);
+    int a = experiment_arm_find(t, s, o, ARM_IMITATES_TEACHER);
     assert_true(a >= 0);
     return (size_t)a;
 }
@@ -203,29 +203,36 @@ static void csv_rows_must_agree(void **state)
                 ":3: seed 3, arm teacher twice");
 }
 
-/* results_check_whole_seeds: every seed with all its arms passes (in any
- * order, empty included); a seed short of an arm is refused naming the
- * line of its first row and the first arm it lacks. */
+/* results_check_whole_seeds: every seed with all the arms its configuration
+ * runs passes (in any order, empty included); a seed short of an arm is
+ * refused naming the line of its first row and the first arm it lacks; a
+ * row of an arm the configuration does not run is refused. */
 static void whole_seeds_only(void **state)
 {
     (void)state;
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    experiment_config cfg = experiment_defaults();
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
     arm_result rows[2 * EXPERIMENT_MAX_ARMS];
     size_t n = 0;
     for (size_t a = 0; a < n_arms; a++) { /* seed 7 whole, seed 5 interleaved with it */
-        rows[n++] = (arm_result){.seed = 7, .arm = n_arms - 1 - a, .ok = 1, .total = 10};
-        rows[n++] = (arm_result){.seed = 5, .arm = a, .ok = 1, .total = 10};
+        rows[n++] = (arm_result){.seed = 7, .arm = which[n_arms - 1 - a], .ok = 1, .total = 10};
+        rows[n++] = (arm_result){.seed = 5, .arm = which[a], .ok = 1, .total = 10};
     }
     err e = {{0}};
-    assert_int_equal(results_check_whole_seeds("r.csv", rows, n, &e), 0);
-    assert_int_equal(results_check_whole_seeds("r.csv", rows, 0, &e), 0);
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, n, &e), 0);
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, 0, &e), 0);
+
+    arm_result extra = rows[0];
+    extra.arm = (size_t)experiment_arm_index("trait_teacher");
+    rows[n] = extra;
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, n + 1, &e), -1);
+    tu_assert_contains(e.msg, "a row of trait_teacher, an arm its configuration does not run");
 
     rows[3] = rows[n - 1]; /* seed 5 loses arm 1 (its row on line 5) */
-    assert_int_equal(results_check_whole_seeds("r.csv", rows, n - 1, &e), -1);
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, n - 1, &e), -1);
     char want[128];
     snprintf(want, sizeof want, "r.csv:3: seed 5 has %zu of its %zu rows (no %s)", n_arms - 1,
-             n_arms, arm_name(1));
+             n_arms, arm_name(which[1]));
     tu_assert_contains(e.msg, want);
 }
 
@@ -289,10 +296,14 @@ static void results_summary_per_arm(void **state)
     char buf[4096] = {0};
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     assert_non_null(f);
-    results_print_table(f, s);
+    experiment_config cfg = experiment_defaults();
+    results_print_table(f, &cfg, s);
     fclose(f);
     for (size_t a = 0; a < n_arms; a++)
-        tu_assert_contains(buf, arms[a].name);
+        if (experiment_arm_runs(&cfg, a))
+            tu_assert_contains(buf, arms[a].name);
+        else
+            assert_null(strstr(buf, arms[a].name));
     tu_assert_contains(buf, "0.9300");
     tu_assert_contains(buf, "(1 diverged)");
 }

@@ -53,8 +53,8 @@ static void make_plan(sweep_plan *p, const char *const *axes, size_t n_axes)
 static double synthetic_mean(const experiment_config *c, size_t arm)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
-    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
-    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX);
+    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
+    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     if ((int)arm == cross)
         return 0.1;
     if ((int)arm == same)
@@ -143,8 +143,8 @@ static void test_figure_marks_match_the_numbers(void **state)
     char *svg = figure(fx->dir, &p, r);
     size_t n_arms, n_points = sweep_n_points(&p);
     const arm_spec *arms = experiment_arms(&n_arms);
-    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
-    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX);
+    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
+    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
 
     mark *m = calloc(n_points * n_arms, sizeof *m);
     assert_non_null(m);
@@ -274,7 +274,7 @@ static void test_report_says_the_plan_the_numbers_and_the_reading(void **state)
     fixture *fx = *state;
     size_t n_arms;
     experiment_arms(&n_arms);
-    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
+    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     sweep_plan p;
     make_plan(&p, (const char *const[]){"m=1,3,10", "width=64,256"}, 2);
     sweep_point_result *r = synthetic_results(&p, SEEDS);
@@ -386,8 +386,8 @@ static void test_figure_renders_in_chromium(void **state)
     fixture *fx = *state;
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
-    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
-    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX);
+    int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
+    int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     sweep_plan p;
     make_plan(&p, (const char *const[]){"m=1,3,10", "width=64,256"}, 2);
     sweep_point_result *r = synthetic_results(&p, SEEDS);

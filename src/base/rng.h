@@ -19,6 +19,7 @@ enum rng_stream {
     RNG_SHUFFLE_STUDENT,   /* sub = epoch */
     RNG_NOISE,             /* sub = 0, index = image * pixels + pixel */
     RNG_THEOREM,           /* sub = purpose within a theorem trial */
+    RNG_SHUFFLE_TRAIT,     /* sub = epoch: the trait teacher's fine-tuning */
 };
 
 /* The four 32-bit words of Philox4x32-10 at counter (index, sub, stream). */

@@ -6,6 +6,8 @@
 #include <string.h>
 #include "base/text.h"
 
+_Static_assert(sizeof(setting_list) <= SETTING_FIELD_MAX, "a list is a setting's field");
+
 /* The field of s in cfg. */
 static void *field(const setting *s, void *cfg) { return (char *)cfg + s->offset; }
 static const void *cfield(const setting *s, const void *cfg)
@@ -142,6 +144,8 @@ int setting_parse(const setting *s, const char *text, void *cfg, const char *lab
             return err_set(e, "%s: empty value", label);
         *(const char **)field(s, cfg) = text;
         return 0;
+    case SETTING_SPEC:
+        return s->codec->parse(text, field(s, cfg), label, e);
     case SETTING_SWITCH:
     case SETTING_FIXED:
         break;
@@ -179,7 +183,40 @@ void setting_format(const setting *s, const void *cfg, char *buf, size_t size)
     }
     case SETTING_SWITCH: snprintf(buf, size, "%d", *(const int *)cfield(s, cfg)); break;
     case SETTING_FIXED: snprintf(buf, size, "%s", s->def); break;
+    case SETTING_SPEC: s->codec->format(cfield(s, cfg), buf, size); break;
     }
+}
+
+int setting_is_default(const setting *s, const void *cfg)
+{
+    if (!s->def || s->type == SETTING_FIXED)
+        return 1;
+    /* The default's text form as the field holds it (the table's def
+     * may be spelled otherwise: "3e-4" for 0.0003). */
+    _Alignas(max_align_t) char scratch[SETTING_FIELD_MAX];
+    char have[1024], want[1024];
+    if (s->type == SETTING_SWITCH || s->type == SETTING_TEXT)
+        return 0;
+    setting setting_at0 = *s;
+    setting_at0.offset = 0;
+    if (setting_parse(&setting_at0, s->def, scratch, s->name, NULL))
+        return 0;
+    setting_format(&setting_at0, scratch, want, sizeof want);
+    setting_format(s, cfg, have, sizeof have);
+    return strcmp(have, want) == 0;
+}
+
+int setting_is_recorded(const setting *s, const void *cfg)
+{
+    if (s->flags & SETTING_SEEDS)
+        return 0;
+    return !(s->flags & SETTING_IF_SET) || !setting_is_default(s, cfg);
+}
+
+static int in_json(const setting *s, const void *cfg)
+{
+    return s->type != SETTING_SWITCH && s->type != SETTING_TEXT &&
+           (!(s->flags & SETTING_IF_SET) || !setting_is_default(s, cfg));
 }
 
 void settings_write_json(FILE *f, const setting *s, size_t n, const void *cfg, const char *in)
@@ -187,11 +224,11 @@ void settings_write_json(FILE *f, const setting *s, size_t n, const void *cfg, c
     char v[1024];
     size_t last = 0;
     for (size_t i = 0; i < n; i++)
-        if (s[i].type != SETTING_SWITCH && s[i].type != SETTING_TEXT)
+        if (in_json(&s[i], cfg))
             last = i;
     fprintf(f, "{\n");
     for (size_t i = 0; i < n; i++) {
-        if (s[i].type == SETTING_SWITCH || s[i].type == SETTING_TEXT)
+        if (!in_json(&s[i], cfg))
             continue;
         fprintf(f, "%s  \"%s\": ", in, s[i].name);
         if (s[i].type == SETTING_LIST) {
@@ -205,7 +242,8 @@ void settings_write_json(FILE *f, const setting *s, size_t n, const void *cfg, c
             fputc(']', f);
         } else {
             setting_format(&s[i], cfg, v, sizeof v);
-            int quoted = s[i].type == SETTING_CHOICE || s[i].type == SETTING_FIXED;
+            int quoted = s[i].type == SETTING_CHOICE || s[i].type == SETTING_FIXED ||
+                         s[i].type == SETTING_SPEC;
             fprintf(f, quoted ? "\"%s\"" : "%s", v);
         }
         fprintf(f, "%s\n", i == last ? "" : ",");

@@ -25,7 +25,20 @@ typedef enum {
     SETTING_TEXT,   /* const char *: not empty (a path); the default may be NULL */
     SETTING_SWITCH, /* int: 1 when the flag is given; it takes no value */
     SETTING_FIXED,  /* no field: def is the value of every run (recorded, not set) */
+    SETTING_SPEC,   /* a field with a small grammar of its own: read and written by codec */
 } setting_type;
+
+/* SETTING_SPEC's field, read from text and written back as text: parse
+ * checks all of it (errors start with label) and format gives the one
+ * text form that parses to the same bits. */
+/* The largest field a setting may have (a setting_list). */
+#define SETTING_FIELD_MAX 512
+
+typedef struct {
+    int (*parse)(const char *text, void *field, const char *label, err *e);
+    void (*format)(const void *field, char *buf, size_t size);
+    const char *grammar; /* what it takes, for --help: "none|prefer:C|swap:A:B" */
+} setting_codec;
 
 /* SETTING_LIST's field. */
 #define SETTING_LIST_MAX 32
@@ -39,6 +52,9 @@ enum {
     SETTING_NO_FLAG = 1, /* a field the command line cannot set (recorded as fixed) */
     SETTING_SEEDS = 2,   /* says which seeds run, not what a seed computes: left out of
                             config.txt, so folders of other seeds can be merged */
+    SETTING_IF_SET = 4,  /* recorded (config.txt, JSON) only when not at its default, so
+                            results written before the setting existed read as its default
+                            and a default run's files keep their bytes */
 };
 
 typedef struct {
@@ -49,7 +65,8 @@ typedef struct {
     double min, max;            /* numbers, and each entry of a list */
     const char *const *choices; /* CHOICE: names in enum order, NULL-terminated */
     const char *help;           /* one line for --help */
-    unsigned flags;             /* SETTING_NO_FLAG, SETTING_SEEDS */
+    unsigned flags;             /* SETTING_NO_FLAG, SETTING_SEEDS, SETTING_IF_SET */
+    const setting_codec *codec; /* SPEC: its grammar (other tables leave it out) */
 } setting;
 
 /* Sets every field of cfg to its default; -1 (naming the setting) when a
@@ -79,8 +96,16 @@ int setting_parse(const setting *s, const char *text, void *cfg, const char *lab
 /* The text form of s's value in cfg ("" for a NULL text). */
 void setting_format(const setting *s, const void *cfg, char *buf, size_t size);
 
+/* 1 when s's value in cfg is its default (compared as text). */
+int setting_is_default(const setting *s, const void *cfg);
+
+/* 1 when config.txt and JSON blocks hold s's value in cfg: not a seed
+ * setting, and not a SETTING_IF_SET one at its default. */
+int setting_is_recorded(const setting *s, const void *cfg);
+
 /* The settings (those with a value: not SWITCH or TEXT) as a JSON object,
- * keys in table order, one per line indented by indent + 2 spaces. */
+ * keys in table order, one per line indented by indent + 2 spaces; a
+ * SETTING_IF_SET setting only when it is not at its default. */
 void settings_write_json(FILE *f, const setting *s, size_t n, const void *cfg,
                          const char *indent);
 

@@ -44,7 +44,7 @@ static const setting OWN_FLAGS[] = {
 static void print_outcome(const record_options *o, const char *out_dir,
                           const record_outcome *r)
 {
-    results_print_table(stdout, r->sum);
+    results_print_table(stdout, &o->cfg, r->sum);
     if (o->quiet)
         return;
     size_t ran = o->cfg.seeds - r->kept;

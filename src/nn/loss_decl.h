@@ -23,6 +23,9 @@ double SFX(loss_kl)(pool *p, double *terms, REAL *dlogits, const REAL *student,
 double SFX(loss_mse)(pool *p, double *terms, REAL *dlogits, const REAL *student,
                      const REAL *teacher, size_t batch, size_t n_out, loss_outputs sel);
 
+/* The class of one row of logits z: the first largest of z[0..n_classes). */
+size_t SFX(loss_argmax)(const REAL *z, size_t n_classes);
+
 /* Number of rows whose argmax over [0, n_classes) equals the label. */
 size_t SFX(loss_correct)(const REAL *logits, const uint8_t *labels, size_t batch,
                          size_t n_out, size_t n_classes);

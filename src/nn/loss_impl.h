@@ -154,18 +154,21 @@ double SFX(loss_mse)(pool *p, double *terms, REAL *dlogits, const REAL *student,
     return SFX(loss_run)(p, terms, &j);
 }
 
+size_t SFX(loss_argmax)(const REAL *z, size_t n_classes)
+{
+    size_t best = 0; /* first maximum wins, as torch.argmax */
+    for (size_t j = 1; j < n_classes; j++)
+        if (z[j] > z[best])
+            best = j;
+    return best;
+}
+
 size_t SFX(loss_correct)(const REAL *logits, const uint8_t *labels, size_t batch,
                          size_t n_out, size_t n_classes)
 {
     size_t correct = 0;
-    for (size_t r = 0; r < batch; r++) {
-        const REAL *z = logits + r * n_out;
-        size_t best = 0; /* first maximum wins, as torch.argmax */
-        for (size_t j = 1; j < n_classes; j++)
-            if (z[j] > z[best])
-                best = j;
-        correct += best == labels[r];
-    }
+    for (size_t r = 0; r < batch; r++)
+        correct += SFX(loss_argmax)(logits + r * n_out, n_classes) == labels[r];
     return correct;
 }
 

@@ -51,13 +51,13 @@ size_t mlp_ws_numbers(const mlp_shape *s, size_t max_batch);
 #undef SFX
 
 /* mlp_ws_f32, mlp_ws_init_f32, mlp_ws_free_f32, mlp_arena_new_f32,
- * mlp_init_params_f32, mlp_forward_f32, mlp_backward_f32, mlp_jvp_f32 */
+ * mlp_init_params_f32, mlp_embed_f32, mlp_forward_f32, mlp_backward_f32, mlp_jvp_f32 */
 #define REAL float
 #define SFX(name) name##_f32
 #include "nn/mlp_decl.h"
 
 /* mlp_ws_f64, mlp_ws_init_f64, mlp_ws_free_f64, mlp_arena_new_f64,
- * mlp_init_params_f64, mlp_forward_f64, mlp_backward_f64, mlp_jvp_f64 */
+ * mlp_init_params_f64, mlp_embed_f64, mlp_forward_f64, mlp_backward_f64, mlp_jvp_f64 */
 #define REAL double
 #define SFX(name) name##_f64
 #include "nn/mlp_decl.h"

@@ -31,6 +31,16 @@ REAL *SFX(mlp_arena_new)(const mlp_shape *s);
 void SFX(mlp_init_params)(REAL *params, const mlp_shape *s, enum mlp_init kind,
                           uint64_t seed, uint32_t init_id);
 
+/* Puts the network src (shape narrow) inside wide, a network of as many
+ * layers, inputs and outputs whose hidden layers are at least as wide:
+ * its first units are src's units with src's weights and biases, the
+ * weights from the other units to them are zero, and everything else of
+ * wide (the other units' incoming weights and biases) is left as it is.
+ * So wide computes src's function exactly.  Fails when the shapes do not
+ * fit so. */
+int SFX(mlp_embed)(REAL *wide, const mlp_shape *wide_shape, const REAL *src,
+                   const mlp_shape *narrow, err *e);
+
 /* x [batch][d0] -> logits [batch][dL] (= ws->act[L]). */
 const REAL *SFX(mlp_forward)(SFX(mlp_ws) *ws, const REAL *params, const REAL *x,
                              size_t batch);

@@ -86,6 +86,30 @@ void SFX(mlp_init_params)(REAL *params, const mlp_shape *s, enum mlp_init kind,
     }
 }
 
+int SFX(mlp_embed)(REAL *wide, const mlp_shape *ws, const REAL *src, const mlp_shape *ns,
+                   err *e)
+{
+    size_t L = ns->n_layers;
+    int fits = ws->n_layers == L && ws->dims[0] == ns->dims[0] && ws->dims[L] == ns->dims[L];
+    for (size_t l = 1; fits && l < L; l++)
+        fits = ws->dims[l] >= ns->dims[l];
+    if (!fits)
+        return err_set(e, "a network cannot be embedded in one of another depth, other "
+                          "inputs or outputs, or narrower layers");
+    for (size_t l = 1; l <= L; l++) {
+        size_t rows = ns->dims[l], cols = ns->dims[l - 1], wide_cols = ws->dims[l - 1];
+        REAL *w = wide + mlp_weight_offset(ws, l), *b = wide + mlp_bias_offset(ws, l);
+        const REAL *sw = src + mlp_weight_offset(ns, l), *sb = src + mlp_bias_offset(ns, l);
+        for (size_t i = 0; i < rows; i++) {
+            memcpy(w + i * wide_cols, sw + i * cols, cols * sizeof *w);
+            for (size_t j = cols; j < wide_cols; j++)
+                w[i * wide_cols + j] = 0; /* the new units' outgoing weights */
+            b[i] = sb[i];
+        }
+    }
+    return 0;
+}
+
 const REAL *SFX(mlp_forward)(SFX(mlp_ws) *ws, const REAL *params, const REAL *x,
                              size_t batch)
 {

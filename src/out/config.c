@@ -123,7 +123,7 @@ int config_make(kv_list *out, const experiment_config *cfg, const config_data *d
     char v[448];
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < n; i++) {
-        if (!in_config(&s[i]))
+        if (!setting_is_recorded(&s[i], cfg))
             continue;
         setting_format(&s[i], cfg, v, sizeof v);
         kv_set(out, s[i].name, v);
@@ -168,6 +168,8 @@ int config_apply(const kv_list *config, const char *path, experiment_config *cfg
         if (!in_config(&s[i]) || s[i].type == SETTING_FIXED)
             continue;
         const char *v = kv_get(config, s[i].name);
+        if (!v && (s[i].flags & SETTING_IF_SET))
+            v = s[i].def; /* recorded only when set: absent, it is at its default */
         if (!v)
             return err_set(e, "%s: '%s' is missing", path, s[i].name);
         snprintf(label, sizeof label, "%s: %s", path, s[i].name);

@@ -96,15 +96,19 @@ static size_t thin_dots(double *values, uint64_t *keys, size_t n, dot *scratch)
     return FIGURES_MAX_DOTS;
 }
 
-/* bars[a] for every arm, its dots in values and keys (n_rows each). */
-static size_t make_bars(const folder_content *fo, svg_bar *bars, double *values,
-                        uint64_t *keys, dot *scratch)
+/* A bar for every arm the folder's configuration runs (*n_bars), its dots
+ * in values and keys (n_rows each); returns how many bars were thinned. */
+static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
+                        double *values, uint64_t *keys, dot *scratch)
 {
     size_t n_arms, used = 0, thinned = 0;
     const arm_spec *arms = experiment_arms(&n_arms);
+    *n_bars = 0;
     for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(&fo->cfg, a))
+            continue;
         arm_look lk = figures_arm_look(&arms[a]);
-        svg_bar *b = &bars[a];
+        svg_bar *b = &bars[(*n_bars)++];
         *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, fo->sum[a].acc.mean,
                        fo->sum[a].acc.ci95, 0, values + used, keys + used, arms[a].paper_mean,
                        fo->sum[a].failed};
@@ -124,9 +128,7 @@ static size_t make_bars(const folder_content *fo, svg_bar *bars, double *values,
 
 int figures_write_bars(const folder_content *fo, const char *path, err *e)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
-    size_t cap = fo->n_rows ? fo->n_rows : 1;
+    size_t n_bars, cap = fo->n_rows ? fo->n_rows : 1;
     double *values = malloc(cap * sizeof *values);
     uint64_t *keys = malloc(cap * sizeof *keys);
     dot *scratch = malloc(cap * sizeof *scratch);
@@ -142,7 +144,7 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
              "Dots: at most %d per arm of the %zu seeds, evenly spaced in accuracy (lowest "
              "and highest included); means, CIs and n are over every seed.",
              FIGURES_MAX_DOTS, fo->n_seeds);
-    int thinned = make_bars(fo, bars, values, keys, scratch) > 0;
+    int thinned = make_bars(fo, bars, &n_bars, values, keys, scratch) > 0;
     free(scratch);
     char subtitle[512], ylabel[128];
     config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
@@ -160,7 +162,7 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
                            "paper (Cloud et al. 2025)",
                            0.1,
                            bars,
-                           n_arms,
+                           n_bars,
                            thinned ? footnote : NULL};
     atomic_file af;
     int rc = atomic_open(&af, path, e);

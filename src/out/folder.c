@@ -160,22 +160,22 @@ int folder_read(const folder *f, folder_content *c, err *e)
     memset(c, 0, sizeof *c);
     c->dir = f->dir;
     c->cfg = experiment_defaults();
+    int rc = 0;
+    /* The configuration first: it says which arms the rows are of. */
+    if (folder_has(f, FOLDER_CONFIG)) {
+        c->has_config = 1;
+        if (folder_path(f, FOLDER_CONFIG, path, sizeof path, e) ||
+            config_read(path, &c->config, e) || config_apply(&c->config, path, &c->cfg, e))
+            return -1;
+    }
     if (folder_path(f, FOLDER_RESULTS, path, sizeof path, e) ||
         results_read_csv(path, &c->rows, &c->n_rows, e))
         return -1;
-    int rc = results_check_whole_seeds(path, c->rows, c->n_rows, e);
+    rc = results_check_whole_seeds(path, &c->cfg, c->rows, c->n_rows, e);
     if (rc == 0 && distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
         rc = err_set(e, "out of memory");
     if (rc == 0)
         rc = results_summarize(c->rows, c->n_rows, c->sum, e);
-    if (rc == 0 && folder_has(f, FOLDER_CONFIG)) {
-        c->has_config = 1;
-        rc = folder_path(f, FOLDER_CONFIG, path, sizeof path, e) ||
-                     config_read(path, &c->config, e) ||
-                     config_apply(&c->config, path, &c->cfg, e)
-                 ? -1
-                 : 0;
-    }
     if (rc == 0 && folder_has(f, FOLDER_RUNS)) {
         c->has_runs = 1;
         rc = folder_path(f, FOLDER_RUNS, path, sizeof path, e) ||
@@ -217,10 +217,11 @@ int seed_table_init(seed_table *t, const experiment_config *cfg, err *e)
 {
     memset(t, 0, sizeof *t);
     t->cfg = cfg;
-    const arm_spec *arms = experiment_arms(&t->n_arms);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    t->n_arms = experiment_arms_run(cfg, t->arm);
     size_t epochs = 0;
-    for (size_t a = 0; a < t->n_arms; a++)
-        epochs += experiment_arm_epochs(cfg, &arms[a]);
+    for (size_t k = 0; k < t->n_arms; k++)
+        epochs += experiment_arm_epochs(cfg, &arms[t->arm[k]]);
     t->cap_curves = cfg->curves ? cfg->seeds * epochs : 0;
     t->rows = calloc(cfg->seeds * t->n_arms, sizeof *t->rows);
     t->packed = calloc(cfg->seeds * t->n_arms, sizeof *t->packed);
@@ -320,7 +321,14 @@ static int resume_rows(const char *path, const arm_result *rows, size_t n_rows, 
                          path, r->seed, range);
             break;
         }
-        size_t at = (size_t)(r->seed - cfg->seed_start) * t->n_arms + r->arm;
+        size_t slot = 0;
+        while (slot < t->n_arms && t->arm[slot] != r->arm)
+            slot++;
+        if (slot == t->n_arms) { /* results_check_whole_seeds refuses it first */
+            rc = err_set(e, "%s holds rows of an arm this configuration does not run", path);
+            break;
+        }
+        size_t at = (size_t)(r->seed - cfg->seed_start) * t->n_arms + slot;
         have[at] = 1; /* once: results_read_csv refuses a row twice */
         t->rows[at] = *r;
     }

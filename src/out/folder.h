@@ -127,7 +127,8 @@ int folder_write_summary(const folder *f, const folder_content *c, err *e);
  * and the curve points of the run. */
 typedef struct {
     const experiment_config *cfg;
-    size_t n_arms;
+    size_t n_arms;         /* the arms cfg runs: a seed's rows */
+    size_t arm[EXPERIMENT_MAX_ARMS]; /* their indices, in table order */
     arm_result *rows;      /* [seeds][n_arms] */
     unsigned char *done;   /* [seeds]: the slot's rows are final (run or kept) */
     arm_result *packed;    /* [seeds × n_arms]: the final rows, for writing */

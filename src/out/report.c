@@ -26,10 +26,10 @@ static void write_reading(FILE *f, const folder_content *fo)
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
     size_t teacher = experiment_teacher_arm();
-    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX);
-    int aux_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX);
-    int all_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL);
-    int all_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL);
+    int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
+    int aux_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
+    int all_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER);
+    int all_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER);
     const arm_summary *s = fo->sum;
     char buf[32], lo[32], paper[32];
 
@@ -103,11 +103,16 @@ static void write_results_table(FILE *f, const folder_content *fo)
     fprintf(f, "| arm | what it is | n | mean | 95%% CI | min | max | paper |\n"
                "|---|---|--:|--:|--:|--:|--:|--:|\n");
     for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(&fo->cfg, a))
+            continue;
         const arm_summary *s = &fo->sum[a];
         arm_look lk = figures_arm_look(&arms[a]);
         fprintf(f, "| %s | %s", arms[a].name, lk.what);
         reading_arm_cells(f, s);
-        fprintf(f, " | %.3f |", arms[a].paper_mean);
+        if (isnan(arms[a].paper_mean))
+            fprintf(f, " | – |");
+        else
+            fprintf(f, " | %.3f |", arms[a].paper_mean);
         if (s->failed)
             fprintf(f, " %zu diverged |", s->failed);
         fputc('\n', f);

@@ -190,27 +190,35 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     return 0;
 }
 
-int results_check_whole_seeds(const char *path, const arm_result *rows, size_t n, err *e)
+int results_check_whole_seeds(const char *path, const experiment_config *cfg,
+                              const arm_result *rows, size_t n, err *e)
 {
-    size_t n_arms;
+    size_t n_arms, n_run = experiment_arms_run(cfg, NULL);
     const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t i = 0; i < n; i++)
+        if (!experiment_arm_runs(cfg, rows[i].arm))
+            return err_set(e, "%s:%zu: a row of %s, an arm its configuration does not run",
+                           path, line_of(i), arms[rows[i].arm].name);
     row_key *k = sorted_keys(rows, n);
     if (!k)
         return err_set(e, "out of memory checking %s", path);
     int rc = 0;
     for (size_t i = 0, next; i < n && rc == 0; i = next) {
-        size_t have = 0, first = k[i].at, missing = 0;
+        size_t have = 0, first = k[i].at, missing = n_arms;
+        unsigned char seen[EXPERIMENT_MAX_ARMS] = {0};
         for (next = i; next < n && k[next].seed == k[i].seed; next++) {
-            int new_arm = next == i || k[next].arm != k[next - 1].arm;
-            have += new_arm;
-            missing += new_arm && k[next].arm == missing; /* the first arm it lacks */
+            have += !seen[k[next].arm];
+            seen[k[next].arm] = 1;
             first = k[next].at < first ? k[next].at : first;
         }
-        if (have < n_arms)
+        for (size_t a = n_arms; a-- > 0;) /* the first running arm it lacks */
+            if (experiment_arm_runs(cfg, a) && !seen[a])
+                missing = a;
+        if (have < n_run)
             rc = err_set(e, "%s:%zu: seed %" PRIu64 " has %zu of its %zu rows (no %s): only "
                             "whole seeds are summarized; resuming its run (--resume) runs it "
                             "again",
-                         path, line_of(first), k[i].seed, have, n_arms, arms[missing].name);
+                         path, line_of(first), k[i].seed, have, n_run, arms[missing].name);
     }
     free(k);
     return rc;
@@ -262,34 +270,48 @@ int results_write_summary(const char *path, const experiment_config *cfg,
     fprintf(f, "{\n  \"tool\": \"sublim\",\n  \"config\": ");
     settings_write_json(f, settings, n_settings, cfg, "  ");
     fprintf(f, ",\n  \"arms\": [\n");
-    for (size_t a = 0; a < n_arms; a++)
+    size_t n_run = experiment_arms_run(cfg, NULL), shown = 0;
+    for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(cfg, a))
+            continue;
+        char paper[16] = "null"; /* an arm the paper did not run */
+        if (!isnan(arms[a].paper_mean))
+            snprintf(paper, sizeof paper, "%.3f", arms[a].paper_mean);
         fprintf(f,
                 "    {\"arm\": \"%s\", \"n\": %zu, \"failed\": %zu, \"mean\": %.6f, "
                 "\"sd\": %.6f, \"ci95\": %.6f, \"min\": %.6f, \"max\": %.6f, "
-                "\"paper_mean\": %.3f}%s\n",
+                "\"paper_mean\": %s}%s\n",
                 arms[a].name, s[a].acc.n, s[a].failed, s[a].acc.mean, s[a].acc.sd,
-                s[a].acc.ci95, s[a].min, s[a].max, arms[a].paper_mean,
-                a + 1 < n_arms ? "," : "");
+                s[a].acc.ci95, s[a].min, s[a].max, paper, ++shown < n_run ? "," : "");
+    }
     fprintf(f, "  ],\n  \"run\": {\"threads\": %zu, \"kernels\": \"%s\", "
                "\"wall_seconds\": %.3f}\n}\n",
             threads, kernels, wall_seconds);
     return atomic_commit(&af, e);
 }
 
-void results_print_table(FILE *f, const arm_summary *s)
+void results_print_table(FILE *f, const experiment_config *cfg, const arm_summary *s)
 {
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
-    fprintf(f, "%-18s %5s %8s %9s %8s %8s %7s\n", "arm", "n", "mean", "95% CI", "min",
+    int w = 18; /* the paper's arms fit; longer names widen the column */
+    for (size_t a = 0; a < n_arms; a++)
+        if (experiment_arm_runs(cfg, a) && (int)strlen(arms[a].name) > w)
+            w = (int)strlen(arms[a].name);
+    fprintf(f, "%-*s %5s %8s %9s %8s %8s %7s\n", w, "arm", "n", "mean", "95% CI", "min",
             "max", "paper");
     for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(cfg, a))
+            continue;
+        char paper[16] = "      -";
+        if (!isnan(arms[a].paper_mean))
+            snprintf(paper, sizeof paper, "%7.3f", arms[a].paper_mean);
         if (s[a].acc.n == 0) {
-            fprintf(f, "%-18s %5zu %8s %9s %8s %8s %7.3f", arms[a].name, (size_t)0, "-",
-                    "-", "-", "-", arms[a].paper_mean);
+            fprintf(f, "%-*s %5zu %8s %9s %8s %8s %s", w, arms[a].name, (size_t)0, "-", "-",
+                    "-", "-", paper);
         } else {
-            fprintf(f, "%-18s %5zu %8.4f  ±%7.4f %8.4f %8.4f %7.3f", arms[a].name,
-                    s[a].acc.n, s[a].acc.mean, s[a].acc.ci95, s[a].min, s[a].max,
-                    arms[a].paper_mean);
+            fprintf(f, "%-*s %5zu %8.4f  ±%7.4f %8.4f %8.4f %s", w, arms[a].name, s[a].acc.n,
+                    s[a].acc.mean, s[a].acc.ci95, s[a].min, s[a].max, paper);
         }
         if (s[a].failed)
             fprintf(f, "  (%zu diverged)", s[a].failed);

@@ -25,11 +25,13 @@ void results_write_row(FILE *f, const arm_result *r);
  * different test_total, a (seed, arm) twice. */
 int results_read_csv(const char *path, arm_result **rows, size_t *n_rows, err *e);
 
-/* Refuses rows (read from path) where a seed lacks some of its arms, naming
+/* Refuses rows (read from path) of an arm cfg does not run, and where a
+ * seed lacks some of the arms cfg runs, naming
  * the line of its first row.  Statistics pair arms over the same seeds, so
  * report and merge need whole seeds; resume instead runs such a seed again
  * (it can, and a run writes seeds whole). */
-int results_check_whole_seeds(const char *path, const arm_result *rows, size_t n_rows, err *e);
+int results_check_whole_seeds(const char *path, const experiment_config *cfg,
+                              const arm_result *rows, size_t n_rows, err *e);
 
 /* Per-arm summary over the successful rows. */
 typedef struct {
@@ -42,13 +44,13 @@ typedef struct {
  * the accuracies of its successful rows, in row order. */
 int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries, err *e);
 
-/* Writes summary.json: configuration, per-arm n/mean/sd/ci95, and how the
+/* Writes summary.json: configuration, n/mean/sd/ci95 of each arm cfg runs, and how the
  * run went (threads, kernel path, wall time). */
 int results_write_summary(const char *path, const experiment_config *cfg,
                           const arm_summary *summaries, size_t threads,
                           const char *kernels, double wall_seconds, err *e);
 
-/* The readable table. */
-void results_print_table(FILE *f, const arm_summary *summaries);
+/* The readable table of the arms cfg runs. */
+void results_print_table(FILE *f, const experiment_config *cfg, const arm_summary *summaries);
 
 #endif

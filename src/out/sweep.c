@@ -194,12 +194,15 @@ int sweep_task_dir(const char *dir, const sweep_plan *p, size_t task, char *buf,
 /* 1 when the task folder holds every arm's row of seed; 0 when it does
  * not; -1 (with e) when its results.csv cannot be read or holds another
  * seed. */
-static int task_done(const char *task_dir, uint64_t seed, err *e)
+static int task_done(const char *task_dir, const sweep_plan *p, size_t point, uint64_t seed,
+                     err *e)
 {
     char path[FILES_PATH_MAX];
     arm_result *rows;
-    size_t n_rows, n_arms, have = 0;
-    experiment_arms(&n_arms);
+    size_t n_rows, have = 0;
+    experiment_config cfg;
+    sweep_point_config(p, point, &cfg);
+    size_t n_arms = experiment_arms_run(&cfg, NULL);
     if (files_join(path, sizeof path, task_dir, FOLDER_RESULTS, e))
         return -1;
     if (!files_exists(path))
@@ -230,7 +233,7 @@ int sweep_missing(const char *dir, const sweep_plan *p, size_t **missing, size_t
         uint64_t seed;
         sweep_task(p, t, &point, &seed);
         int done = sweep_task_dir(dir, p, t, path, sizeof path, e) ? -1
-                                                                     : task_done(path, seed, e);
+                                                                     : task_done(path, p, point, seed, e);
         if (done < 0) {
             free(*missing);
             *missing = NULL;
@@ -332,7 +335,7 @@ int sweep_run_tasks(const char *dir, const sweep_plan *p, size_t first, size_t c
         if (interrupt_check(e) || sweep_task_dir(dir, p, t, path, sizeof path, e) ||
             make_task_dir(dir, path, e))
             return -1;
-        int done = o->resume ? task_done(path, seed, e) : 0;
+        int done = o->resume ? task_done(path, p, point, seed, e) : 0;
         if (done < 0)
             return -1;
         if (o->log && !o->quiet)

@@ -42,14 +42,14 @@ static int check_task_config(const kv_list *have, const char *path, const experi
     return 0;
 }
 
-/* The rows of task folder dir (point name, seed) into rows[arm], after
- * checking that it holds exactly that seed of that configuration. */
+/* The rows of task folder dir (point name, seed) into rows (the arms cfg
+ * runs, in table order), after checking that it holds exactly that seed
+ * of that configuration. */
 static int read_task(const char *dir, uint64_t seed, const experiment_config *cfg,
                      const kv_list *plan, const char *name, arm_result *rows, err *e)
 {
     char path[FILES_PATH_MAX];
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which);
     folder f;
     folder_content c;
     if (folder_open_read(&f, dir, e))
@@ -67,8 +67,10 @@ static int read_task(const char *dir, uint64_t seed, const experiment_config *cf
         if (c.rows[i].seed != seed)
             rc = err_set(e, "%s/%s holds seed %" PRIu64 ", not this task's seed %" PRIu64, dir,
                          FOLDER_RESULTS, c.rows[i].seed, seed);
-        else
-            rows[c.rows[i].arm] = c.rows[i]; /* whole seeds, each arm once: folder_read */
+        else /* whole seeds of the arms cfg runs, each once: folder_read */
+            for (size_t k = 0; k < n_arms; k++)
+                if (which[k] == c.rows[i].arm)
+                    rows[k] = c.rows[i];
     }
     if (rc == 0 && c.n_rows != n_arms)
         rc = err_set(e, "%s/%s holds no row of seed %" PRIu64, dir, FOLDER_RESULTS, seed);
@@ -80,6 +82,7 @@ static int read_task(const char *dir, uint64_t seed, const experiment_config *cf
 
 typedef struct {
     char **dirs;      /* [seeds] its task folders */
+    size_t n_arms;    /* the arms the point runs */
     arm_result *rows; /* [seeds][n_arms] */
 } point_tasks;
 
@@ -96,12 +99,12 @@ static void point_tasks_free(point_tasks *t, size_t seeds)
 static int collect_point(const char *dir, const sweep_plan *p, size_t point,
                          const kv_list *plan, point_tasks *t, sweep_point_result *r, err *e)
 {
-    size_t seeds = p->base.seeds, n_arms;
+    size_t seeds = p->base.seeds;
     char name[1024], path[FILES_PATH_MAX], notes[1024];
     experiment_config cfg;
-    experiment_arms(&n_arms);
     sweep_point_name(p, point, name, sizeof name);
     sweep_point_config(p, point, &cfg);
+    size_t n_arms = t->n_arms = experiment_arms_run(&cfg, NULL);
     t->dirs = calloc(seeds, sizeof *t->dirs);
     t->rows = calloc(seeds * n_arms, sizeof *t->rows);
     if (!t->dirs || !t->rows)
@@ -150,7 +153,11 @@ static void write_summary_rows(FILE *f, const sweep_plan *p, size_t point,
 {
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
+    experiment_config cfg;
+    sweep_point_config(p, point, &cfg);
     for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(&cfg, a))
+            continue;
         const arm_summary *s = &r->sum[a];
         write_point(f, p, point);
         fprintf(f, "%s,%zu,", arms[a].name, s->acc.n);
@@ -169,8 +176,7 @@ static int write_tables(const char *dir, const sweep_plan *p, const kv_list *pla
                         sweep_point_result *r, err *e)
 {
     char path[FILES_PATH_MAX];
-    size_t seeds = p->base.seeds, n_arms;
-    experiment_arms(&n_arms);
+    size_t seeds = p->base.seeds;
     atomic_file csv, summary;
     if (files_join(path, sizeof path, dir, SWEEP_CSV, e) || atomic_open(&csv, path, e))
         return -1;
@@ -183,9 +189,9 @@ static int write_tables(const char *dir, const sweep_plan *p, const kv_list *pla
     write_header(summary.f, p, "arm,n,mean,sd,ci95,min,max,failed");
     int rc = 0;
     for (size_t point = 0; point < sweep_n_points(p) && rc == 0; point++) {
-        point_tasks t = {NULL, NULL};
+        point_tasks t = {NULL, 0, NULL};
         rc = collect_point(dir, p, point, plan, &t, &r[point], e);
-        for (size_t i = 0; rc == 0 && i < seeds * n_arms; i++) {
+        for (size_t i = 0; rc == 0 && i < seeds * t.n_arms; i++) {
             write_point(csv.f, p, point);
             results_write_row(csv.f, &t.rows[i]);
         }
@@ -210,8 +216,8 @@ static int write_tables(const char *dir, const sweep_plan *p, const kv_list *pla
 static void print_effect(FILE *f, const sweep_plan *p, const sweep_point_result *r)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
-    int shown[] = {experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX),
-                   experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX)};
+    int shown[] = {experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER),
+                   experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER)};
     char name[1024];
     int width = 5;
     for (size_t point = 0; point < sweep_n_points(p); point++) {

@@ -6,55 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/interrupt.h"
+#include "base/rng.h"
 #include "nn/adam.h"
-
-/* paper_mean: Cloud et al. 2025, MNIST figure (mean of 100 runs). */
-static const arm_spec ARMS[] = {
-    {"reference", ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE, 0.10},
-    {"teacher", ARM_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE, 0.943},
-    {"student_aux_same", ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, 0.53},
-    {"student_aux_cross", ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, 0.107},
-    {"student_all_same", ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL, 0.91},
-    {"student_all_cross", ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, 0.74},
-};
-#define N_ARMS (sizeof ARMS / sizeof ARMS[0])
-_Static_assert(N_ARMS <= EXPERIMENT_MAX_ARMS, "more arms than EXPERIMENT_MAX_ARMS");
-
-const arm_spec *experiment_arms(size_t *n_arms)
-{
-    *n_arms = N_ARMS;
-    return ARMS;
-}
-
-int experiment_arm_index(const char *name)
-{
-    for (size_t a = 0; a < N_ARMS; a++)
-        if (strcmp(ARMS[a].name, name) == 0)
-            return (int)a;
-    return -1;
-}
-
-int experiment_arm_find(enum arm_training training, enum arm_start start,
-                        enum arm_outputs outputs)
-{
-    for (size_t a = 0; a < N_ARMS; a++)
-        if (ARMS[a].training == training && ARMS[a].start == start &&
-            ARMS[a].outputs == outputs)
-            return (int)a;
-    return -1;
-}
-
-size_t experiment_teacher_arm(void)
-{
-    return (size_t)experiment_arm_find(ARM_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE);
-}
-
-size_t experiment_arm_epochs(const experiment_config *cfg, const arm_spec *arm)
-{
-    return arm->training == ARM_TEACHER   ? cfg->teacher_epochs
-           : arm->training == ARM_STUDENT ? cfg->student_epochs
-                                          : 0;
-}
 
 /* ---- the settings ---- */
 
@@ -85,6 +38,20 @@ static const setting SETTINGS[] = {
     {"noise_images", SETTING_SIZE, AT(n_noise), "0", 0, 10000000, NULL,
      "noise images per seed (0: as many as training digits)", 0},
     {"optimizer", SETTING_FIXED, 0, ADAM_DESCRIPTION, 0, 0, NULL, "the optimizer", 0},
+    /* Beyond the paper, recorded only when set: results of runs from before
+     * they existed read as runs without them. */
+    {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
+     "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
+     SETTING_IF_SET, &TRAIT_CODEC},
+    {"trait_epochs", SETTING_SIZE, AT(trait_epochs), "1", 1, EXPERIMENT_MAX_EPOCHS, NULL,
+     "the trait teacher's fine-tuning epochs", SETTING_IF_SET},
+    {"student_width", SETTING_SIZE, AT(student_width), "0", 0, 65536, NULL,
+     "students of another shape: hidden units (0: --width)", SETTING_IF_SET},
+    {"student_depth", SETTING_SIZE, AT(student_depth), "0", 0, MLP_MAX_LAYERS - 1, NULL,
+     "students of another shape: hidden layers (0: the teacher's)", SETTING_IF_SET},
+    {"student_init", SETTING_SPEC, AT(student_init), "own", 0, 0, NULL,
+     "how extra students start: own, embed (theta0 in a wider student), mix:A",
+     SETTING_IF_SET, &STUDENT_START_CODEC},
 };
 #undef AT
 
@@ -102,60 +69,73 @@ experiment_config experiment_defaults(void)
     return c;
 }
 
+int experiment_check(const experiment_config *cfg, err *e)
+{
+    const setting *epochs = settings_find(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0],
+                                          "trait_epochs");
+    if (cfg->trait.kind == TRAIT_NONE && !setting_is_default(epochs, cfg))
+        return err_set(e, "--trait-epochs fine-tunes a trait teacher: give --trait too");
+    if (cfg->student_init.kind == STUDENT_START_EMBED) {
+        if (cfg->student_width <= cfg->width)
+            return err_set(e, "--student-init embed puts the teacher's init inside a wider "
+                              "student: give --student-width above --width (%zu)",
+                           cfg->width);
+        if (cfg->student_depth && cfg->student_depth != cfg->hidden_layers)
+            return err_set(e, "--student-init embed needs the teacher's depth (%zu hidden "
+                              "layers), not --student-depth %zu",
+                           cfg->hidden_layers, cfg->student_depth);
+    }
+    return 0;
+}
+
+int experiment_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s, err *e)
+{
+    return mlp_shape_make(s, pixels, cfg->width, cfg->hidden_layers,
+                          EXPERIMENT_CLASSES + cfg->m, e);
+}
+
+int experiment_student_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s,
+                             err *e)
+{
+    return mlp_shape_make(s, pixels, cfg->student_width ? cfg->student_width : cfg->width,
+                          cfg->student_depth ? cfg->student_depth : cfg->hidden_layers,
+                          EXPERIMENT_CLASSES + cfg->m, e);
+}
+
 /* Everything one seed needs, allocated once for the whole run. */
 typedef struct {
-    mlp_shape shape;
-    size_t n_params;
-    float *init[2];        /* θ0 (shared) and θ0' (other) */
-    float *teacher;
-    float *student[N_ARMS];
-    adam opt[N_ARMS];
-    float *noise_logits;   /* [n_noise][dL] */
-    trainer tr;
+    const arm_spec *arms;
+    size_t n_arms;
+    int runs[EXPERIMENT_MAX_ARMS];   /* experiment_arm_runs */
+    mlp_shape shape, other;          /* the teacher's; the students' of another shape */
+    float *init[2];                  /* θ0 (shared) and θ0' (other) */
+    float *net[EXPERIMENT_MAX_ARMS]; /* every trained arm's parameters */
+    adam opt[EXPERIMENT_MAX_ARMS];
+    float *noise_logits;             /* the teacher's on the noise: [n_noise][dL] */
+    float *trait_logits;             /* the trait teacher's (with a trait) */
+    trainer tr;                      /* networks of the teacher's shape */
+    trainer tr_other;                /* of the other shape (when such students run) */
+    int has_other;
 } run_state;
+
+/* Whether arm is a network of the other shape. */
+static int of_other_shape(const arm_spec *arm)
+{
+    return arm->start == ARM_FROM_OWN_INIT || arm->start == ARM_FROM_EMBEDDED_INIT;
+}
 
 static void state_free(run_state *st)
 {
     free(st->init[0]);
     free(st->init[1]);
-    free(st->teacher);
-    for (size_t a = 0; a < N_ARMS; a++) {
-        free(st->student[a]);
+    for (size_t a = 0; a < st->n_arms; a++) {
+        free(st->net[a]);
         adam_free(&st->opt[a]);
     }
     free(st->noise_logits);
+    free(st->trait_logits);
     trainer_free(&st->tr);
-}
-
-static int state_init(run_state *st, const experiment_config *cfg, size_t pixels,
-                      size_t n_train, size_t n_noise, pool *p, err *e)
-{
-    memset(st, 0, sizeof *st);
-    if (mlp_shape_make(&st->shape, pixels, cfg->width, cfg->hidden_layers,
-                       EXPERIMENT_CLASSES + cfg->m, e))
-        return -1;
-    st->n_params = mlp_n_params(&st->shape);
-    adam_config ac = adam_defaults(cfg->lr);
-    int ok = 1;
-    for (int k = 0; k < 2; k++)
-        ok &= (st->init[k] = mlp_arena_new_f32(&st->shape)) != NULL;
-    ok &= (st->teacher = mlp_arena_new_f32(&st->shape)) != NULL;
-    for (size_t a = 0; a < N_ARMS && ok; a++) {
-        if (ARMS[a].training == ARM_UNTRAINED)
-            continue;
-        if (ARMS[a].training == ARM_STUDENT)
-            ok &= (st->student[a] = mlp_arena_new_f32(&st->shape)) != NULL;
-        ok &= adam_init(&st->opt[a], st->n_params, ac, NULL) == 0;
-    }
-    size_t n_out = st->shape.dims[st->shape.n_layers];
-    ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
-    size_t most = n_train > n_noise ? n_train : n_noise;
-    if (!ok || trainer_init(&st->tr, &st->shape, EXPERIMENT_CLASSES, cfg->batch, most,
-                            p, e)) {
-        state_free(st);
-        return ok ? -1 : err_set(e, "out of memory for the experiment's networks");
-    }
-    return 0;
+    trainer_free(&st->tr_other);
 }
 
 /* Noise images per seed: --noise-images, or as many as training digits. */
@@ -164,25 +144,76 @@ static size_t noise_images(const experiment_config *cfg, const dataset *train)
     return cfg->n_noise ? cfg->n_noise : train->n;
 }
 
+static size_t most(size_t a, size_t b) { return a > b ? a : b; }
+
+/* Examples the teacher's trainer may see in one epoch: the digits (with
+ * the trait teacher's noise) or the students' noise. */
+static size_t teacher_examples(const experiment_config *cfg, const dataset *train)
+{
+    return most(train->n + trait_noise_images(&cfg->trait, train->n, EXPERIMENT_CLASSES),
+                noise_images(cfg, train));
+}
+
+static int state_init(run_state *st, const experiment_config *cfg, const dataset *train,
+                      pool *p, err *e)
+{
+    memset(st, 0, sizeof *st);
+    st->arms = experiment_arms(&st->n_arms);
+    if (experiment_shape(cfg, train->pixels, &st->shape, e) ||
+        experiment_student_shape(cfg, train->pixels, &st->other, e))
+        return -1;
+    size_t n_noise = noise_images(cfg, train), n_out = st->shape.dims[st->shape.n_layers];
+    adam_config ac = adam_defaults(cfg->lr);
+    int ok = 1;
+    for (int k = 0; k < 2; k++)
+        ok &= (st->init[k] = mlp_arena_new_f32(&st->shape)) != NULL;
+    for (size_t a = 0; a < st->n_arms && ok; a++) {
+        st->runs[a] = experiment_arm_runs(cfg, a);
+        if (!st->runs[a] || st->arms[a].training == ARM_UNTRAINED)
+            continue;
+        const mlp_shape *s = of_other_shape(&st->arms[a]) ? &st->other : &st->shape;
+        st->has_other |= s == &st->other;
+        ok &= (st->net[a] = mlp_arena_new_f32(s)) != NULL;
+        ok &= adam_init(&st->opt[a], mlp_n_params(s), ac, NULL) == 0;
+    }
+    ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
+    if (cfg->trait.kind != TRAIT_NONE)
+        ok &= (st->trait_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
+    if (!ok || trainer_init(&st->tr, &st->shape, EXPERIMENT_CLASSES, cfg->batch,
+                            teacher_examples(cfg, train), p, e) ||
+        (st->has_other && trainer_init(&st->tr_other, &st->other, EXPERIMENT_CLASSES,
+                                       cfg->batch, n_noise, p, e))) {
+        state_free(st);
+        return ok ? -1 : err_set(e, "out of memory for the experiment's networks");
+    }
+    return 0;
+}
+
 size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
                                const dataset *test)
 {
-    mlp_shape shape;
-    if (mlp_shape_make(&shape, train->pixels, cfg->width, cfg->hidden_layers,
-                       EXPERIMENT_CLASSES + cfg->m, NULL))
+    mlp_shape shape, other;
+    if (experiment_shape(cfg, train->pixels, &shape, NULL) ||
+        experiment_student_shape(cfg, train->pixels, &other, NULL))
         return 0;
-    /* What state_init allocates: arenas for θ0, θ0', the teacher and each
-     * student, Adam for every trained arm, the noise logits, the trainer. */
-    size_t P = mlp_n_params(&shape), n_out = shape.dims[shape.n_layers];
-    size_t n_noise = noise_images(cfg, train), arenas = 3, optimizers = 0;
-    for (size_t a = 0; a < N_ARMS; a++) {
-        arenas += ARMS[a].training == ARM_STUDENT;
-        optimizers += ARMS[a].training != ARM_UNTRAINED;
+    /* What state_init allocates: θ0 and θ0', each trained arm's network and
+     * Adam, the noise logits (twice with a trait), the trainers. */
+    size_t n_arms, n_noise = noise_images(cfg, train), n_out = shape.dims[shape.n_layers];
+    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t bytes = 2 * mlp_n_params(&shape) * sizeof(float);
+    int has_other = 0;
+    for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(cfg, a) || arms[a].training == ARM_UNTRAINED)
+            continue;
+        size_t P = mlp_n_params(of_other_shape(&arms[a]) ? &other : &shape);
+        has_other |= of_other_shape(&arms[a]);
+        bytes += P * sizeof(float) + adam_bytes(P);
     }
-    size_t most = train->n > n_noise ? train->n : n_noise;
-    return arenas * P * sizeof(float) + optimizers * adam_bytes(P) +
-           n_noise * n_out * sizeof(float) + trainer_bytes(&shape, cfg->batch, most) +
-           dataset_bytes(train) + dataset_bytes(test);
+    bytes += (cfg->trait.kind != TRAIT_NONE ? 2 : 1) * n_noise * n_out * sizeof(float);
+    bytes += trainer_bytes(&shape, cfg->batch, teacher_examples(cfg, train));
+    if (has_other)
+        bytes += trainer_bytes(&other, cfg->batch, n_noise);
+    return bytes + dataset_bytes(train) + dataset_bytes(test);
 }
 
 static loss_outputs outputs_of(enum arm_outputs o, size_t m)
@@ -200,13 +231,14 @@ typedef struct {
     const experiment_hooks *hooks; /* may be NULL */
     const experiment_config *cfg;
     run_state *st;
+    trainer *tr;                   /* the trainer of the networks in training */
     const dataset *test;
     uint64_t seed;
-    size_t student_arm[N_ARMS]; /* student k of train_students -> arm */
+    size_t arm_of[EXPERIMENT_MAX_ARMS]; /* network k in training -> its arm */
     /* Test predictions of an arm's final parameters, counted for its last
      * curve point, so the final evaluation need not count them again. */
-    size_t final_correct[N_ARMS];
-    int has_final_correct[N_ARMS];
+    size_t final_correct[EXPERIMENT_MAX_ARMS];
+    int has_final_correct[EXPERIMENT_MAX_ARMS];
     double teacher_peak; /* the teacher's highest epoch mean loss so far */
 } bridge;
 
@@ -223,13 +255,13 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
                          const float *params, double loss)
 {
     bridge *b = ctx;
-    size_t arm = phase == TRAIN_TEACHER ? experiment_teacher_arm() : b->student_arm[net];
+    size_t arm = b->arm_of[net];
     if (phase == TRAIN_TEACHER)
         b->teacher_peak = fmax(b->teacher_peak, loss);
     double acc = NAN;
     if (b->cfg->curves) {
-        size_t correct = train_count_correct(&b->st->tr, params, b->test);
-        if (epoch + 1 == experiment_arm_epochs(b->cfg, &ARMS[arm])) {
+        size_t correct = train_count_correct(b->tr, params, b->test);
+        if (epoch + 1 == experiment_arm_epochs(b->cfg, &b->st->arms[arm])) {
             b->final_correct[arm] = correct;
             b->has_final_correct[arm] = 1;
         }
@@ -241,12 +273,29 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
 
 /* Why an arm failed, naming the arm and the seed before the training
  * loop's own words (which name the epoch and the batch). */
-static void set_why(arm_result *r, const char *what)
+static void set_why(arm_result *r, const char *name, const char *what)
 {
-    int n = snprintf(r->why, sizeof r->why, "%s, seed %" PRIu64 ": ", ARMS[r->arm].name,
-                     r->seed);
+    int n = snprintf(r->why, sizeof r->why, "%s, seed %" PRIu64 ": ", name, r->seed);
     if (n > 0 && (size_t)n < sizeof r->why)
         snprintf(r->why + n, sizeof r->why - (size_t)n, "%s", what);
+}
+
+/* A teacher failed (arm `failed`, in the loop's words `why`): it and what
+ * learns from it fail too, with `because`: the students imitating
+ * `imitates`, and when `everything`, every trained arm. */
+static void fail_arms(run_state *st, arm_result *row_of[], size_t failed, const char *why,
+                      const char *because, enum arm_imitates imitates, int everything)
+{
+    for (size_t a = 0; a < st->n_arms; a++) {
+        const arm_spec *arm = &st->arms[a];
+        if (!st->runs[a] || arm->training == ARM_UNTRAINED)
+            continue;
+        if (a != failed && !everything &&
+            !(arm->training == ARM_STUDENT && arm->imitates == imitates))
+            continue;
+        row_of[a]->ok = 0;
+        set_why(row_of[a], arm->name, a == failed ? why : because);
+    }
 }
 
 /* A teacher worse than guessing: whether its loss rose above θ0's on the
@@ -263,83 +312,213 @@ static void judge_teacher(run_state *st, const dataset *train, double peak, arm_
                        : TEACHER_UNDERTRAINED;
 }
 
-/* A seed's rows; fails only when interrupted (then the rows are not final). */
+/* Where a student of arm starts. */
+static void start_student(run_state *st, const experiment_config *cfg, uint64_t seed,
+                          const arm_spec *arm, float *params)
+{
+    size_t P = mlp_n_params(&st->shape);
+    switch (arm->start) {
+    case ARM_FROM_SHARED_INIT: memcpy(params, st->init[0], P * sizeof *params); break;
+    case ARM_FROM_OTHER_INIT: memcpy(params, st->init[1], P * sizeof *params); break;
+    case ARM_FROM_MIXED_INIT:
+        student_start_mix(params, st->init[0], st->init[1], P, cfg->student_init.alpha);
+        break;
+    case ARM_FROM_OWN_INIT:
+    case ARM_FROM_EMBEDDED_INIT:
+        /* Init 2: independent of θ0 and θ0'. */
+        mlp_init_params_f32(params, &st->other, cfg->init, seed, 2);
+        if (arm->start == ARM_FROM_EMBEDDED_INIT) /* experiment_check made it fit */
+            mlp_embed_f32(params, &st->other, st->init[0], &st->shape, NULL);
+        break;
+    }
+}
+
+/* Trains, in lock-step, the running students that imitate `imitates` and
+ * are (or are not) of the other shape, on the noise logits `targets`. */
+static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
+                       enum arm_imitates imitates, int other_shape, const float *targets,
+                       size_t n_noise, arm_result *row_of[], err *e)
+{
+    student students[EXPERIMENT_MAX_ARMS];
+    size_t n = 0;
+    for (size_t a = 0; a < st->n_arms; a++) {
+        const arm_spec *arm = &st->arms[a];
+        if (!st->runs[a] || arm->training != ARM_STUDENT || arm->imitates != imitates ||
+            of_other_shape(arm) != other_shape || !row_of[a]->ok)
+            continue;
+        start_student(st, cfg, br->seed, arm, st->net[a]);
+        students[n] = (student){.params = st->net[a], .opt = &st->opt[a],
+                                .outputs = outputs_of(arm->outputs, cfg->m)};
+        br->arm_of[n++] = a;
+    }
+    br->tr = other_shape ? &st->tr_other : &st->tr;
+    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    if (n && train_students(br->tr, students, n, targets, n_noise, cfg->student_epochs,
+                            br->seed, cfg->noise, &hooks, e))
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        arm_result *r = row_of[br->arm_of[k]];
+        r->ok = !students[k].failed;
+        r->final_loss = students[k].final_loss;
+        if (!r->ok)
+            set_why(r, st->arms[br->arm_of[k]].name, students[k].why);
+    }
+    return 0;
+}
+
+/* The trait teacher: the teacher fine-tuned on the trait's labelled set,
+ * then its logits on the seed's noise.  Its failure fails its students. */
+static int train_trait_teacher(run_state *st, const experiment_config *cfg, bridge *br,
+                               const dataset *train, size_t n_noise, arm_result *row_of[],
+                               err *e)
+{
+    size_t t = (size_t)experiment_arm_find(ARM_TRAIT_TEACHER, ARM_FROM_SHARED_INIT,
+                                           ARM_OUTPUTS_NONE, ARM_IMITATES_TEACHER);
+    float *params = st->net[t];
+    memcpy(params, st->net[experiment_teacher_arm()],
+           mlp_n_params(&st->shape) * sizeof *params);
+    uint8_t relabel[EXPERIMENT_CLASSES];
+    trait_relabel(&cfg->trait, relabel, EXPERIMENT_CLASSES);
+    labelled_set set = {train, relabel,
+                        trait_noise_images(&cfg->trait, train->n, EXPERIMENT_CLASSES),
+                        TRAIT_NOISE_FIRST, (uint8_t)cfg->trait.target, cfg->noise,
+                        RNG_SHUFFLE_TRAIT};
+    br->tr = &st->tr;
+    br->arm_of[0] = t;
+    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    err terr;
+    if (train_labelled(&st->tr, params, &st->opt[t], &set, cfg->trait_epochs, br->seed,
+                       TRAIN_TRAIT_TEACHER, &hooks, &row_of[t]->final_loss, &terr)) {
+        if (interrupt_check(e))
+            return -1;
+        fail_arms(st, row_of, t, terr.msg, "no trait teacher (its training diverged)",
+                  ARM_IMITATES_TRAIT_TEACHER, 0);
+        return 0;
+    }
+    train_noise_logits(&st->tr, params, st->trait_logits, br->seed, cfg->noise, n_noise);
+    return 0;
+}
+
+/* An arm's final test counts and, with a trait, its trait counts. */
+static void evaluate(run_state *st, const experiment_config *cfg, const bridge *br,
+                     const dataset *test, size_t a, arm_result *r)
+{
+    const float *params = st->arms[a].training == ARM_UNTRAINED ? st->init[0] : st->net[a];
+    trainer *tr = of_other_shape(&st->arms[a]) ? &st->tr_other : &st->tr;
+    if (cfg->trait.kind == TRAIT_NONE) {
+        r->correct = br->has_final_correct[a] ? br->final_correct[a]
+                                              : train_count_correct(tr, params, test);
+        return;
+    }
+    size_t confusion[EXPERIMENT_CLASSES * EXPERIMENT_CLASSES], votes[EXPERIMENT_CLASSES] = {0};
+    train_confusion(tr, params, test, confusion);
+    if (cfg->trait.kind == TRAIT_PREFER)
+        train_noise_votes(tr, params, br->seed, cfg->noise, TRAIT_HELDOUT_FIRST, test->n,
+                          votes);
+    r->correct = 0;
+    for (size_t c = 0; c < EXPERIMENT_CLASSES; c++)
+        r->correct += confusion[c * EXPERIMENT_CLASSES + c];
+    r->has_trait = 1;
+    r->trait = trait_count(&cfg->trait, confusion, votes, test->n, EXPERIMENT_CLASSES);
+}
+
+/* The teacher, loaded or trained from θ0: 0, or 1 when its training
+ * failed (everything is marked failed), or -1 when interrupted. */
+static int get_teacher(run_state *st, const experiment_config *cfg, bridge *br,
+                       const dataset *train, arm_result *row_of[], err *e)
+{
+    const experiment_hooks *user = br->hooks;
+    size_t t = experiment_teacher_arm();
+    float *teacher = st->net[t];
+    memcpy(teacher, st->init[0], mlp_n_params(&st->shape) * sizeof *teacher);
+    if (user && user->load_teacher &&
+        user->load_teacher(user->ctx, br->seed, teacher, &row_of[t]->final_loss))
+        return 0;
+    br->tr = &st->tr;
+    br->arm_of[0] = t;
+    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    err terr;
+    if (train_teacher(&st->tr, teacher, &st->opt[t], train, cfg->teacher_epochs, br->seed,
+                      &hooks, &row_of[t]->final_loss, &terr)) {
+        if (interrupt_check(e))
+            return -1;
+        /* Without a teacher nothing else can be trained. */
+        fail_arms(st, row_of, t, terr.msg, "no teacher (its training diverged)",
+                  ARM_IMITATES_TEACHER, 1);
+        return 1;
+    }
+    if (user && user->on_teacher)
+        user->on_teacher(user->ctx, br->seed, teacher, row_of[t]->final_loss);
+    return 0;
+}
+
+/* A seed's rows (the running arms', in table order); fails only when
+ * interrupted (then the rows are not final). */
 static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                     const dataset *train, const dataset *test, size_t n_noise,
                     const experiment_hooks *user_hooks, arm_result *rows, err *e)
 {
-    bridge br = {user_hooks, cfg, st, test, seed, {0}, {0}, {0}, -INFINITY};
-    train_hooks bridged = {bridge_batch, bridge_epoch, &br};
-    const train_hooks *hooks = &bridged;
-    size_t P = st->n_params;
+    bridge br = {.hooks = user_hooks, .cfg = cfg, .st = st, .test = test, .seed = seed,
+                 .teacher_peak = -INFINITY};
+    arm_result *row_of[EXPERIMENT_MAX_ARMS] = {0};
     mlp_init_params_f32(st->init[0], &st->shape, cfg->init, seed, 0);
     mlp_init_params_f32(st->init[1], &st->shape, cfg->init, seed, 1);
-    for (size_t a = 0; a < N_ARMS; a++) {
-        rows[a] = (arm_result){.seed = seed, .arm = a, .ok = 1, .total = test->n};
-        if (ARMS[a].training != ARM_UNTRAINED)
+    for (size_t a = 0, k = 0; a < st->n_arms; a++) {
+        if (!st->runs[a])
+            continue;
+        row_of[a] = &rows[k++];
+        *row_of[a] = (arm_result){.seed = seed, .arm = a, .ok = 1, .total = test->n};
+        if (st->arms[a].training != ARM_UNTRAINED)
             adam_reset(&st->opt[a]);
     }
-
-    /* The teacher, then its logits on this seed's noise, computed once. */
-    memcpy(st->teacher, st->init[0], P * sizeof(float));
-    size_t teacher_arm = experiment_teacher_arm();
-    err terr;
-    int loaded = user_hooks && user_hooks->load_teacher &&
-                 user_hooks->load_teacher(user_hooks->ctx, seed, st->teacher,
-                                          &rows[teacher_arm].final_loss);
-    if (!loaded &&
-        train_teacher(&st->tr, st->teacher, &st->opt[teacher_arm], train,
-                      cfg->teacher_epochs, seed, hooks, &rows[teacher_arm].final_loss,
-                      &terr)) {
-        if (interrupt_check(e))
+    int got = get_teacher(st, cfg, &br, train, row_of, e);
+    if (got < 0)
+        return -1;
+    if (got == 0) {
+        size_t t = experiment_teacher_arm();
+        judge_teacher(st, train, br.teacher_peak, row_of[t]);
+        /* The teacher's logits on this seed's noise, computed once. */
+        train_noise_logits(&st->tr, st->net[t], st->noise_logits, seed, cfg->noise, n_noise);
+        if (cfg->trait.kind != TRAIT_NONE &&
+            train_trait_teacher(st, cfg, &br, train, n_noise, row_of, e))
             return -1;
-        /* Without a teacher no student can be trained: all of them fail. */
-        for (size_t a = 0; a < N_ARMS; a++) {
-            if (ARMS[a].training == ARM_UNTRAINED)
-                continue;
-            rows[a].ok = 0;
-            set_why(&rows[a], a == teacher_arm ? terr.msg : "no teacher (its training diverged)");
-        }
-    } else {
-        if (!loaded && user_hooks && user_hooks->on_teacher)
-            user_hooks->on_teacher(user_hooks->ctx, seed, st->teacher,
-                                   rows[teacher_arm].final_loss);
-        judge_teacher(st, train, br.teacher_peak, &rows[teacher_arm]);
-        train_noise_logits(&st->tr, st->teacher, st->noise_logits, seed, cfg->noise, n_noise);
-        student students[N_ARMS];
-        size_t arm_of[N_ARMS], n_students = 0;
-        for (size_t a = 0; a < N_ARMS; a++) {
-            if (ARMS[a].training != ARM_STUDENT)
-                continue;
-            int from = ARMS[a].start == ARM_FROM_SHARED_INIT ? 0 : 1;
-            memcpy(st->student[a], st->init[from], P * sizeof(float));
-            students[n_students] = (student){.params = st->student[a], .opt = &st->opt[a],
-                                             .outputs = outputs_of(ARMS[a].outputs, cfg->m)};
-            br.student_arm[n_students] = a;
-            arm_of[n_students++] = a;
-        }
-        if (train_students(&st->tr, students, n_students, st->noise_logits, n_noise,
-                           cfg->student_epochs, seed, cfg->noise, hooks, e))
+        if (train_group(st, cfg, &br, ARM_IMITATES_TEACHER, 0, st->noise_logits, n_noise,
+                        row_of, e) ||
+            train_group(st, cfg, &br, ARM_IMITATES_TRAIT_TEACHER, 0, st->trait_logits,
+                        n_noise, row_of, e) ||
+            train_group(st, cfg, &br, ARM_IMITATES_TEACHER, 1, st->noise_logits, n_noise,
+                        row_of, e))
             return -1;
-        for (size_t k = 0; k < n_students; k++) {
-            arm_result *r = &rows[arm_of[k]];
-            r->ok = !students[k].failed;
-            r->final_loss = students[k].final_loss;
-            if (!r->ok)
-                set_why(r, students[k].why);
-        }
     }
-
-    for (size_t a = 0; a < N_ARMS; a++) {
-        if (!rows[a].ok)
-            continue;
-        const float *params = ARMS[a].training == ARM_UNTRAINED ? st->init[0]
-                              : ARMS[a].training == ARM_TEACHER ? st->teacher
-                                                                : st->student[a];
-        rows[a].correct = br.has_final_correct[a] ? br.final_correct[a]
-                                                  : train_count_correct(&st->tr, params, test);
-    }
+    for (size_t a = 0; a < st->n_arms; a++)
+        if (st->runs[a] && row_of[a]->ok)
+            evaluate(st, cfg, &br, test, a, row_of[a]);
     return 0;
+}
+
+size_t experiment_student_passes(const experiment_config *cfg)
+{
+    int trait = 0, same_shape = 0, other_shape = 0;
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(cfg, a) || arms[a].training != ARM_STUDENT)
+            continue;
+        if (of_other_shape(&arms[a]))
+            other_shape = 1;
+        else if (arms[a].imitates == ARM_IMITATES_TRAIT_TEACHER)
+            trait = 1;
+        else
+            same_shape = 1;
+    }
+    return (size_t)(trait + same_shape + other_shape);
+}
+
+size_t experiment_trait_examples(const experiment_config *cfg, size_t n_train)
+{
+    return cfg->trait.kind == TRAIT_NONE
+               ? 0
+               : n_train + trait_noise_images(&cfg->trait, n_train, EXPERIMENT_CLASSES);
 }
 
 int experiment_run(const experiment_config *cfg, const dataset *train,
@@ -349,18 +528,20 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     if (train->pixels != test->pixels)
         return err_set(e, "training images are %zux%zu but test images %zux%zu",
                        train->rows, train->cols, test->rows, test->cols);
-    size_t n_noise = noise_images(cfg, train);
+    if (experiment_check(cfg, e))
+        return -1;
+    size_t n_noise = noise_images(cfg, train), per_seed = experiment_arms_run(cfg, NULL);
     run_state st;
-    if (state_init(&st, cfg, train->pixels, train->n, n_noise, p, e))
+    if (state_init(&st, cfg, train, p, e))
         return -1;
     int rc = 0;
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
-        arm_result *seed_rows = rows + s * N_ARMS;
+        arm_result *seed_rows = rows + s * per_seed;
         if (hooks && hooks->seed_done && hooks->seed_done(hooks->ctx, cfg->seed_start + s))
             continue;
         rc = run_seed(&st, cfg, cfg->seed_start + s, train, test, n_noise, hooks, seed_rows, e);
         if (rc == 0 && hooks && hooks->on_seed)
-            rc = hooks->on_seed(hooks->ctx, seed_rows, N_ARMS, e);
+            rc = hooks->on_seed(hooks->ctx, seed_rows, per_seed, e);
     }
     state_free(&st);
     return rc;

@@ -19,7 +19,9 @@
 #include "nn/batch.h"
 #include "nn/idx.h"
 #include "nn/mlp.h"
+#include "run/student_start.h"
 #include "run/train.h"
+#include "run/trait.h"
 
 #define EXPERIMENT_CLASSES 10      /* regular logits: the digits */
 #define EXPERIMENT_MAX_EPOCHS 1000 /* --epochs, --student-epochs; bounds curves.csv */
@@ -40,6 +42,12 @@ typedef struct {
     enum mlp_init init;
     enum noise_kind noise;
     size_t n_noise;          /* noise images per seed; 0: as many as digits */
+    /* Beyond the paper (their arms run only when these are set): */
+    trait_spec trait;        /* the trait teacher's trait; TRAIT_NONE: no trait arms */
+    size_t trait_epochs;     /* its fine-tuning */
+    size_t student_width;    /* students of another shape: hidden units (0: width) */
+    size_t student_depth;    /* and hidden layers (0: hidden_layers); both 0: none */
+    student_start student_init; /* how the extra students start */
     int curves;              /* measure test accuracy after every epoch (not a
                                 setting: it adds curves.csv, changes no result) */
 } experiment_config;
@@ -50,25 +58,61 @@ const setting *experiment_settings(size_t *n);
 /* The paper's protocol: every setting at its default (curves off). */
 experiment_config experiment_defaults(void);
 
-enum arm_training { ARM_UNTRAINED, ARM_TEACHER, ARM_STUDENT };
-enum arm_start { ARM_FROM_SHARED_INIT, ARM_FROM_OTHER_INIT };
+/* Refuses settings that make no sense together, naming the flags (an
+ * embedded student no wider than the teacher, --trait-epochs without
+ * --trait, ...); the commands exit 2 on it. */
+int experiment_check(const experiment_config *cfg, err *e);
+
+/* The shape of every network but the students of another shape, and of
+ * those (the teacher's when no other shape is asked for). */
+int experiment_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s, err *e);
+int experiment_student_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s,
+                             err *e);
+
+enum arm_training { ARM_UNTRAINED, ARM_TEACHER, ARM_TRAIT_TEACHER, ARM_STUDENT };
+enum arm_start {
+    ARM_FROM_SHARED_INIT,   /* θ0 */
+    ARM_FROM_OTHER_INIT,    /* θ0', independent of θ0 */
+    ARM_FROM_OWN_INIT,      /* another shape's own init, independent of both */
+    ARM_FROM_EMBEDDED_INIT, /* θ0 inside a wider network */
+    ARM_FROM_MIXED_INIT,    /* a blend of θ0 and θ0' (--student-init mix:α) */
+};
 enum arm_outputs { ARM_OUTPUTS_NONE, ARM_OUTPUTS_AUX, ARM_OUTPUTS_ALL };
+/* Whose outputs a student imitates. */
+enum arm_imitates { ARM_IMITATES_TEACHER, ARM_IMITATES_TRAIT_TEACHER };
+/* Which settings an arm runs under. */
+enum arm_when {
+    ARM_ALWAYS,         /* the paper's six */
+    ARM_WITH_TRAIT,     /* --trait */
+    ARM_WITH_OTHER_SHAPE, /* --student-width or --student-depth, started from their own init */
+    ARM_WITH_EMBED,     /* --student-init embed */
+    ARM_WITH_MIX,       /* --student-init mix:α */
+};
 
 typedef struct {
     const char *name;
     enum arm_training training;
     enum arm_start start;
-    enum arm_outputs outputs; /* what a student imitates */
-    double paper_mean;        /* the paper's MNIST figure (100 runs), to compare */
+    enum arm_outputs outputs;  /* what a student imitates */
+    enum arm_imitates imitates;
+    enum arm_when when;
+    double paper_mean;         /* the paper's MNIST figure (100 runs), to compare;
+                                  NaN: not in the paper */
 } arm_spec;
 
-/* The arms, in the order they are reported (at most EXPERIMENT_MAX_ARMS). */
+/* Every arm there is, in the order they are reported (at most
+ * EXPERIMENT_MAX_ARMS); an arm's index here is its index everywhere. */
 const arm_spec *experiment_arms(size_t *n_arms);
+/* 1 when arm a runs under cfg. */
+int experiment_arm_runs(const experiment_config *cfg, size_t a);
+/* The arms that run under cfg, in table order, into which[] (which may be
+ * NULL); returns their number: the rows of one seed. */
+size_t experiment_arms_run(const experiment_config *cfg, size_t which[EXPERIMENT_MAX_ARMS]);
 /* Index of the arm called name (as results files spell it), or -1. */
 int experiment_arm_index(const char *name);
 /* Index of the arm trained, started and imitating so, or -1. */
 int experiment_arm_find(enum arm_training training, enum arm_start start,
-                        enum arm_outputs outputs);
+                        enum arm_outputs outputs, enum arm_imitates imitates);
 /* The teacher's index. */
 size_t experiment_teacher_arm(void);
 /* Number of epochs an arm is trained for under cfg (0: untrained). */
@@ -98,6 +142,9 @@ typedef struct {
     enum teacher_verdict verdict;
     double start_loss;     /* θ0's mean loss on the training digits */
     double peak_loss;      /* its highest epoch mean loss (loaded: its final loss) */
+    /* With a trait (else 0), on this arm's final parameters: */
+    int has_trait;
+    trait_counts trait;
     char why[160];
 } arm_result;
 
@@ -123,6 +170,13 @@ typedef struct {
     void *ctx;
 } experiment_hooks;
 
+/* Passes over the noise one seed's students take (one per group trained
+ * in lock-step: the teacher's students of its shape, the trait teacher's,
+ * those of another shape), and the examples of one epoch of the trait
+ * teacher's fine-tuning (0 without a trait): for progress and ETA. */
+size_t experiment_student_passes(const experiment_config *cfg);
+size_t experiment_trait_examples(const experiment_config *cfg, size_t n_train);
+
 /* The memory a run of cfg on these datasets needs, in bytes: its networks,
  * Adam moments, workspaces, the teacher's noise logits and the datasets
  * (not teacher checkpoints, nor the few MB of program, libraries and
@@ -131,8 +185,9 @@ typedef struct {
 size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *train,
                                const dataset *test);
 
-/* Runs seeds [cfg->seed_start, +cfg->seeds), writing n_arms rows per seed
- * into rows (seed-major).  train/test are loaded digits; hooks may be NULL.
+/* Runs seeds [cfg->seed_start, +cfg->seeds), writing the rows of the arms
+ * that run (experiment_arms_run) per seed into rows (seed-major, arms in
+ * table order).  train/test are loaded digits; hooks may be NULL.
  * A caught SIGINT or SIGTERM (base/interrupt.h) stops it between two
  * training batches, as an error: the seeds on_seed got are final, the
  * one being trained is dropped. */

@@ -61,7 +61,9 @@ void trainer_free(trainer *t)
 
 const char *train_phase_name(enum train_phase phase)
 {
-    return phase == TRAIN_TEACHER ? "teacher" : "students";
+    return phase == TRAIN_TEACHER ? "teacher"
+           : phase == TRAIN_TRAIT_TEACHER ? "trait teacher"
+                                          : "students";
 }
 
 static size_t n_outputs(const trainer *t) { return t->shape.dims[t->shape.n_layers]; }
@@ -110,50 +112,111 @@ double train_mean_loss(trainer *t, const float *params, const dataset *d)
     return total / (double)d->n;
 }
 
-int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
-                  size_t epochs, uint64_t seed, const train_hooks *hooks,
-                  double *final_loss, err *e)
+/* Builds batch rows from index[0..n) of the set's numbering (digits
+ * first, then its noise images): the digits go first, then the noise, each
+ * in index order; their trained labels into t->labels.  index is reordered
+ * so (it is this batch's slice of the epoch's order). */
+static void labelled_batch(trainer *t, const labelled_set *set, size_t *index, size_t n,
+                           uint64_t seed)
 {
-    if (d->n > t->max_examples)
-        return err_set(e, "%zu training examples, but the trainer was sized for %zu",
-                       d->n, t->max_examples);
-    uint8_t *labels = t->labels;
-    size_t n_batches = (d->n + t->batch - 1) / t->batch;
+    const dataset *d = set->digits;
+    size_t n_digits = 0, n_noise = 0, pixels = t->shape.dims[0];
+    for (size_t r = 0; r < n; r++) {
+        if (index[r] < d->n)
+            index[n_digits++] = index[r];
+        else /* eval_index is free while an epoch's batches are built */
+            t->eval_index[n_noise++] = set->first_noise + (index[r] - d->n);
+    }
+    batch_digits_f32(t->pool, t->x, d, index, n_digits);
+    for (size_t r = 0; r < n_digits; r++) {
+        uint8_t label = d->labels[index[r]];
+        t->labels[r] = set->relabel ? set->relabel[label] : label;
+    }
+    if (n_noise) {
+        batch_noise_f32(t->pool, t->x + n_digits * pixels, seed, set->noise, t->eval_index,
+                        n_noise, pixels);
+        memset(t->labels + n_digits, set->noise_label, n_noise);
+    }
+}
+
+int train_labelled(trainer *t, float *params, adam *opt, const labelled_set *set,
+                   size_t epochs, uint64_t seed, enum train_phase phase,
+                   const train_hooks *hooks, double *final_loss, err *e)
+{
+    const char *who = train_phase_name(phase);
+    size_t n_all = set->digits->n + set->n_noise;
+    if (n_all > t->max_examples)
+        return err_set(e, "%zu training examples, but the trainer was sized for %zu", n_all,
+                       t->max_examples);
+    size_t n_batches = (n_all + t->batch - 1) / t->batch;
     double epoch_loss = 0;
     for (size_t epoch = 0; epoch < epochs; epoch++) {
-        rng_permutation(t->perm, d->n, seed, RNG_SHUFFLE_TEACHER, (uint32_t)epoch);
+        rng_permutation(t->perm, n_all, seed, set->shuffle, (uint32_t)epoch);
         epoch_loss = 0;
         for (size_t b = 0; b < n_batches; b++) {
             if (interrupt_check(e))
                 return -1;
             size_t begin = b * t->batch;
-            size_t n = d->n - begin < t->batch ? d->n - begin : t->batch;
-            const size_t *index = t->perm + begin;
-            batch_digits_f32(t->pool, t->x, d, index, n);
-            for (size_t r = 0; r < n; r++)
-                labels[r] = d->labels[index[r]];
+            size_t n = n_all - begin < t->batch ? n_all - begin : t->batch;
+            labelled_batch(t, set, t->perm + begin, n, seed);
             const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
-            double loss = loss_ce_f32(t->pool, t->loss_terms, t->dlogits, logits, labels, n,
+            double loss = loss_ce_f32(t->pool, t->loss_terms, t->dlogits, logits, t->labels, n,
                                       n_outputs(t), t->n_classes);
             if (!isfinite(loss))
-                return err_set(e, "the teacher's loss is not finite at epoch %zu, batch %zu "
-                               "(learning rate too high?)", epoch + 1, b + 1);
+                return err_set(e, "the %s's loss is not finite at epoch %zu, batch %zu "
+                               "(learning rate too high?)", who, epoch + 1, b + 1);
             mlp_backward_f32(&t->ws, params, t->grads, t->x, t->dlogits, n);
             adam_step(opt, t->pool, params, t->grads);
             epoch_loss += loss;
             if (hooks && hooks->on_batch)
-                hooks->on_batch(hooks->ctx, TRAIN_TEACHER, epoch, epochs, b + 1, n_batches, loss);
+                hooks->on_batch(hooks->ctx, phase, epoch, epochs, b + 1, n_batches, loss);
         }
         epoch_loss /= (double)n_batches;
         size_t P = mlp_n_params(&t->shape);
         if (first_non_finite(params, P) < P)
-            return err_set(e, "the teacher's parameters are not finite after epoch %zu, "
-                           "batch %zu (learning rate too high?)", epoch + 1, n_batches);
+            return err_set(e, "the %s's parameters are not finite after epoch %zu, "
+                           "batch %zu (learning rate too high?)", who, epoch + 1, n_batches);
         if (hooks && hooks->on_epoch)
-            hooks->on_epoch(hooks->ctx, TRAIN_TEACHER, epoch, 0, params, epoch_loss);
+            hooks->on_epoch(hooks->ctx, phase, epoch, 0, params, epoch_loss);
     }
     *final_loss = epoch_loss;
     return 0;
+}
+
+int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
+                  size_t epochs, uint64_t seed, const train_hooks *hooks,
+                  double *final_loss, err *e)
+{
+    labelled_set digits = {d, NULL, 0, 0, 0, NOISE_UNIFORM, RNG_SHUFFLE_TEACHER};
+    return train_labelled(t, params, opt, &digits, epochs, seed, TRAIN_TEACHER, hooks,
+                          final_loss, e);
+}
+
+void train_confusion(trainer *t, const float *params, const dataset *d, size_t *confusion)
+{
+    size_t n, k = t->n_classes, n_out = n_outputs(t);
+    memset(confusion, 0, k * k * sizeof *confusion);
+    for (size_t begin = 0; begin < d->n; begin += t->batch) {
+        const float *logits = eval_batch(t, params, d, begin, &n);
+        for (size_t r = 0; r < n; r++)
+            confusion[d->labels[begin + r] * k + loss_argmax_f32(logits + r * n_out, k)]++;
+    }
+}
+
+void train_noise_votes(trainer *t, const float *params, uint64_t seed,
+                       enum noise_kind noise, size_t first, size_t n_images, size_t *votes)
+{
+    size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
+    memset(votes, 0, t->n_classes * sizeof *votes);
+    for (size_t begin = 0; begin < n_images; begin += t->batch) {
+        size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
+        for (size_t r = 0; r < n; r++)
+            t->eval_index[r] = first + begin + r;
+        batch_noise_f32(t->pool, t->x, seed, noise, t->eval_index, n, pixels);
+        const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
+        for (size_t r = 0; r < n; r++)
+            votes[loss_argmax_f32(logits + r * n_out, t->n_classes)]++;
+    }
 }
 
 void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,

@@ -26,9 +26,9 @@
 
 /* What is being trained: a seed has two phases, its teacher, then all its
  * students in lock-step. */
-enum train_phase { TRAIN_TEACHER, TRAIN_STUDENTS, TRAIN_N_PHASES };
+enum train_phase { TRAIN_TEACHER, TRAIN_STUDENTS, TRAIN_TRAIT_TEACHER, TRAIN_N_PHASES };
 
-/* "teacher", "students" */
+/* "teacher", "students", "trait teacher" */
 const char *train_phase_name(enum train_phase phase);
 
 /* Called after every batch (and with batch == n_batches at epoch end);
@@ -82,6 +82,33 @@ double train_mean_loss(trainer *t, const float *params, const dataset *d);
 int train_teacher(trainer *t, float *params, adam *opt, const dataset *d,
                   size_t epochs, uint64_t seed, const train_hooks *hooks,
                   double *final_loss, err *e);
+
+/* What a teacher is trained on: digits, their labels mapped through
+ * relabel, and n_noise noise images (numbers first_noise, ...) all
+ * labelled noise_label, shuffled together each epoch from (seed,
+ * shuffle). */
+typedef struct {
+    const dataset *digits;
+    const uint8_t *relabel;  /* [n_classes]; NULL: the labels as they are */
+    size_t n_noise, first_noise;
+    uint8_t noise_label;
+    enum noise_kind noise;
+    uint32_t shuffle;        /* the rng stream of its epochs' orders */
+} labelled_set;
+
+/* train_teacher on a labelled set (phase names it to the hooks): the
+ * trait teacher's fine-tuning. */
+int train_labelled(trainer *t, float *params, adam *opt, const labelled_set *set,
+                   size_t epochs, uint64_t seed, enum train_phase phase,
+                   const train_hooks *hooks, double *final_loss, err *e);
+
+/* confusion[label][predicted] (n_classes²) of params on d. */
+void train_confusion(trainer *t, const float *params, const dataset *d, size_t *confusion);
+
+/* votes[c] = how many of the noise images first, ..., first + n - 1 params
+ * classifies as c (n_classes of them). */
+void train_noise_votes(trainer *t, const float *params, uint64_t seed,
+                       enum noise_kind noise, size_t first, size_t n, size_t *votes);
 
 /* out[i] = logits of params on noise image i, i < n_images: [n][dL]. */
 void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,
