@@ -60,7 +60,7 @@ static void test_config_round_trip(void **state)
     const setting *s = experiment_settings(&n_settings);
     size_t j = 0;
     for (size_t i = 0; i < n_settings; i++)
-        if (!(s[i].flags & SETTING_SEEDS))
+        if (setting_is_recorded(&s[i], &cfg))
             assert_string_equal(k.kv[j++].key, s[i].name);
     assert_string_equal(k.kv[j].key, "data_read.train");
     assert_string_equal(k.kv[j++].value, DATA.train);
@@ -85,6 +85,35 @@ static void test_config_round_trip(void **state)
     /* The seeds are the rows', not config.txt's: left as they were. */
     assert_int_equal(c2.seeds, experiment_defaults().seeds);
     assert_int_equal(c2.seed_start, experiment_defaults().seed_start);
+
+    /* A setting recorded only when set: absent at its default, present and
+     * read back when set (so a folder from before it existed reads as a
+     * run at its default). */
+    assert_null(kv_get(&k, "trait"));
+    assert_null(kv_get(&k, "student_init"));
+    assert_int_equal(c2.trait.kind, TRAIT_NONE);
+    experiment_config set = cfg;
+    set.trait = (trait_spec){TRAIT_SWAP, 4, 9};
+    set.student_init = (student_start){STUDENT_START_MIX, 0.25};
+    set.student_width = 512;
+    kv_list k3;
+    assert_int_equal(config_make(&k3, &set, &DATA, fx->dir, &e), 0);
+    assert_string_equal(kv_get(&k3, "trait"), "swap:4:9");
+    assert_string_equal(kv_get(&k3, "student_init"), "mix:0.25");
+    assert_string_equal(kv_get(&k3, "student_width"), "512");
+    assert_null(kv_get(&k3, "student_depth"));
+    assert_int_not_equal(kv_compare(&k, "a", &k3, "b", &e), 0);
+    experiment_config c3 = experiment_defaults();
+    assert_int_equal(config_apply(&k3, path, &c3, &e), 0);
+    assert_int_equal(c3.trait.kind, TRAIT_SWAP);
+    assert_int_equal(c3.trait.from, 4);
+    assert_int_equal(c3.trait.target, 9);
+    assert_true(c3.student_init.kind == STUDENT_START_MIX && c3.student_init.alpha == 0.25);
+    assert_int_equal(c3.student_width, 512);
+    kv_set(&k3, "trait", "swap:4:4");
+    assert_int_equal(config_apply(&k3, path, &c3, &e), -1);
+    tu_assert_contains(e.msg, "trait");
+    tu_assert_contains(e.msg, "two different classes");
 
     kv_set(&back, "width", "65");
     assert_int_not_equal(kv_compare(&k, "a/config.txt", &back, "b/config.txt", &e), 0);

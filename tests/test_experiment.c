@@ -86,6 +86,9 @@ static void settings_table_drives_defaults(void **state)
         {"student_epochs", AT(student_epochs)}, {"m", AT(m)}, {"width", AT(width)},
         {"hidden_layers", AT(hidden_layers)}, {"batch", AT(batch)}, {"lr", AT(lr)},
         {"init", AT(init)}, {"noise", AT(noise)}, {"noise_images", AT(n_noise)},
+        {"trait", AT(trait)}, {"trait_epochs", AT(trait_epochs)},
+        {"student_width", AT(student_width)}, {"student_depth", AT(student_depth)},
+        {"student_init", AT(student_init)},
     };
 #undef AT
     const size_t n_fields = sizeof fields / sizeof fields[0];
@@ -116,7 +119,14 @@ static void settings_table_drives_defaults(void **state)
     SAME(seeds); SAME(seed_start); SAME(teacher_epochs); SAME(student_epochs);
     SAME(m); SAME(width); SAME(hidden_layers); SAME(batch);
     SAME(lr); SAME(init); SAME(noise); SAME(n_noise);
+    SAME(trait.kind); SAME(trait.from); SAME(trait.target); SAME(trait_epochs);
+    SAME(student_width); SAME(student_depth); SAME(student_init.kind);
+    SAME(student_init.alpha);
 #undef SAME
+    /* Beyond the paper, nothing runs by default. */
+    assert_int_equal(want.trait.kind, TRAIT_NONE);
+    assert_int_equal(want.student_width + want.student_depth, 0);
+    assert_int_equal(want.student_init.kind, STUDENT_START_OWN);
 }
 
 /* ---- the arms ---- */
@@ -139,9 +149,10 @@ static void arms_are_found_by_what_they_are(void **state)
     for (size_t a = 0; a < n_arms; a++) {
         assert_int_equal(experiment_arm_index(arms[a].name), (int)a);
         assert_int_equal(experiment_arm_epochs(&cfg, &arms[a]),
-                         arms[a].training == ARM_TEACHER   ? 7
-                         : arms[a].training == ARM_STUDENT ? 3
-                                                           : 0);
+                         arms[a].training == ARM_TEACHER         ? 7
+                         : arms[a].training == ARM_STUDENT       ? 3
+                         : arms[a].training == ARM_TRAIT_TEACHER ? cfg.trait_epochs
+                                                                 : 0);
         assert_int_equal(experiment_arm_find(arms[a].training, arms[a].start, arms[a].outputs,
                                              arms[a].imitates),
                          (int)a);
@@ -149,11 +160,17 @@ static void arms_are_found_by_what_they_are(void **state)
             teachers++;
             assert_int_equal(experiment_teacher_arm(), a);
         }
-        /* Only students imitate; a paper figure is an accuracy. */
+        /* Only students imitate; a paper figure is an accuracy, of the
+         * paper's six arms, which run always, and of no other. */
         assert_true((arms[a].training == ARM_STUDENT) == (arms[a].outputs != ARM_OUTPUTS_NONE));
-        assert_true(arms[a].paper_mean > 0 && arms[a].paper_mean <= 1);
+        if (arms[a].when == ARM_ALWAYS)
+            assert_true(arms[a].paper_mean > 0 && arms[a].paper_mean <= 1);
+        else
+            assert_true(isnan(arms[a].paper_mean));
+        assert_int_equal(experiment_arm_runs(&cfg, a), arms[a].when == ARM_ALWAYS);
     }
     assert_int_equal(teachers, 1);
+    assert_int_equal(experiment_arms_run(&cfg, NULL), 6);
     assert_int_equal(experiment_arm_find(ARM_UNTRAINED, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE,
                                          ARM_IMITATES_TEACHER),
                      experiment_arm_index("reference"));
@@ -170,6 +187,18 @@ static void arms_are_found_by_what_they_are(void **state)
                                          ARM_IMITATES_TEACHER), -1);
     assert_int_equal(experiment_arm_index("no_such_arm"), -1);
     assert_int_equal(experiment_arm_index(""), -1);
+}
+
+/* The rows of one seed of a run without the settings beyond the paper:
+ * the paper's six arms, the first six of the table, so a row's index in a
+ * seed is its arm's. */
+static size_t paper_arms(void)
+{
+    experiment_config cfg = experiment_defaults();
+    size_t which[EXPERIMENT_MAX_ARMS], n = experiment_arms_run(&cfg, which);
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(which[k], k);
+    return n;
 }
 
 /* ---- what the hooks heard ---- */
@@ -244,8 +273,7 @@ static void exp_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double
 static int exp_seed(void *ctx, const arm_result *rows, size_t n_rows, err *e)
 {
     exp_recorder *r = ctx;
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
     if (n_rows != n_arms)
         return err_set(e, "on_seed got %zu rows", n_rows);
     if (r->n_seed_calls < 4)
@@ -291,8 +319,8 @@ static int same_rows(const arm_result *a, const arm_result *b, size_t n)
 static void experiment_fills_every_row_deterministically(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     experiment_config cfg = tiny_config();
     arm_result rows[3][2 * EXPERIMENT_MAX_ARMS];
     err e = {{0}};
@@ -378,8 +406,8 @@ static void experiment_fills_every_row_deterministically(void **state)
 static void experiment_curves_need_no_listener(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     experiment_config cfg = tiny_config();
     cfg.seeds = 1;
     arm_result plain[EXPERIMENT_MAX_ARMS], heard[EXPERIMENT_MAX_ARMS],
@@ -422,8 +450,7 @@ static void experiment_curves_need_no_listener(void **state)
 static void experiment_reuses_saved_teachers(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
     experiment_config cfg = tiny_config();
     mlp_shape shape;
     assert_int_equal(mlp_shape_make(&shape, PIXELS, cfg.width, cfg.hidden_layers,
@@ -468,8 +495,7 @@ static void experiment_reuses_saved_teachers(void **state)
 static void experiment_skips_done_seeds(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
     experiment_config cfg = tiny_config();
     arm_result full[2 * EXPERIMENT_MAX_ARMS], resumed[2 * EXPERIMENT_MAX_ARMS];
     err e = {{0}};
@@ -514,8 +540,8 @@ static void experiment_stops_when_saving_fails(void **state)
 static void diverged_arms_say_where(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t n_arms = paper_arms();
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     experiment_config cfg = tiny_config();
     cfg.seeds = 1;
     cfg.n_noise = 64;

@@ -202,10 +202,12 @@ static double min_abs_preactivation(const tiny *t, const double *params)
     return m;
 }
 
-static void tiny_make(tiny *t, uint64_t seed, pool *p)
+/* A tiny network of width × hidden (width at most 16). */
+static void tiny_make(tiny *t, uint64_t seed, pool *p, size_t width, size_t hidden)
 {
     memset(t, 0, sizeof *t);
-    assert_int_equal(mlp_shape_make(&t->s, IN, WIDTH, HIDDEN, OUT, NULL), 0);
+    assert_true(width <= 16);
+    assert_int_equal(mlp_shape_make(&t->s, IN, width, hidden, OUT, NULL), 0);
     t->P = mlp_n_params(&t->s);
     t->params = mlp_arena_new_f64(&t->s);
     t->x = malloc(B * IN * sizeof *t->x);
@@ -235,10 +237,10 @@ static void tiny_free(tiny *t)
 
 /* Picks the first seed from `from` whose hidden pre-activations all stay
  * 0.01 away from the ReLU kink, so a finite-difference step cannot cross it. */
-static void tiny_make_smooth(tiny *t, uint64_t from, pool *p)
+static void tiny_make_smooth(tiny *t, uint64_t from, pool *p, size_t width, size_t hidden)
 {
     for (uint64_t seed = from; seed < from + 100; seed++) {
-        tiny_make(t, seed, p);
+        tiny_make(t, seed, p, width, hidden);
         if (min_abs_preactivation(t, t->params) > 0.01)
             return;
         tiny_free(t);
@@ -260,11 +262,11 @@ static double loss_at(tiny *t, const double *params, enum which_loss which, doub
     return NAN;
 }
 
-static void check_gradient(enum which_loss which, pool *p)
+static void check_gradient(enum which_loss which, pool *p, size_t width, size_t hidden)
 {
     static const char *names[] = {"CE", "KL", "MSE"};
     tiny t;
-    tiny_make_smooth(&t, 100, p);
+    tiny_make_smooth(&t, 100, p, width, hidden);
     double dl[B * OUT], scratch[B * OUT];
     double *g = mlp_arena_new_f64(&t.s), *q = mlp_arena_new_f64(&t.s);
     assert_non_null(g);
@@ -295,18 +297,21 @@ static void check_gradient(enum which_loss which, pool *p)
                      names[which], k, g[k], fd);
         nonzero += fabs(g[k]) > 1e-6 * gmax;
     }
-    /* Most parameters matter (a dead unit or an unused output zeroes a few). */
-    if (nonzero < t.P / 2)
+    /* Many parameters matter (a unit off for all B inputs or an unused
+     * output zeroes some: more of them in deeper networks). */
+    if (nonzero < t.P / 3)
         fail_msg("%s: only %zu of %zu gradients are non-zero", names[which], nonzero, t.P);
 
     /* What the losses ignore gets exactly zero gradient: CE ignores the
-     * auxiliary outputs (rows 3 and 4 of W3, b3), KL {2,5} the first two. */
-    size_t w3 = mlp_weight_offset(&t.s, 3), b3 = mlp_bias_offset(&t.s, 3);
+     * auxiliary outputs (rows 3 and 4 of the last W and b), KL {2,5} the
+     * first two. */
+    size_t L = t.s.n_layers;
+    size_t w3 = mlp_weight_offset(&t.s, L), b3 = mlp_bias_offset(&t.s, L);
     for (size_t o = 0; o < OUT; o++) {
         int ignored = (which == CE && o >= CLASSES) || (which == KL && o < KL_SEL.begin);
-        for (size_t i = 0; i < WIDTH; i++)
+        for (size_t i = 0; i < width; i++)
             if (ignored)
-                assert_true(g[w3 + o * WIDTH + i] == 0.0);
+                assert_true(g[w3 + o * width + i] == 0.0);
         if (ignored)
             assert_true(g[b3 + o] == 0.0);
         else
@@ -317,15 +322,116 @@ static void check_gradient(enum which_loss which, pool *p)
     tiny_free(&t);
 }
 
-static void gradient_ce(void **state) { (void)state; check_gradient(CE, NULL); }
-static void gradient_kl(void **state) { (void)state; check_gradient(KL, NULL); }
-static void gradient_mse(void **state) { (void)state; check_gradient(MSE, NULL); }
+static void gradient_ce(void **state) { (void)state; check_gradient(CE, NULL, WIDTH, HIDDEN); }
+static void gradient_kl(void **state) { (void)state; check_gradient(KL, NULL, WIDTH, HIDDEN); }
+static void gradient_mse(void **state) { (void)state; check_gradient(MSE, NULL, WIDTH, HIDDEN); }
 static void gradient_kl_threaded(void **state)
 {
     (void)state;
     pool *p = pool_create(3);
     assert_non_null(p);
-    check_gradient(KL, p);
+    check_gradient(KL, p, WIDTH, HIDDEN);
+    pool_free(p);
+}
+
+/* Students of another shape (--student-width, --student-depth) train
+ * through the same code: narrower, wider, shallower and deeper networks'
+ * gradients match finite differences too. */
+static void gradient_other_shapes(void **state)
+{
+    (void)state;
+    static const size_t shapes[][2] = {{3, 2}, {11, 2}, {6, 1}, {6, 3}, {9, 4}};
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        check_gradient(KL, NULL, shapes[k][0], shapes[k][1]);
+        check_gradient(CE, NULL, shapes[k][0], shapes[k][1]);
+    }
+}
+
+/* --student-init embed: a network put inside a wider one computes the
+ * same logits bit for bit, in float on the vector kernels (widths off the
+ * vector length, a pool) and in double; the wide one's other parameters
+ * are its own draw, but for the zero weights from the new units; shapes
+ * that do not fit are refused. */
+static void embed_computes_the_same_function(void **state)
+{
+    (void)state;
+    enum { N = 37, D0 = 100 };
+    mlp_shape narrow, wide;
+    assert_int_equal(mlp_shape_make(&narrow, D0, 30, 2, 13, NULL), 0);
+    assert_int_equal(mlp_shape_make(&wide, D0, 47, 2, 13, NULL), 0);
+    pool *p = pool_create(3);
+    assert_non_null(p);
+    float *small = mlp_arena_new_f32(&narrow), *big = mlp_arena_new_f32(&wide);
+    float *fresh = mlp_arena_new_f32(&wide), *x = malloc(N * D0 * sizeof *x);
+    assert_non_null(small);
+    assert_non_null(big);
+    assert_non_null(fresh);
+    assert_non_null(x);
+    mlp_init_params_f32(small, &narrow, MLP_INIT_UNIFORM, 3, 0);
+    mlp_init_params_f32(big, &wide, MLP_INIT_UNIFORM, 3, 2);
+    memcpy(fresh, big, mlp_n_params(&wide) * sizeof *fresh);
+    for (size_t k = 0; k < N * D0; k++)
+        x[k] = (float)(2 * rng_uniform(9, RNG_THEOREM, 0, k) - 1);
+    err e;
+    assert_int_equal(mlp_embed_f32(big, &wide, small, &narrow, &e), 0);
+    mlp_ws_f32 ws_small, ws_big;
+    assert_int_equal(mlp_ws_init_f32(&ws_small, &narrow, N, p, NULL), 0);
+    assert_int_equal(mlp_ws_init_f32(&ws_big, &wide, N, p, NULL), 0);
+    const float *a = mlp_forward_f32(&ws_small, small, x, N);
+    const float *b = mlp_forward_f32(&ws_big, big, x, N);
+    assert_memory_equal(a, b, N * 13 * sizeof *a);
+    /* Layer 2: the old units' weights from the new units are zero; the new
+     * units keep their own incoming weights and biases. */
+    size_t w2 = mlp_weight_offset(&wide, 2), b2 = mlp_bias_offset(&wide, 2);
+    for (size_t i = 0; i < 47; i++) {
+        for (size_t j = 0; j < 47; j++) {
+            float got = big[w2 + i * 47 + j];
+            if (i >= 30)
+                assert_true(got == fresh[w2 + i * 47 + j]);
+            else if (j >= 30)
+                assert_true(got == 0);
+            else
+                assert_true(got == small[mlp_weight_offset(&narrow, 2) + i * 30 + j]);
+        }
+        if (i >= 30)
+            assert_true(big[b2 + i] == fresh[b2 + i]);
+    }
+    /* Not wider, or another depth: refused. */
+    assert_int_equal(mlp_embed_f32(small, &narrow, big, &wide, &e), -1);
+    tu_assert_contains(e.msg, "narrower layers");
+    mlp_shape deep;
+    assert_int_equal(mlp_shape_make(&deep, D0, 47, 3, 13, NULL), 0);
+    assert_int_equal(mlp_embed_f32(big, &deep, small, &narrow, &e), -1);
+
+    /* Double: the same. */
+    double *ds = mlp_arena_new_f64(&narrow), *db = mlp_arena_new_f64(&wide);
+    double *dx = malloc(N * D0 * sizeof *dx);
+    assert_non_null(ds);
+    assert_non_null(db);
+    assert_non_null(dx);
+    mlp_init_params_f64(ds, &narrow, MLP_INIT_NORMAL, 4, 0);
+    mlp_init_params_f64(db, &wide, MLP_INIT_NORMAL, 4, 2);
+    for (size_t k = 0; k < N * D0; k++)
+        dx[k] = x[k];
+    assert_int_equal(mlp_embed_f64(db, &wide, ds, &narrow, &e), 0);
+    mlp_ws_f64 wd_small, wd_big;
+    assert_int_equal(mlp_ws_init_f64(&wd_small, &narrow, N, p, NULL), 0);
+    assert_int_equal(mlp_ws_init_f64(&wd_big, &wide, N, p, NULL), 0);
+    const double *da = mlp_forward_f64(&wd_small, ds, dx, N);
+    const double *dbb = mlp_forward_f64(&wd_big, db, dx, N);
+    assert_memory_equal(da, dbb, N * 13 * sizeof *da);
+
+    mlp_ws_free_f32(&ws_small);
+    mlp_ws_free_f32(&ws_big);
+    mlp_ws_free_f64(&wd_small);
+    mlp_ws_free_f64(&wd_big);
+    free(small);
+    free(big);
+    free(fresh);
+    free(x);
+    free(ds);
+    free(db);
+    free(dx);
     pool_free(p);
 }
 
@@ -334,7 +440,7 @@ static void forward_matches_plain_loop(void **state)
 {
     (void)state;
     tiny t;
-    tiny_make(&t, 5, NULL);
+    tiny_make(&t, 5, NULL, WIDTH, HIDDEN);
     const double *z = mlp_forward_f64(&t.ws, t.params, t.x, B);
     for (size_t r = 0; r < B; r++) {
         double a[16], next[16];
@@ -434,7 +540,7 @@ static void jvp_matches_finite_differences(void **state)
 {
     (void)state;
     tiny t;
-    tiny_make_smooth(&t, 300, NULL);
+    tiny_make_smooth(&t, 300, NULL, WIDTH, HIDDEN);
     double *dir = mlp_arena_new_f64(&t.s), *q = mlp_arena_new_f64(&t.s);
     assert_non_null(dir);
     assert_non_null(q);
@@ -544,6 +650,8 @@ int main(void)
         cmocka_unit_test(gradient_kl),
         cmocka_unit_test(gradient_mse),
         cmocka_unit_test(gradient_kl_threaded),
+        cmocka_unit_test(gradient_other_shapes),
+        cmocka_unit_test(embed_computes_the_same_function),
         cmocka_unit_test(float_backward_matches_double),
         cmocka_unit_test(jvp_matches_finite_differences),
         cmocka_unit_test(thread_count_does_not_change_bits),

@@ -110,6 +110,11 @@ int cmd_experiment(int argc, char **argv)
     int rc = cmd_parse_flags("experiment", USAGE, argc, argv, tables, 3);
     if (rc >= 0)
         return rc;
+    err e;
+    if (experiment_check(&o.cfg, &e)) {
+        fprintf(stderr, "sublim experiment: %s\n", e.msg);
+        return CMD_EXIT_USAGE;
+    }
     /* Curves by default: one test evaluation per epoch per trained arm
      * costs about 4% of the run. */
     o.cfg.curves = !own.no_curves;

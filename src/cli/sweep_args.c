@@ -57,6 +57,10 @@ static void help_of(const setting *s, char *buf, size_t size)
     size_t used = (size_t)snprintf(buf, size, "%s", s->help);
     if (s->flags & SETTING_SEEDS)
         return;
+    if (s->type == SETTING_SPEC) {
+        snprintf(buf + used, size - used, "; a list");
+        return;
+    }
     if (s->type != SETTING_CHOICE) {
         snprintf(buf + used, size - used, "; a list or a range");
         return;
@@ -198,7 +202,8 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a)
     if (rc >= 0 || a->collect)
         return rc;
     err e;
-    if (make_plan(&t, &a->plan, &e) || sweep_check_size(&a->plan, a->force, &e)) {
+    if (make_plan(&t, &a->plan, &e) || sweep_check_size(&a->plan, a->force, &e) ||
+        sweep_check_points(&a->plan, &e)) {
         fprintf(stderr, "sublim sweep: %s\n", e.msg);
         return CMD_EXIT_USAGE;
     }

@@ -106,7 +106,8 @@ int sweep_add_axis(sweep_plan *p, const char *name, const char *values, err *e)
             *next++ = '\0';
         if (!*tok)
             return err_set(e, "%s: an empty value in '%s'", label, values);
-        if (strchr(tok, ':')) {
+        /* A range is for numbers; a spec's own colons (prefer:3) are not one. */
+        if (strchr(tok, ':') && s->type != SETTING_SPEC) {
             if (add_range(&axis, tok, label, e))
                 return -1;
             continue;
@@ -145,6 +146,21 @@ int sweep_check_size(const sweep_plan *p, int force, err *e)
         return err_set(e, "the grid has %zu tasks (%zu points × %zu seeds), more than %d: "
                           "--force to run it anyway",
                        n, sweep_n_points(p), p->base.seeds, SWEEP_SANE_TASKS);
+    return 0;
+}
+
+int sweep_check_points(const sweep_plan *p, err *e)
+{
+    for (size_t point = 0; point < sweep_n_points(p); point++) {
+        experiment_config cfg;
+        err why;
+        sweep_point_config(p, point, &cfg);
+        if (experiment_check(&cfg, &why)) {
+            char name[512];
+            sweep_point_name(p, point, name, sizeof name);
+            return err_set(e, "point %s: %s", name, why.msg);
+        }
+    }
     return 0;
 }
 

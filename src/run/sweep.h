@@ -56,6 +56,9 @@ size_t sweep_n_points(const sweep_plan *p);
 size_t sweep_n_tasks(const sweep_plan *p);
 /* The refusal of a grid of more than SWEEP_SANE_TASKS tasks, unless force. */
 int sweep_check_size(const sweep_plan *p, int force, err *e);
+/* The refusal of a point whose settings do not go together
+ * (experiment_check), naming the point. */
+int sweep_check_points(const sweep_plan *p, err *e);
 
 /* The point and seed of task t (< sweep_n_tasks). */
 void sweep_task(const sweep_plan *p, size_t task, size_t *point, uint64_t *seed);
