@@ -34,6 +34,8 @@ static int check_task_config(const kv_list *have, const char *path, const experi
         else
             snprintf(want, sizeof want, "%s", kv_get(plan, key));
         const char *got = kv_get(have, key);
+        if (!got && i < n && !setting_is_recorded(&s[i], cfg))
+            continue; /* recorded only when set, and it is not */
         if (!got || strcmp(got, want) != 0)
             return err_set(e, "%s: %s=%s, but the point %s of this sweep has %s=%s: the folder "
                               "of another run (remove it, or run the task again with --force)",
