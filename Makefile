@@ -96,13 +96,16 @@ test: $(TESTS) $(REPLAYS) $(BIN) $(STALL) data
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
 # a short real-data run (and its resumption) under valgrind memcheck; a run
-# killed 20 times with SIGKILL resuming to the same bytes; and resource
-# limits (failing allocations, full disks, read-only folders).
+# killed 20 times with SIGKILL resuming to the same bytes, and one with the
+# arms beyond the paper 8 times; and resource limits (failing allocations,
+# full disks, read-only folders).
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check: $(BIN) data
 	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)"
 	sh scripts/memcheck.sh $(BIN)
 	bash scripts/kill-resume.sh $(BIN)
+	KILLS=8 FORCE_KILLS=4 EXTRA="--trait prefer:3 --student-width 40 --student-init mix:0.5" \
+	    bash scripts/kill-resume.sh $(BIN)
 	bash scripts/resource-limits.sh $(BIN)
 
 # The scale-out recipes for real: one tiny sweep run locally, as a job

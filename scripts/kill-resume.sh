@@ -2,7 +2,11 @@
 # A result folder is never wrong and never lost, however runs are killed or
 # crowd it:
 #
-#   bash scripts/kill-resume.sh [path/to/sublim]   (KILLS=20, FORCE_KILLS=10, DATA=mnist)
+#   bash scripts/kill-resume.sh [path/to/sublim]   (KILLS=20, FORCE_KILLS=10, DATA=mnist,
+#                                                   EXTRA="more experiment flags")
+#
+# EXTRA runs it all with more arms (make check: a trait teacher, students of
+# another shape and a mixed start), whose rows must come through the same.
 #
 # 1. Resume.  A short multi-seed run is done once without interruption (the
 #    reference), then again in another folder under SIGKILLs at random
@@ -35,6 +39,8 @@ force_kills=${FORCE_KILLS:-10}
 data=${DATA:-mnist}
 flags=(--data "$data" --width 32 --noise-images 4000 --epochs 1 --student-epochs 2
        --seeds 6 --threads 2 --quiet)
+read -r -a extra <<< "${EXTRA:-}"
+flags+=("${extra[@]}")
 [ -x "$bin" ] || { echo "kill-resume: no binary at $bin (run make)" >&2; exit 1; }
 
 tmp=$(mktemp -d)

@@ -23,7 +23,7 @@ trap 'rm -rf "$out"' EXIT
 # vector kernels run 4 times slower under it than the portable ones), so
 # the first run, which trains the teachers, uses the portable kernels and
 # the second the CPU's own (both are checked under ASan by test_kernels).
-# About 3 minutes on an idle machine.
+# Then the extra arms, once each.  About 4 minutes on an idle machine.
 vg() {
     valgrind --error-exitcode=99 --leak-check=full \
         --errors-for-leak-kinds=definite,indirect,possible \
@@ -34,4 +34,10 @@ vg() {
 SUBLIM_KERNELS=portable vg --seeds 2 --save-teacher "$out/t.ck"
 head -n 7 "$out/results.csv" >"$out/seed0.csv" && mv "$out/seed0.csv" "$out/results.csv"
 vg --seeds 2 --resume --load-teacher "$out/t.ck" --save-teacher "$out/t.ck"
+# The arms beyond the paper: a trait teacher, students of another shape,
+# embedded and mixed starts (one seed each, over the finished folder).
+SUBLIM_KERNELS=portable vg --seeds 1 --force --trait prefer:3 --student-width 12 \
+    --student-depth 3 --student-init mix:0.5
+SUBLIM_KERNELS=portable vg --seeds 1 --force --trait swap:4:9 --student-width 12 \
+    --student-init embed
 echo "memcheck: no errors, no leaks"
