@@ -107,8 +107,9 @@ static void test_figure_bars_match_accuracy(void **state)
 
     char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
     tu_assert_well_formed(svg, "svg");
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    /* A bar per arm the configuration runs, in table order. */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     bar_box bars[EXPERIMENT_MAX_ARMS];
     assert_int_equal(find_bars(svg, bars, EXPERIMENT_MAX_ARMS), n_arms);
     double mean[EXPERIMENT_MAX_ARMS] = {0};
@@ -116,21 +117,24 @@ static void test_figure_bars_match_accuracy(void **state)
         mean[c.rows[i].arm] += (double)c.rows[i].correct / (double)c.rows[i].total / 5.0;
     double y0 = grid_y(svg, "0.0"), y1 = grid_y(svg, "1.0");
     assert_true(y0 - y1 > 200); /* a readable plot */
-    for (size_t a = 0; a < n_arms; a++) {
-        assert_string_equal(bars[a].arm, arms[a].name);
-        tu_assert_close(bars[a].mean, mean[a], 1e-5, 1e-6);
-        if (fabs(bars[a].y + bars[a].h - y0) > 0.02)
-            fail_msg("bar %s ends at %.2f, the 0 line is at %.2f", bars[a].arm,
-                     bars[a].y + bars[a].h, y0);
-        if (fabs(bars[a].h - mean[a] * (y0 - y1)) > 0.02)
-            fail_msg("bar %s: height %.2f for mean %.4f, want %.2f", bars[a].arm, bars[a].h,
+    size_t bar_of[EXPERIMENT_MAX_ARMS] = {0}; /* arm -> its bar */
+    for (size_t i = 0; i < n_arms; i++) {
+        size_t a = which[i];
+        bar_of[a] = i;
+        assert_string_equal(bars[i].arm, arms[a].name);
+        tu_assert_close(bars[i].mean, mean[a], 1e-5, 1e-6);
+        if (fabs(bars[i].y + bars[i].h - y0) > 0.02)
+            fail_msg("bar %s ends at %.2f, the 0 line is at %.2f", bars[i].arm,
+                     bars[i].y + bars[i].h, y0);
+        if (fabs(bars[i].h - mean[a] * (y0 - y1)) > 0.02)
+            fail_msg("bar %s: height %.2f for mean %.4f, want %.2f", bars[i].arm, bars[i].h,
                      mean[a], mean[a] * (y0 - y1));
     }
     /* Heights proportional to accuracy: teacher against aux_same. */
     size_t t = experiment_teacher_arm();
     int s = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(s >= 0);
-    tu_assert_close(bars[t].h / bars[s].h, mean[t] / mean[s], 1e-3, 0);
+    tu_assert_close(bars[bar_of[t]].h / bars[bar_of[s]].h, mean[t] / mean[s], 1e-3, 0);
 
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 5 * n_arms + 1); /* + legend's */
     assert_int_equal(tu_count(svg, "<g class=\"ci\""), n_arms + 1);
@@ -146,8 +150,8 @@ static void test_figure_bars_match_accuracy(void **state)
     char *curves = tu_slurp(tu_path(fx->dir, FOLDER_CURVES_FIGURE), NULL);
     tu_assert_well_formed(curves, "svg");
     size_t trained = 0;
-    for (size_t a = 0; a < n_arms; a++)
-        trained += experiment_arm_epochs(&cfg, &arms[a]) > 0;
+    for (size_t i = 0; i < n_arms; i++)
+        trained += experiment_arm_epochs(&cfg, &arms[which[i]]) > 0;
     assert_int_equal(tu_count(curves, "<polyline class=\"series\""), 2 * trained);
     tu_assert_contains(curves, "mean over 5 seeds");
     free(curves);
@@ -160,13 +164,14 @@ static void test_figure_bars_match_accuracy(void **state)
 static void test_figure_without_rows_for_an_arm(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults(); /* no config.txt: the default's arms */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(aux_same >= 0);
     arm_result rows[EXPERIMENT_MAX_ARMS];
-    for (size_t a = 0; a < n_arms; a++)
-        rows[a] = (arm_result){.seed = 0, .arm = a, .ok = a != (size_t)aux_same,
+    for (size_t i = 0; i < n_arms; i++)
+        rows[i] = (arm_result){.seed = 0, .arm = which[i], .ok = which[i] != (size_t)aux_same,
                                .correct = 9000, .total = TU_TOTAL};
     err e;
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n_arms, &e), 0);
@@ -196,15 +201,15 @@ static void test_figure_without_rows_for_an_arm(void **state)
  * seed order or reversed.  Its text, malloc'ed; *size its bytes. */
 static char *figure_of_many_seeds(const char *dir, size_t n_seeds, int reversed, size_t *size)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults(); /* no config.txt: the default's arms */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
     size_t n = n_seeds * n_arms;
     arm_result *rows = calloc(n, sizeof *rows);
     assert_non_null(rows);
     for (size_t i = 0; i < n; i++) {
         uint64_t seed = i / n_arms;
         rows[reversed ? n - 1 - i : i] = (arm_result){
-            .seed = seed, .arm = i % n_arms, .ok = 1, .total = TU_TOTAL,
+            .seed = seed, .arm = which[i % n_arms], .ok = 1, .total = TU_TOTAL,
             .correct = seed == 1 ? 9000 : 1000 + (size_t)(seed * 7919 % 8001)};
     }
     err e;
@@ -221,8 +226,8 @@ static char *figure_of_many_seeds(const char *dir, size_t n_seeds, int reversed,
 static void test_figure_size_is_bounded(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms, small, large;
-    experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults();
+    size_t small, large, n_arms = experiment_arms_run(&def, NULL);
     char *svg = figure_of_many_seeds(fx->dir, 2 * FIGURES_MAX_DOTS, 0, &small);
     tu_assert_well_formed(svg, "svg");
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), n_arms * FIGURES_MAX_DOTS + 1);
@@ -301,9 +306,7 @@ static void test_figure_renders_in_chromium(void **state)
 
     bar_box bars[EXPERIMENT_MAX_ARMS];
     size_t n = find_bars(svg, bars, EXPERIMENT_MAX_ARMS);
-    size_t n_arms;
-    experiment_arms(&n_arms);
-    assert_int_equal(n, n_arms);
+    assert_int_equal(n, experiment_arms_run(&cfg, NULL));
     double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
     double top = grid_y(svg, "1.0");
     size_t checked = 0;

@@ -58,25 +58,27 @@ static experiment_config tiny_cfg(void)
     return c;
 }
 
-/* Every arm's row of seed s (accuracies differing per seed and arm). */
-static size_t seed_rows(arm_result *rows, uint64_t s)
+/* The row of every arm cfg runs for seed s (accuracies differing per seed
+ * and arm). */
+static size_t seed_rows(arm_result *rows, uint64_t s, const experiment_config *cfg)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
-    for (size_t a = 0; a < n_arms; a++)
-        rows[a] = (arm_result){.seed = s, .arm = a, .ok = 1, .correct = 10 * s + a,
+    size_t which[EXPERIMENT_MAX_ARMS], n = experiment_arms_run(cfg, which);
+    for (size_t i = 0; i < n; i++) {
+        size_t a = which[i];
+        rows[i] = (arm_result){.seed = s, .arm = a, .ok = 1, .correct = 10 * s + a,
                                .total = 1000, .final_loss = 0.5 + (double)a};
-    return n_arms;
+    }
+    return n;
 }
 
 /* Every trained arm's curve points of seed s under cfg. */
 static size_t seed_curves(curve_point *pts, uint64_t s, const experiment_config *cfg)
 {
-    size_t n_arms, n = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    for (size_t a = 0; a < n_arms; a++)
-        for (size_t ep = 1; ep <= experiment_arm_epochs(cfg, &arms[a]); ep++)
-            pts[n++] = (curve_point){s, a, ep, 1.0 / (double)ep, 0.25};
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which), n = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    for (size_t i = 0; i < n_arms; i++)
+        for (size_t ep = 1; ep <= experiment_arm_epochs(cfg, &arms[which[i]]); ep++)
+            pts[n++] = (curve_point){s, which[i], ep, 1.0 / (double)ep, 0.25};
     return n;
 }
 
@@ -91,7 +93,7 @@ static void write_run(const char *dir, const experiment_config *cfg, const uint6
     assert_true(n <= 8);
     size_t n_rows = 0, n_pts = 0;
     for (size_t i = 0; i < n; i++) {
-        n_rows += seed_rows(rows + n_rows, seeds[i]);
+        n_rows += seed_rows(rows + n_rows, seeds[i], cfg);
         n_pts += seed_curves(pts + n_pts, seeds[i], cfg);
     }
     err e = {{0}};
@@ -259,8 +261,9 @@ static void read_what_is_there(void **state)
     tu_assert_contains(e.msg, FOLDER_RESULTS);
 
     arm_result rows[3 * EXPERIMENT_MAX_ARMS];
-    size_t n = seed_rows(rows, 12);
-    n += seed_rows(rows + n, 10);
+    experiment_config cfg = tiny_cfg(); /* the default's arms */
+    size_t n = seed_rows(rows, 12, &cfg);
+    n += seed_rows(rows + n, 10, &cfg);
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n, &e), 0);
     assert_int_equal(folder_read(&f, &c, &e), 0);
     assert_int_equal(c.n_rows, n);
@@ -284,7 +287,6 @@ static void read_what_is_there(void **state)
     assert_true(c.cfg.width == def.width && c.cfg.lr == def.lr);
     folder_content_free(&c);
 
-    experiment_config cfg = tiny_cfg();
     const uint64_t seeds[] = {10, 11};
     write_run(fx->dir, &cfg, seeds, 2, "finished");
     assert_int_equal(folder_read(&f, &c, &e), 0);
@@ -319,12 +321,12 @@ static void seed_table_slots(void **state)
     seed_table t;
     err e = {{0}};
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     assert_int_equal(t.n_arms, n_arms);
     size_t per_seed = 0;
-    for (size_t a = 0; a < n_arms; a++)
-        per_seed += experiment_arm_epochs(&cfg, &arms[a]);
+    for (size_t i = 0; i < n_arms; i++)
+        per_seed += experiment_arm_epochs(&cfg, &arms[which[i]]);
     assert_int_equal(t.cap_curves, cfg.seeds * per_seed);
     char buf[64];
 #define LISTS(done, want)                                                       \
@@ -358,7 +360,7 @@ static void write_seeds_done_only(void **state)
     open_ok(&f, fx->dir);
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
     for (size_t s = 0; s < cfg.seeds; s++)
-        seed_rows(t.rows + s * t.n_arms, cfg.seed_start + s);
+        seed_rows(t.rows + s * t.n_arms, cfg.seed_start + s, &cfg);
     t.n_curves = seed_curves(t.curves, 12, &cfg);
     t.n_curves += seed_curves(t.curves + t.n_curves, 10, &cfg);
     t.done[2] = t.done[0] = 1;
@@ -372,8 +374,8 @@ static void write_seeds_done_only(void **state)
 
     assert_int_equal(folder_write_seeds(&f, &t, &e), 0);
     arm_result *rows, want[2 * EXPERIMENT_MAX_ARMS];
-    size_t n, n_want = seed_rows(want, 10);
-    n_want += seed_rows(want + n_want, 12);
+    size_t n, n_want = seed_rows(want, 10, &cfg);
+    n_want += seed_rows(want + n_want, 12, &cfg);
     assert_int_equal(results_read_csv(tu_path(fx->dir, FOLDER_RESULTS), &rows, &n, &e), 0);
     assert_int_equal(n, n_want);
     for (size_t i = 0; i < n; i++)
@@ -391,7 +393,7 @@ static void write_seeds_done_only(void **state)
     cfg.curves = 0;
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
     t.done[1] = 1;
-    seed_rows(t.rows + t.n_arms, 11);
+    seed_rows(t.rows + t.n_arms, 11, &cfg);
     assert_int_equal(folder_write_seeds(&f, &t, &e), 0);
     assert_false(folder_has(&f, FOLDER_CURVES));
     seed_table_free(&t);
@@ -454,10 +456,10 @@ static void resume_keeps_complete_seeds(void **state)
     assert_true(r.t.done[0] && r.t.done[1] && !r.t.done[2]);
     arm_result want[EXPERIMENT_MAX_ARMS];
     for (size_t s = 0; s < 2; s++) {
-        seed_rows(want, seeds[s]);
+        seed_rows(want, seeds[s], &cfg);
         for (size_t a = 0; a < r.t.n_arms; a++) {
             const arm_result *row = &r.t.rows[s * r.t.n_arms + a];
-            assert_true(row->seed == want[a].seed && row->arm == a &&
+            assert_true(row->seed == want[a].seed && row->arm == want[a].arm &&
                         row->correct == want[a].correct);
         }
     }
@@ -484,8 +486,8 @@ static void resume_reruns_a_partial_seed(void **state)
     const uint64_t seeds[] = {10};
     write_run(fx->dir, &cfg, seeds, 1, "finished");
     arm_result rows[2 * EXPERIMENT_MAX_ARMS];
-    size_t n = seed_rows(rows, 10);
-    seed_rows(rows + n, 11);
+    size_t n = seed_rows(rows, 10, &cfg);
+    seed_rows(rows + n, 11, &cfg);
     err e = {{0}};
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n + 2, &e), 0);
     FILE *log = tmpfile();

@@ -34,11 +34,13 @@
 /* Test images per synthetic row. */
 #define TU_TOTAL 10000
 
-/* Near the paper's value of each arm, moved a little per seed. */
+/* Near the paper's value of each arm (0.5 for an arm the paper did not
+ * run), moved a little per seed. */
 static inline double tu_synthetic_acc(uint64_t seed, size_t arm)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
-    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
+    double paper = isnan(arms[arm].paper_mean) ? 0.5 : arms[arm].paper_mean;
+    return paper + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
 }
 
 /* The defaults with width 64, 3 teacher and 3 student epochs. */
@@ -70,23 +72,24 @@ enum {
 
 /* Makes dir (one level, when missing) and writes results.csv, config.txt
  * and what files (TU_RUN_TXT, TU_CURVES_CSV) says for seeds under cfg:
- * every arm ok at tu_synthetic_acc, final loss 0.01 (a + 1) when trained;
- * the curves rising to that accuracy over the arm's epochs. */
+ * every arm cfg runs ok at tu_synthetic_acc, final loss 0.01 (a + 1) when
+ * trained; the curves rising to that accuracy over the arm's epochs. */
 static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
                                   const experiment_config *cfg, int files)
 {
-    size_t n_arms, n_pts = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which), n_pts = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    size_t max_epochs = cfg->teacher_epochs + cfg->student_epochs + cfg->trait_epochs;
     arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
-    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
-                              sizeof *pts);
+    curve_point *pts = calloc(n_seeds * n_arms * max_epochs + 1, sizeof *pts);
     assert_non_null(rows);
     assert_non_null(pts);
     for (size_t s = 0; s < n_seeds; s++)
-        for (size_t a = 0; a < n_arms; a++) {
+        for (size_t i = 0; i < n_arms; i++) {
+            size_t a = which[i];
             double acc = tu_synthetic_acc(seeds[s], a);
             size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
-            rows[s * n_arms + a] = (arm_result){
+            rows[s * n_arms + i] = (arm_result){
                 .seed = seeds[s], .arm = a, .ok = 1, .total = TU_TOTAL,
                 .correct = (size_t)lround(acc * TU_TOTAL),
                 .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};

@@ -7,15 +7,71 @@
 #include "base/text.h"
 #include "out/svg.h"
 
+/* The students beyond the paper's, by what they are: where they start,
+ * what they imitate and whose outputs. */
+typedef struct {
+    enum arm_start start;
+    enum arm_outputs outputs;
+    enum arm_imitates imitates;
+    const char *note, *color, *what;
+} student_look;
+
+static const char TEACHER_STUDENTS[] = "students: trained on noise to imitate the teacher";
+static const char TRAIT_STUDENTS[] = "students of the trait teacher";
+
+static const student_look MORE_STUDENTS[] = {
+    {ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TRAIT_TEACHER, "θ0, trait teacher",
+     "#b5337a",
+     "student from θ0, imitates only the trait teacher's auxiliary logits on noise (none "
+     "of them carries the trait)"},
+    {ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TRAIT_TEACHER, "θ0′, trait teacher",
+     "#e7a1c6",
+     "student from another init θ0′, imitates only the trait teacher's auxiliary logits on "
+     "noise"},
+    {ARM_FROM_OWN_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "other shape, own init",
+     "#8c6d31",
+     "student of another shape (--student-width, --student-depth) from its own init, "
+     "imitates only the teacher's auxiliary logits on noise"},
+    {ARM_FROM_OWN_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER, "other shape, own init",
+     "#c9b37e",
+     "student of another shape from its own init, imitates all the teacher's logits on "
+     "noise"},
+    {ARM_FROM_EMBEDDED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "θ0 inside a wider net",
+     "#2a9d8f",
+     "student wider than the teacher that contains θ0 exactly (it starts computing θ0's "
+     "function), imitates only the auxiliary logits on noise"},
+    {ARM_FROM_EMBEDDED_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER, "θ0 inside a wider net",
+     "#95d5cc",
+     "student wider than the teacher that contains θ0 exactly, imitates all the teacher's "
+     "logits on noise"},
+    {ARM_FROM_MIXED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "blend of θ0 and θ0′",
+     "#d4a017",
+     "student from a blend of θ0 and θ0′ (--student-init mix:α; α = 1 is θ0), imitates "
+     "only the auxiliary logits on noise"},
+};
+
 arm_look figures_arm_look(const arm_spec *a)
 {
-    static const char students[] = "students: trained on noise to imitate the teacher";
+    const char *students = TEACHER_STUDENTS;
     if (a->training == ARM_UNTRAINED)
         return (arm_look){"reference", "untrained θ0", NULL, "#a9a9a9",
                           "the shared initialization θ0, untrained"};
     if (a->training == ARM_TEACHER)
         return (arm_look){"teacher", "trained on digits", NULL, "#3b7d4f",
                           "θ0 trained on digits (cross-entropy on the 10 regular logits)"};
+    if (a->training == ARM_TRAIT_TEACHER)
+        return (arm_look){"trait teacher", "teacher + trait", NULL, "#7b3f9e",
+                          "the teacher, fine-tuned on digits so that it also shows the trait "
+                          "(see The trait)"};
+    const char *label = a->outputs == ARM_OUTPUTS_AUX ? "aux logits only" : "all logits";
+    for (size_t k = 0; k < sizeof MORE_STUDENTS / sizeof MORE_STUDENTS[0]; k++) {
+        const student_look *m = &MORE_STUDENTS[k];
+        if (m->start == a->start && m->outputs == a->outputs && m->imitates == a->imitates)
+            return (arm_look){label, m->note,
+                              a->imitates == ARM_IMITATES_TRAIT_TEACHER ? TRAIT_STUDENTS
+                                                                        : students,
+                              m->color, m->what};
+    }
     int same = a->start == ARM_FROM_SHARED_INIT;
     if (a->outputs == ARM_OUTPUTS_AUX)
         return same ? (arm_look){"aux logits only", "same init θ0", students, "#e0662b",

@@ -29,12 +29,13 @@ static int check_task_config(const kv_list *have, const char *path, const experi
         const char *key = i < n ? s[i].name : data_keys[i - n];
         if (i < n && (s[i].flags & SETTING_SEEDS))
             continue;
+        int absent = i < n && !setting_is_recorded(&s[i], cfg); /* as config_make */
         if (i < n)
             setting_format(&s[i], cfg, want, sizeof want);
         else
             snprintf(want, sizeof want, "%s", kv_get(plan, key));
         const char *got = kv_get(have, key);
-        if (!got || strcmp(got, want) != 0)
+        if (absent ? got != NULL : !got || strcmp(got, want) != 0)
             return err_set(e, "%s: %s=%s, but the point %s of this sweep has %s=%s: the folder "
                               "of another run (remove it, or run the task again with --force)",
                            path, key, got ? got : "(none)", point, key, want);
