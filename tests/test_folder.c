@@ -58,8 +58,8 @@ static experiment_config tiny_cfg(void)
     return c;
 }
 
-/* The row of every arm cfg runs for seed s (accuracies differing per seed
- * and arm). */
+/* The row of every arm cfg runs for seed s (accuracies, and with a trait
+ * trait counts, differing per seed and arm). */
 static size_t seed_rows(arm_result *rows, uint64_t s, const experiment_config *cfg)
 {
     size_t which[EXPERIMENT_MAX_ARMS], n = experiment_arms_run(cfg, which);
@@ -67,6 +67,8 @@ static size_t seed_rows(arm_result *rows, uint64_t s, const experiment_config *c
         size_t a = which[i];
         rows[i] = (arm_result){.seed = s, .arm = a, .ok = 1, .correct = 10 * s + a,
                                .total = 1000, .final_loss = 0.5 + (double)a};
+        if (cfg->trait.kind != TRAIT_NONE) /* counts differing per seed and arm */
+            rows[i].has_trait = 1, rows[i].trait = (trait_counts){s + a, 100, 2 * s + a};
     }
     return n;
 }
@@ -478,6 +480,35 @@ static void resume_keeps_complete_seeds(void **state)
     forget(&r);
 }
 
+/* With a trait, the kept rows keep their trait counts: writing them gives
+ * results.csv's bytes back, trait columns included. */
+static void resume_keeps_trait_counts(void **state)
+{
+    tu_dir *fx = *state;
+    experiment_config cfg = tiny_cfg();
+    cfg.trait = (trait_spec){TRAIT_SWAP, 4, 9};
+    const uint64_t seeds[] = {10, 11};
+    write_run(fx->dir, &cfg, seeds, 2, "running");
+    char *before = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
+    tu_assert_contains(before, RESULTS_CSV_TRAIT_COLUMNS);
+    resumed r = resume(fx->dir, &cfg, NULL);
+    if (r.rc)
+        fail_msg("%s", r.e.msg);
+    assert_true(r.t.done[0] && r.t.done[1] && !r.t.done[2]);
+    assert_true(r.t.rows[0].has_trait && r.t.rows[r.t.n_arms + 1].trait.target_hits == 2 * 11 +
+                r.t.rows[r.t.n_arms + 1].arm);
+    folder f;
+    open_ok(&f, fx->dir);
+    err e = {{0}};
+    assert_int_equal(folder_write_seeds(&f, &r.t, &e), 0);
+    folder_close(&f);
+    char *after = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    forget(&r);
+}
+
 /* A seed with only some of its rows is run again, said on the log. */
 static void resume_reruns_a_partial_seed(void **state)
 {
@@ -602,6 +633,7 @@ int main(void)
         cmocka_unit_test(seed_table_slots),
         T(write_seeds_done_only),
         T(resume_keeps_complete_seeds),
+        T(resume_keeps_trait_counts),
         T(resume_reruns_a_partial_seed),
         T(resume_refusals),
         T(resume_with_nothing_to_keep),
