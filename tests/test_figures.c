@@ -345,6 +345,68 @@ static void test_figure_renders_in_chromium(void **state)
     free(img.rows);
 }
 
+/* With a trait, a second chart beside the accuracy chart: a bar per arm
+ * at its mean trait rate (computed here from the rows), on the same 0..1
+ * scale, one dot per seed, no paper marker, under its own heading and y
+ * label; in Chromium each bar of both charts is its arm's colour. */
+static void test_trait_panel_beside_accuracy(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1, 2};
+    experiment_config cfg = tu_trait_config();
+    tu_make_folder(fx->dir, seeds, 3, &cfg, TU_RUN_TXT);
+    tu_regenerate_ok(fx->dir);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    tu_assert_well_formed(svg, "svg");
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which), n_paper = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    bar_box bars[2 * EXPERIMENT_MAX_ARMS];
+    assert_int_equal(find_bars(svg, bars, 2 * EXPERIMENT_MAX_ARMS), 2 * n_arms);
+    double y0 = grid_y(svg, "0.0"), y1 = grid_y(svg, "1.0");
+    for (size_t i = 0; i < n_arms; i++) {
+        const bar_box *b = &bars[n_arms + i];
+        double rate = 0;
+        for (size_t s = 0; s < 3; s++)
+            rate += round(tu_synthetic_trait(seeds[s], which[i]) * TU_TRAIT_TOTAL) /
+                    TU_TRAIT_TOTAL / 3;
+        assert_string_equal(b->arm, arms[which[i]].name);
+        assert_true(b->x > bars[n_arms - 1].x + bars[n_arms - 1].w); /* to the right */
+        tu_assert_close(b->mean, rate, 1e-5, 1e-6);
+        if (fabs(b->h - rate * (y0 - y1)) > 0.02 || fabs(b->y + b->h - y0) > 0.02)
+            fail_msg("trait bar %s: y %.2f height %.2f for rate %.4f", b->arm, b->y, b->h,
+                     rate);
+        n_paper += !isnan(arms[which[i]].paper_mean);
+    }
+    assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 2 * 3 * n_arms + 1);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_paper + 1);
+    tu_assert_contains(svg, ">The trait: each arm's trait rate</text>");
+    tu_assert_contains(svg, ">trait rate: held-out noise images classified as 3</text>");
+
+    tu_image img;
+    tu_render_svg(tu_path(fx->dir, FOLDER_FIGURE), tu_path(fx->dir, "figure.png"), &img);
+    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
+    size_t checked = 0;
+    for (size_t i = 0; i < 2 * n_arms; i++) {
+        const bar_box *b = &bars[i];
+        char fill[16];
+        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
+        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
+        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
+        double x = b->x + 0.1 * b->w, y = b->y + b->h / 2;
+        if (b->h < 8 || fabs(y - chance_y) < 4)
+            continue;
+        const unsigned char *px = tu_pixel(&img, x, y);
+        for (int ch = 0; ch < 3; ch++)
+            if (abs(px[ch] - want[ch]) > 12)
+                fail_msg("bar %zu (%s) at (%.0f, %.0f): rgb(%d,%d,%d), want %s", i, b->arm, x,
+                         y, px[0], px[1], px[2], fill);
+        checked++;
+    }
+    assert_true(checked >= n_arms);
+    free(svg);
+    free(img.rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_figure_size_is_bounded, setup, teardown),
         cmocka_unit_test(test_arm_looks_follow_what_the_arm_is),
         cmocka_unit_test_setup_teardown(test_figure_renders_in_chromium, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trait_panel_beside_accuracy, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "base/atomic.h"
 #include "base/text.h"
+#include "out/reading.h"
 #include "out/svg.h"
 
 /* The students beyond the paper's, by what they are: where they start,
@@ -153,8 +154,10 @@ static size_t thin_dots(double *values, uint64_t *keys, size_t n, dot *scratch)
 }
 
 /* A bar for every arm the folder's configuration runs (*n_bars), its dots
- * in values and keys (n_rows each); returns how many bars were thinned. */
-static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
+ * in values and keys (n_rows each): test accuracy, or with trait the
+ * trait rate (of the rows that have one; no paper value); returns how many
+ * bars were thinned. */
+static size_t make_bars(const folder_content *fo, int trait, svg_bar *bars, size_t *n_bars,
                         double *values, uint64_t *keys, dot *scratch)
 {
     size_t n_arms, used = 0, thinned = 0;
@@ -165,14 +168,16 @@ static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
             continue;
         arm_look lk = figures_arm_look(&arms[a]);
         svg_bar *b = &bars[(*n_bars)++];
-        *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, fo->sum[a].acc.mean,
-                       fo->sum[a].acc.ci95, 0, values + used, keys + used, arms[a].paper_mean,
-                       fo->sum[a].failed};
+        const stats_summary *s = trait ? &fo->sum[a].trait : &fo->sum[a].acc;
+        *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, s->mean,
+                       s->ci95, 0, values + used, keys + used,
+                       trait ? NAN : arms[a].paper_mean, fo->sum[a].failed};
         for (size_t i = 0; i < fo->n_rows; i++) {
             const arm_result *r = &fo->rows[i];
-            if (r->arm != a || !r->ok)
+            if (r->arm != a || !r->ok || (trait && (!r->has_trait || !r->trait.total)))
                 continue;
-            values[used + b->n] = (double)r->correct / (double)r->total;
+            values[used + b->n] = trait ? (double)r->trait.hits / (double)r->trait.total
+                                        : (double)r->correct / (double)r->total;
             keys[used + b->n++] = r->seed;
         }
         b->n_dots = thin_dots(values + used, keys + used, b->n, scratch);
@@ -182,9 +187,24 @@ static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
     return thinned;
 }
 
+/* The trait panel beside the accuracy chart: each arm's trait rate, its
+ * dots in values and keys (from n_rows on). */
+static void trait_chart(const folder_content *fo, svg_bar_chart *chart, svg_bar *bars,
+                        char *ylabel, size_t size, double *values, uint64_t *keys,
+                        dot *scratch)
+{
+    char triggers[64];
+    reading_trait_triggers(triggers, sizeof triggers, &fo->cfg.trait);
+    snprintf(ylabel, size, "trait rate: %s classified as %u", triggers, fo->cfg.trait.target);
+    *chart = (svg_bar_chart){.title = "The trait: each arm's trait rate", .y_label = ylabel,
+                             .chance = NAN, .bars = bars};
+    make_bars(fo, 1, bars, &chart->n_bars, values + fo->n_rows, keys + fo->n_rows, scratch);
+}
+
 int figures_write_bars(const folder_content *fo, const char *path, err *e)
 {
-    size_t n_bars, cap = fo->n_rows ? fo->n_rows : 1;
+    /* Room for the dots of two charts: accuracy, then the trait rate. */
+    size_t n_bars, cap = fo->n_rows ? 2 * fo->n_rows : 1;
     double *values = malloc(cap * sizeof *values);
     uint64_t *keys = malloc(cap * sizeof *keys);
     dot *scratch = malloc(cap * sizeof *scratch);
@@ -200,7 +220,14 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
              "Dots: at most %d per arm of the %zu seeds, evenly spaced in accuracy (lowest "
              "and highest included); means, CIs and n are over every seed.",
              FIGURES_MAX_DOTS, fo->n_seeds);
-    int thinned = make_bars(fo, bars, &n_bars, values, keys, scratch) > 0;
+    int thinned = make_bars(fo, 0, bars, &n_bars, values, keys, scratch) > 0;
+    svg_bar trait_bars[EXPERIMENT_MAX_ARMS];
+    svg_bar_chart traits;
+    char trait_label[128];
+    int with_trait = fo->cfg.trait.kind != TRAIT_NONE;
+    if (with_trait)
+        trait_chart(fo, &traits, trait_bars, trait_label, sizeof trait_label, values, keys,
+                    scratch);
     free(scratch);
     char subtitle[512], ylabel[128];
     config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
@@ -223,7 +250,7 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
     atomic_file af;
     int rc = atomic_open(&af, path, e);
     if (rc == 0) {
-        svg_write_bar_chart(af.f, &chart);
+        svg_write_bar_charts(af.f, &chart, with_trait ? &traits : NULL);
         rc = atomic_commit(&af, e);
     }
     free(values);
