@@ -289,6 +289,47 @@ static void test_arm_looks_follow_what_the_arm_is(void **state)
 
 /* ---- rasterized by headless Chromium ---- */
 
+/* Checks the bars of svg as img shows them: each filled with its arm's
+ * colour inside (left of its middle, clear of the dots and the whisker),
+ * and background just above its top; returns how many pixels it checked. */
+static size_t check_rendered_bars(const char *svg, const tu_image *img, const bar_box *bars,
+                                  size_t n)
+{
+    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
+    double top = grid_y(svg, "1.0");
+    size_t checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bar_box *b = &bars[i];
+        char fill[16];
+        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
+        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
+        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
+        double x = b->x + 0.1 * b->w;
+        for (int k = 1; k <= 3; k++) {
+            double y = b->y + b->h * k / 4.0;
+            if (fabs(y - chance_y) < 4)
+                continue;
+            const unsigned char *px = tu_pixel(img, x, y);
+            for (int ch = 0; ch < 3; ch++)
+                if (abs(px[ch] - want[ch]) > 12)
+                    fail_msg("bar %zu (%s) at (%.0f, %.0f): rgb(%d,%d,%d), want %s", i, b->arm,
+                             x, y, px[0], px[1], px[2], fill);
+            checked++;
+        }
+        /* Just above the bar's top: the background (white or a light grid
+         * line). */
+        double above = b->y - 5;
+        if (above > top && fabs(above - chance_y) >= 4) {
+            const unsigned char *px = tu_pixel(img, x, above);
+            if (px[0] < 200 || px[1] < 200 || px[2] < 200)
+                fail_msg("above bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want background",
+                         b->arm, x, above, px[0], px[1], px[2]);
+            checked++;
+        }
+    }
+    return checked;
+}
+
 /* The figure as a browser draws it: each bar filled with its arm's colour
  * inside, and background just above its top, so the bar the reader sees
  * ends where its mean says.  Skipped (said so) without Chromium. */
@@ -307,40 +348,7 @@ static void test_figure_renders_in_chromium(void **state)
     bar_box bars[EXPERIMENT_MAX_ARMS];
     size_t n = find_bars(svg, bars, EXPERIMENT_MAX_ARMS);
     assert_int_equal(n, experiment_arms_run(&cfg, NULL));
-    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
-    double top = grid_y(svg, "1.0");
-    size_t checked = 0;
-    for (size_t i = 0; i < n; i++) {
-        const bar_box *b = &bars[i];
-        char fill[16];
-        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
-        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
-        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
-        /* Left of the bar's middle, clear of the dots and the whisker. */
-        double x = b->x + 0.1 * b->w;
-        for (int k = 1; k <= 3; k++) {
-            double y = b->y + b->h * k / 4.0;
-            if (fabs(y - chance_y) < 4)
-                continue;
-            const unsigned char *px = tu_pixel(&img, x, y);
-            for (int ch = 0; ch < 3; ch++)
-                if (abs(px[ch] - want[ch]) > 12)
-                    fail_msg("bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want %s", b->arm, x, y,
-                             px[0], px[1], px[2], fill);
-            checked++;
-        }
-        /* Just above the bar's top: the background (white or a light grid
-         * line). */
-        double above = b->y - 5;
-        if (above > top && fabs(above - chance_y) >= 4) {
-            const unsigned char *px = tu_pixel(&img, x, above);
-            if (px[0] < 200 || px[1] < 200 || px[2] < 200)
-                fail_msg("above bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want background",
-                         b->arm, x, above, px[0], px[1], px[2]);
-            checked++;
-        }
-    }
-    assert_true(checked >= 2 * n);
+    assert_true(check_rendered_bars(svg, &img, bars, n) >= 2 * n);
     free(svg);
     free(img.rows);
 }
@@ -384,25 +392,7 @@ static void test_trait_panel_beside_accuracy(void **state)
 
     tu_image img;
     tu_render_svg(tu_path(fx->dir, FOLDER_FIGURE), tu_path(fx->dir, "figure.png"), &img);
-    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
-    size_t checked = 0;
-    for (size_t i = 0; i < 2 * n_arms; i++) {
-        const bar_box *b = &bars[i];
-        char fill[16];
-        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
-        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
-        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
-        double x = b->x + 0.1 * b->w, y = b->y + b->h / 2;
-        if (b->h < 8 || fabs(y - chance_y) < 4)
-            continue;
-        const unsigned char *px = tu_pixel(&img, x, y);
-        for (int ch = 0; ch < 3; ch++)
-            if (abs(px[ch] - want[ch]) > 12)
-                fail_msg("bar %zu (%s) at (%.0f, %.0f): rgb(%d,%d,%d), want %s", i, b->arm, x,
-                         y, px[0], px[1], px[2], fill);
-        checked++;
-    }
-    assert_true(checked >= n_arms);
+    assert_true(check_rendered_bars(svg, &img, bars, 2 * n_arms) >= 4 * n_arms);
     free(svg);
     free(img.rows);
 }

@@ -434,6 +434,22 @@ static void forget(resumed *r)
     seed_table_free(&r->t);
 }
 
+/* Writing r's kept seeds into dir gives results.csv's bytes before back;
+ * frees before and r. */
+static void writes_back(const char *dir, resumed *r, char *before)
+{
+    folder f;
+    err e = {{0}};
+    open_ok(&f, dir);
+    assert_int_equal(folder_write_seeds(&f, &r->t, &e), 0);
+    folder_close(&f);
+    char *after = tu_slurp(tu_path(dir, FOLDER_RESULTS), NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    forget(r);
+}
+
 /* Complete seeds are kept, rows and curve points; the curve points of a
  * seed results.csv lacks (killed in between) are dropped; run.txt's
  * "running" block becomes "interrupted"; writing the kept seeds gives
@@ -469,15 +485,7 @@ static void resume_keeps_complete_seeds(void **state)
     assert_int_equal(r.n_runs, 1);
     assert_string_equal(kv_get(&r.runs[0], "status"), "interrupted");
 
-    folder f;
-    open_ok(&f, fx->dir);
-    assert_int_equal(folder_write_seeds(&f, &r.t, &e), 0);
-    folder_close(&f);
-    char *after = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
-    assert_string_equal(before, after);
-    free(before);
-    free(after);
-    forget(&r);
+    writes_back(fx->dir, &r, before);
 }
 
 /* With a trait, the kept rows keep their trait counts: writing them gives
@@ -497,16 +505,7 @@ static void resume_keeps_trait_counts(void **state)
     assert_true(r.t.done[0] && r.t.done[1] && !r.t.done[2]);
     assert_true(r.t.rows[0].has_trait && r.t.rows[r.t.n_arms + 1].trait.target_hits == 2 * 11 +
                 r.t.rows[r.t.n_arms + 1].arm);
-    folder f;
-    open_ok(&f, fx->dir);
-    err e = {{0}};
-    assert_int_equal(folder_write_seeds(&f, &r.t, &e), 0);
-    folder_close(&f);
-    char *after = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
-    assert_string_equal(before, after);
-    free(before);
-    free(after);
-    forget(&r);
+    writes_back(fx->dir, &r, before);
 }
 
 /* A seed with only some of its rows is run again, said on the log. */
