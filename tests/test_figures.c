@@ -107,8 +107,9 @@ static void test_figure_bars_match_accuracy(void **state)
 
     char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
     tu_assert_well_formed(svg, "svg");
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    /* A bar per arm the configuration runs, in table order. */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     bar_box bars[EXPERIMENT_MAX_ARMS];
     assert_int_equal(find_bars(svg, bars, EXPERIMENT_MAX_ARMS), n_arms);
     double mean[EXPERIMENT_MAX_ARMS] = {0};
@@ -116,21 +117,24 @@ static void test_figure_bars_match_accuracy(void **state)
         mean[c.rows[i].arm] += (double)c.rows[i].correct / (double)c.rows[i].total / 5.0;
     double y0 = grid_y(svg, "0.0"), y1 = grid_y(svg, "1.0");
     assert_true(y0 - y1 > 200); /* a readable plot */
-    for (size_t a = 0; a < n_arms; a++) {
-        assert_string_equal(bars[a].arm, arms[a].name);
-        tu_assert_close(bars[a].mean, mean[a], 1e-5, 1e-6);
-        if (fabs(bars[a].y + bars[a].h - y0) > 0.02)
-            fail_msg("bar %s ends at %.2f, the 0 line is at %.2f", bars[a].arm,
-                     bars[a].y + bars[a].h, y0);
-        if (fabs(bars[a].h - mean[a] * (y0 - y1)) > 0.02)
-            fail_msg("bar %s: height %.2f for mean %.4f, want %.2f", bars[a].arm, bars[a].h,
+    size_t bar_of[EXPERIMENT_MAX_ARMS] = {0}; /* arm -> its bar */
+    for (size_t i = 0; i < n_arms; i++) {
+        size_t a = which[i];
+        bar_of[a] = i;
+        assert_string_equal(bars[i].arm, arms[a].name);
+        tu_assert_close(bars[i].mean, mean[a], 1e-5, 1e-6);
+        if (fabs(bars[i].y + bars[i].h - y0) > 0.02)
+            fail_msg("bar %s ends at %.2f, the 0 line is at %.2f", bars[i].arm,
+                     bars[i].y + bars[i].h, y0);
+        if (fabs(bars[i].h - mean[a] * (y0 - y1)) > 0.02)
+            fail_msg("bar %s: height %.2f for mean %.4f, want %.2f", bars[i].arm, bars[i].h,
                      mean[a], mean[a] * (y0 - y1));
     }
     /* Heights proportional to accuracy: teacher against aux_same. */
     size_t t = experiment_teacher_arm();
     int s = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(s >= 0);
-    tu_assert_close(bars[t].h / bars[s].h, mean[t] / mean[s], 1e-3, 0);
+    tu_assert_close(bars[bar_of[t]].h / bars[bar_of[s]].h, mean[t] / mean[s], 1e-3, 0);
 
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 5 * n_arms + 1); /* + legend's */
     assert_int_equal(tu_count(svg, "<g class=\"ci\""), n_arms + 1);
@@ -146,8 +150,8 @@ static void test_figure_bars_match_accuracy(void **state)
     char *curves = tu_slurp(tu_path(fx->dir, FOLDER_CURVES_FIGURE), NULL);
     tu_assert_well_formed(curves, "svg");
     size_t trained = 0;
-    for (size_t a = 0; a < n_arms; a++)
-        trained += experiment_arm_epochs(&cfg, &arms[a]) > 0;
+    for (size_t i = 0; i < n_arms; i++)
+        trained += experiment_arm_epochs(&cfg, &arms[which[i]]) > 0;
     assert_int_equal(tu_count(curves, "<polyline class=\"series\""), 2 * trained);
     tu_assert_contains(curves, "mean over 5 seeds");
     free(curves);
@@ -160,13 +164,14 @@ static void test_figure_bars_match_accuracy(void **state)
 static void test_figure_without_rows_for_an_arm(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults(); /* no config.txt: the default's arms */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(aux_same >= 0);
     arm_result rows[EXPERIMENT_MAX_ARMS];
-    for (size_t a = 0; a < n_arms; a++)
-        rows[a] = (arm_result){.seed = 0, .arm = a, .ok = a != (size_t)aux_same,
+    for (size_t i = 0; i < n_arms; i++)
+        rows[i] = (arm_result){.seed = 0, .arm = which[i], .ok = which[i] != (size_t)aux_same,
                                .correct = 9000, .total = TU_TOTAL};
     err e;
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n_arms, &e), 0);
@@ -196,15 +201,15 @@ static void test_figure_without_rows_for_an_arm(void **state)
  * seed order or reversed.  Its text, malloc'ed; *size its bytes. */
 static char *figure_of_many_seeds(const char *dir, size_t n_seeds, int reversed, size_t *size)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults(); /* no config.txt: the default's arms */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
     size_t n = n_seeds * n_arms;
     arm_result *rows = calloc(n, sizeof *rows);
     assert_non_null(rows);
     for (size_t i = 0; i < n; i++) {
         uint64_t seed = i / n_arms;
         rows[reversed ? n - 1 - i : i] = (arm_result){
-            .seed = seed, .arm = i % n_arms, .ok = 1, .total = TU_TOTAL,
+            .seed = seed, .arm = which[i % n_arms], .ok = 1, .total = TU_TOTAL,
             .correct = seed == 1 ? 9000 : 1000 + (size_t)(seed * 7919 % 8001)};
     }
     err e;
@@ -221,8 +226,8 @@ static char *figure_of_many_seeds(const char *dir, size_t n_seeds, int reversed,
 static void test_figure_size_is_bounded(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms, small, large;
-    experiment_arms(&n_arms);
+    experiment_config def = experiment_defaults();
+    size_t small, large, n_arms = experiment_arms_run(&def, NULL);
     char *svg = figure_of_many_seeds(fx->dir, 2 * FIGURES_MAX_DOTS, 0, &small);
     tu_assert_well_formed(svg, "svg");
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), n_arms * FIGURES_MAX_DOTS + 1);
@@ -284,6 +289,47 @@ static void test_arm_looks_follow_what_the_arm_is(void **state)
 
 /* ---- rasterized by headless Chromium ---- */
 
+/* Checks the bars of svg as img shows them: each filled with its arm's
+ * colour inside (left of its middle, clear of the dots and the whisker),
+ * and background just above its top; returns how many pixels it checked. */
+static size_t check_rendered_bars(const char *svg, const tu_image *img, const bar_box *bars,
+                                  size_t n)
+{
+    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
+    double top = grid_y(svg, "1.0");
+    size_t checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bar_box *b = &bars[i];
+        char fill[16];
+        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
+        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
+        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
+        double x = b->x + 0.1 * b->w;
+        for (int k = 1; k <= 3; k++) {
+            double y = b->y + b->h * k / 4.0;
+            if (fabs(y - chance_y) < 4)
+                continue;
+            const unsigned char *px = tu_pixel(img, x, y);
+            for (int ch = 0; ch < 3; ch++)
+                if (abs(px[ch] - want[ch]) > 12)
+                    fail_msg("bar %zu (%s) at (%.0f, %.0f): rgb(%d,%d,%d), want %s", i, b->arm,
+                             x, y, px[0], px[1], px[2], fill);
+            checked++;
+        }
+        /* Just above the bar's top: the background (white or a light grid
+         * line). */
+        double above = b->y - 5;
+        if (above > top && fabs(above - chance_y) >= 4) {
+            const unsigned char *px = tu_pixel(img, x, above);
+            if (px[0] < 200 || px[1] < 200 || px[2] < 200)
+                fail_msg("above bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want background",
+                         b->arm, x, above, px[0], px[1], px[2]);
+            checked++;
+        }
+    }
+    return checked;
+}
+
 /* The figure as a browser draws it: each bar filled with its arm's colour
  * inside, and background just above its top, so the bar the reader sees
  * ends where its mean says.  Skipped (said so) without Chromium. */
@@ -301,43 +347,52 @@ static void test_figure_renders_in_chromium(void **state)
 
     bar_box bars[EXPERIMENT_MAX_ARMS];
     size_t n = find_bars(svg, bars, EXPERIMENT_MAX_ARMS);
-    size_t n_arms;
-    experiment_arms(&n_arms);
-    assert_int_equal(n, n_arms);
-    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
-    double top = grid_y(svg, "1.0");
-    size_t checked = 0;
-    for (size_t i = 0; i < n; i++) {
-        const bar_box *b = &bars[i];
-        char fill[16];
-        assert_int_equal(tu_attr(b->tag, "fill", fill, sizeof fill), 0);
-        unsigned v = (unsigned)strtoul(fill + 1, NULL, 16);
-        int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
-        /* Left of the bar's middle, clear of the dots and the whisker. */
-        double x = b->x + 0.1 * b->w;
-        for (int k = 1; k <= 3; k++) {
-            double y = b->y + b->h * k / 4.0;
-            if (fabs(y - chance_y) < 4)
-                continue;
-            const unsigned char *px = tu_pixel(&img, x, y);
-            for (int ch = 0; ch < 3; ch++)
-                if (abs(px[ch] - want[ch]) > 12)
-                    fail_msg("bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want %s", b->arm, x, y,
-                             px[0], px[1], px[2], fill);
-            checked++;
-        }
-        /* Just above the bar's top: the background (white or a light grid
-         * line). */
-        double above = b->y - 5;
-        if (above > top && fabs(above - chance_y) >= 4) {
-            const unsigned char *px = tu_pixel(&img, x, above);
-            if (px[0] < 200 || px[1] < 200 || px[2] < 200)
-                fail_msg("above bar %s at (%.0f, %.0f): rgb(%d,%d,%d), want background",
-                         b->arm, x, above, px[0], px[1], px[2]);
-            checked++;
-        }
+    assert_int_equal(n, experiment_arms_run(&cfg, NULL));
+    assert_true(check_rendered_bars(svg, &img, bars, n) >= 2 * n);
+    free(svg);
+    free(img.rows);
+}
+
+/* With a trait, a second chart beside the accuracy chart: a bar per arm
+ * at its mean trait rate (computed here from the rows), on the same 0..1
+ * scale, one dot per seed, no paper marker, under its own heading and y
+ * label; in Chromium each bar of both charts is its arm's colour. */
+static void test_trait_panel_beside_accuracy(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1, 2};
+    experiment_config cfg = tu_trait_config();
+    tu_make_folder(fx->dir, seeds, 3, &cfg, TU_RUN_TXT);
+    tu_regenerate_ok(fx->dir);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    tu_assert_well_formed(svg, "svg");
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which), n_paper = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    bar_box bars[2 * EXPERIMENT_MAX_ARMS];
+    assert_int_equal(find_bars(svg, bars, 2 * EXPERIMENT_MAX_ARMS), 2 * n_arms);
+    double y0 = grid_y(svg, "0.0"), y1 = grid_y(svg, "1.0");
+    for (size_t i = 0; i < n_arms; i++) {
+        const bar_box *b = &bars[n_arms + i];
+        double rate = 0;
+        for (size_t s = 0; s < 3; s++)
+            rate += round(tu_synthetic_trait(seeds[s], which[i]) * TU_TRAIT_TOTAL) /
+                    TU_TRAIT_TOTAL / 3;
+        assert_string_equal(b->arm, arms[which[i]].name);
+        assert_true(b->x > bars[n_arms - 1].x + bars[n_arms - 1].w); /* to the right */
+        tu_assert_close(b->mean, rate, 1e-5, 1e-6);
+        if (fabs(b->h - rate * (y0 - y1)) > 0.02 || fabs(b->y + b->h - y0) > 0.02)
+            fail_msg("trait bar %s: y %.2f height %.2f for rate %.4f", b->arm, b->y, b->h,
+                     rate);
+        n_paper += !isnan(arms[which[i]].paper_mean);
     }
-    assert_true(checked >= 2 * n);
+    assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 2 * 3 * n_arms + 1);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_paper + 1);
+    tu_assert_contains(svg, ">The trait: each arm's trait rate</text>");
+    tu_assert_contains(svg, ">trait rate: held-out noise images classified as 3</text>");
+
+    tu_image img;
+    tu_render_svg(tu_path(fx->dir, FOLDER_FIGURE), tu_path(fx->dir, "figure.png"), &img);
+    assert_true(check_rendered_bars(svg, &img, bars, 2 * n_arms) >= 4 * n_arms);
     free(svg);
     free(img.rows);
 }
@@ -351,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_figure_size_is_bounded, setup, teardown),
         cmocka_unit_test(test_arm_looks_follow_what_the_arm_is),
         cmocka_unit_test_setup_teardown(test_figure_renders_in_chromium, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trait_panel_beside_accuracy, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

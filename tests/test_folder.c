@@ -58,25 +58,29 @@ static experiment_config tiny_cfg(void)
     return c;
 }
 
-/* Every arm's row of seed s (accuracies differing per seed and arm). */
-static size_t seed_rows(arm_result *rows, uint64_t s)
+/* The row of every arm cfg runs for seed s (accuracies, and with a trait
+ * trait counts, differing per seed and arm). */
+static size_t seed_rows(arm_result *rows, uint64_t s, const experiment_config *cfg)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
-    for (size_t a = 0; a < n_arms; a++)
-        rows[a] = (arm_result){.seed = s, .arm = a, .ok = 1, .correct = 10 * s + a,
+    size_t which[EXPERIMENT_MAX_ARMS], n = experiment_arms_run(cfg, which);
+    for (size_t i = 0; i < n; i++) {
+        size_t a = which[i];
+        rows[i] = (arm_result){.seed = s, .arm = a, .ok = 1, .correct = 10 * s + a,
                                .total = 1000, .final_loss = 0.5 + (double)a};
-    return n_arms;
+        if (cfg->trait.kind != TRAIT_NONE) /* counts differing per seed and arm */
+            rows[i].has_trait = 1, rows[i].trait = (trait_counts){s + a, 100, 2 * s + a};
+    }
+    return n;
 }
 
 /* Every trained arm's curve points of seed s under cfg. */
 static size_t seed_curves(curve_point *pts, uint64_t s, const experiment_config *cfg)
 {
-    size_t n_arms, n = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    for (size_t a = 0; a < n_arms; a++)
-        for (size_t ep = 1; ep <= experiment_arm_epochs(cfg, &arms[a]); ep++)
-            pts[n++] = (curve_point){s, a, ep, 1.0 / (double)ep, 0.25};
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which), n = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    for (size_t i = 0; i < n_arms; i++)
+        for (size_t ep = 1; ep <= experiment_arm_epochs(cfg, &arms[which[i]]); ep++)
+            pts[n++] = (curve_point){s, which[i], ep, 1.0 / (double)ep, 0.25};
     return n;
 }
 
@@ -91,7 +95,7 @@ static void write_run(const char *dir, const experiment_config *cfg, const uint6
     assert_true(n <= 8);
     size_t n_rows = 0, n_pts = 0;
     for (size_t i = 0; i < n; i++) {
-        n_rows += seed_rows(rows + n_rows, seeds[i]);
+        n_rows += seed_rows(rows + n_rows, seeds[i], cfg);
         n_pts += seed_curves(pts + n_pts, seeds[i], cfg);
     }
     err e = {{0}};
@@ -259,8 +263,9 @@ static void read_what_is_there(void **state)
     tu_assert_contains(e.msg, FOLDER_RESULTS);
 
     arm_result rows[3 * EXPERIMENT_MAX_ARMS];
-    size_t n = seed_rows(rows, 12);
-    n += seed_rows(rows + n, 10);
+    experiment_config cfg = tiny_cfg(); /* the default's arms */
+    size_t n = seed_rows(rows, 12, &cfg);
+    n += seed_rows(rows + n, 10, &cfg);
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n, &e), 0);
     assert_int_equal(folder_read(&f, &c, &e), 0);
     assert_int_equal(c.n_rows, n);
@@ -284,7 +289,6 @@ static void read_what_is_there(void **state)
     assert_true(c.cfg.width == def.width && c.cfg.lr == def.lr);
     folder_content_free(&c);
 
-    experiment_config cfg = tiny_cfg();
     const uint64_t seeds[] = {10, 11};
     write_run(fx->dir, &cfg, seeds, 2, "finished");
     assert_int_equal(folder_read(&f, &c, &e), 0);
@@ -319,12 +323,12 @@ static void seed_table_slots(void **state)
     seed_table t;
     err e = {{0}};
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
     assert_int_equal(t.n_arms, n_arms);
     size_t per_seed = 0;
-    for (size_t a = 0; a < n_arms; a++)
-        per_seed += experiment_arm_epochs(&cfg, &arms[a]);
+    for (size_t i = 0; i < n_arms; i++)
+        per_seed += experiment_arm_epochs(&cfg, &arms[which[i]]);
     assert_int_equal(t.cap_curves, cfg.seeds * per_seed);
     char buf[64];
 #define LISTS(done, want)                                                       \
@@ -358,7 +362,7 @@ static void write_seeds_done_only(void **state)
     open_ok(&f, fx->dir);
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
     for (size_t s = 0; s < cfg.seeds; s++)
-        seed_rows(t.rows + s * t.n_arms, cfg.seed_start + s);
+        seed_rows(t.rows + s * t.n_arms, cfg.seed_start + s, &cfg);
     t.n_curves = seed_curves(t.curves, 12, &cfg);
     t.n_curves += seed_curves(t.curves + t.n_curves, 10, &cfg);
     t.done[2] = t.done[0] = 1;
@@ -372,8 +376,8 @@ static void write_seeds_done_only(void **state)
 
     assert_int_equal(folder_write_seeds(&f, &t, &e), 0);
     arm_result *rows, want[2 * EXPERIMENT_MAX_ARMS];
-    size_t n, n_want = seed_rows(want, 10);
-    n_want += seed_rows(want + n_want, 12);
+    size_t n, n_want = seed_rows(want, 10, &cfg);
+    n_want += seed_rows(want + n_want, 12, &cfg);
     assert_int_equal(results_read_csv(tu_path(fx->dir, FOLDER_RESULTS), &rows, &n, &e), 0);
     assert_int_equal(n, n_want);
     for (size_t i = 0; i < n; i++)
@@ -391,7 +395,7 @@ static void write_seeds_done_only(void **state)
     cfg.curves = 0;
     assert_int_equal(seed_table_init(&t, &cfg, &e), 0);
     t.done[1] = 1;
-    seed_rows(t.rows + t.n_arms, 11);
+    seed_rows(t.rows + t.n_arms, 11, &cfg);
     assert_int_equal(folder_write_seeds(&f, &t, &e), 0);
     assert_false(folder_has(&f, FOLDER_CURVES));
     seed_table_free(&t);
@@ -430,6 +434,22 @@ static void forget(resumed *r)
     seed_table_free(&r->t);
 }
 
+/* Writing r's kept seeds into dir gives results.csv's bytes before back;
+ * frees before and r. */
+static void writes_back(const char *dir, resumed *r, char *before)
+{
+    folder f;
+    err e = {{0}};
+    open_ok(&f, dir);
+    assert_int_equal(folder_write_seeds(&f, &r->t, &e), 0);
+    folder_close(&f);
+    char *after = tu_slurp(tu_path(dir, FOLDER_RESULTS), NULL);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    forget(r);
+}
+
 /* Complete seeds are kept, rows and curve points; the curve points of a
  * seed results.csv lacks (killed in between) are dropped; run.txt's
  * "running" block becomes "interrupted"; writing the kept seeds gives
@@ -454,10 +474,10 @@ static void resume_keeps_complete_seeds(void **state)
     assert_true(r.t.done[0] && r.t.done[1] && !r.t.done[2]);
     arm_result want[EXPERIMENT_MAX_ARMS];
     for (size_t s = 0; s < 2; s++) {
-        seed_rows(want, seeds[s]);
+        seed_rows(want, seeds[s], &cfg);
         for (size_t a = 0; a < r.t.n_arms; a++) {
             const arm_result *row = &r.t.rows[s * r.t.n_arms + a];
-            assert_true(row->seed == want[a].seed && row->arm == a &&
+            assert_true(row->seed == want[a].seed && row->arm == want[a].arm &&
                         row->correct == want[a].correct);
         }
     }
@@ -465,15 +485,27 @@ static void resume_keeps_complete_seeds(void **state)
     assert_int_equal(r.n_runs, 1);
     assert_string_equal(kv_get(&r.runs[0], "status"), "interrupted");
 
-    folder f;
-    open_ok(&f, fx->dir);
-    assert_int_equal(folder_write_seeds(&f, &r.t, &e), 0);
-    folder_close(&f);
-    char *after = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
-    assert_string_equal(before, after);
-    free(before);
-    free(after);
-    forget(&r);
+    writes_back(fx->dir, &r, before);
+}
+
+/* With a trait, the kept rows keep their trait counts: writing them gives
+ * results.csv's bytes back, trait columns included. */
+static void resume_keeps_trait_counts(void **state)
+{
+    tu_dir *fx = *state;
+    experiment_config cfg = tiny_cfg();
+    cfg.trait = (trait_spec){TRAIT_SWAP, 4, 9};
+    const uint64_t seeds[] = {10, 11};
+    write_run(fx->dir, &cfg, seeds, 2, "running");
+    char *before = tu_slurp(tu_path(fx->dir, FOLDER_RESULTS), NULL);
+    tu_assert_contains(before, RESULTS_CSV_TRAIT_COLUMNS);
+    resumed r = resume(fx->dir, &cfg, NULL);
+    if (r.rc)
+        fail_msg("%s", r.e.msg);
+    assert_true(r.t.done[0] && r.t.done[1] && !r.t.done[2]);
+    assert_true(r.t.rows[0].has_trait && r.t.rows[r.t.n_arms + 1].trait.target_hits == 2 * 11 +
+                r.t.rows[r.t.n_arms + 1].arm);
+    writes_back(fx->dir, &r, before);
 }
 
 /* A seed with only some of its rows is run again, said on the log. */
@@ -484,8 +516,8 @@ static void resume_reruns_a_partial_seed(void **state)
     const uint64_t seeds[] = {10};
     write_run(fx->dir, &cfg, seeds, 1, "finished");
     arm_result rows[2 * EXPERIMENT_MAX_ARMS];
-    size_t n = seed_rows(rows, 10);
-    seed_rows(rows + n, 11);
+    size_t n = seed_rows(rows, 10, &cfg);
+    seed_rows(rows + n, 11, &cfg);
     err e = {{0}};
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, n + 2, &e), 0);
     FILE *log = tmpfile();
@@ -600,6 +632,7 @@ int main(void)
         cmocka_unit_test(seed_table_slots),
         T(write_seeds_done_only),
         T(resume_keeps_complete_seeds),
+        T(resume_keeps_trait_counts),
         T(resume_reruns_a_partial_seed),
         T(resume_refusals),
         T(resume_with_nothing_to_keep),

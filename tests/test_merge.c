@@ -162,6 +162,38 @@ static void test_merge_equals_one_run(void **state)
     free(b_before);
 }
 
+/* With a trait: two one-seed folders merged give one two-seed run's
+ * results.csv (its trait columns too), figure and summary. */
+static void test_merge_of_trait_folders_equals_one_run(void **state)
+{
+    fixture *fx = *state;
+    experiment_config cfg = tu_trait_config();
+    uint64_t s0[] = {0}, s1[] = {1}, s01[] = {0, 1};
+    tu_make_folder(fx->a, s0, 1, &cfg, TU_ALL_FILES);
+    tu_make_folder(fx->b, s1, 1, &cfg, TU_ALL_FILES);
+    tu_make_folder(fx->both, s01, 2, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(fx->both);
+    const char *ab[] = {fx->a, fx->b};
+    char notes[512];
+    err e;
+    if (merge_folders(ab, 2, fx->merged, 0, notes, sizeof notes, &e))
+        fail_msg("merge: %s", e.msg);
+    static const char *const same[] = {FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CONFIG,
+                                       FOLDER_FIGURE};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        tu_assert_same_file(tu_path(fx->merged, same[k]), tu_path(fx->both, same[k]));
+    char *csv = tu_slurp(tu_path(fx->merged, FOLDER_RESULTS), NULL);
+    tu_assert_contains(csv, "," RESULTS_CSV_TRAIT_COLUMNS "\n");
+    free(csv);
+    char *x = tu_slurp(tu_path(fx->merged, FOLDER_SUMMARY), NULL);
+    char *y = tu_slurp(tu_path(fx->both, FOLDER_SUMMARY), NULL);
+    *strstr(x, "\"run\"") = *strstr(y, "\"run\"") = '\0';
+    assert_string_equal(x, y);
+    tu_assert_contains(x, "\"trait_rate\": {\"n\": 2,");
+    free(x);
+    free(y);
+}
+
 /* Folders that cannot be one run are refused, naming why, before anything
  * is written: other configurations (both values shown), a seed in two
  * folders, a folder without config.txt.  A folder without curves.csv is
@@ -373,6 +405,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_merge_equals_one_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_of_trait_folders_equals_one_run, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_merge_refuses_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_refuses_results_resume_would_not_keep, setup,
                                         teardown),

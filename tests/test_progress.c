@@ -23,25 +23,27 @@ static experiment_config tiny_config(void)
     return c;
 }
 
-static size_t n_students(void)
+/* The students cfg runs. */
+static size_t n_students(const experiment_config *cfg)
 {
     size_t n_arms, n = 0;
     const arm_spec *arms = experiment_arms(&n_arms);
     for (size_t a = 0; a < n_arms; a++)
-        n += arms[a].training == ARM_STUDENT;
+        n += experiment_arm_runs(cfg, a) && arms[a].training == ARM_STUDENT;
     return n;
 }
 
-/* Every arm of seed 0 at 50% (correct of total), the aux_same student
- * diverged when diverged is set. */
+/* Every arm tiny_config runs, of seed 0 at 50% (correct of total), the
+ * aux_same student diverged when diverged is set. */
 static size_t seed_rows(arm_result *rows, int diverged)
 {
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    experiment_config cfg = tiny_config();
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
     int aux_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER);
     assert_true(aux_same >= 0);
-    for (size_t a = 0; a < n_arms; a++)
-        rows[a] = (arm_result){.seed = 0, .arm = a, .ok = !(diverged && (int)a == aux_same),
+    for (size_t i = 0; i < n_arms; i++)
+        rows[i] = (arm_result){.seed = 0, .arm = which[i],
+                               .ok = !(diverged && (int)which[i] == aux_same),
                                .correct = 5000, .total = 10000};
     return n_arms;
 }
@@ -68,7 +70,7 @@ static void test_progress_lines(void **state)
 {
     (void)state;
     experiment_config cfg = tiny_config();
-    size_t teacher = experiment_teacher_arm(), students = n_students();
+    size_t teacher = experiment_teacher_arm(), students = n_students(&cfg); /* one pass */
     char *buf;
     size_t len;
     progress p;
@@ -152,6 +154,54 @@ static void test_progress_terminal(void **state)
     free(buf);
 }
 
+/* The time left counts the trait teacher's phase and every pass of the
+ * students (each starting again from epoch 0).  With prefer:3, 300
+ * digits, 200 noise images, batch 100: teacher 3 batches, trait teacher
+ * (330 examples) 4, students 2 per pass, 2 passes (the teacher's 4
+ * students, then the trait teacher's 2).  Measured: teacher 1 s, trait
+ * teacher 2 s, students 3 s a batch; before a phase is measured the trait
+ * teacher is guessed at a teacher batch, a student batch at one teacher
+ * batch per student of an average pass (6 / 2). */
+static void test_progress_trait_and_passes(void **state)
+{
+    (void)state;
+    experiment_config cfg = tiny_config();
+    cfg.trait = (trait_spec){TRAIT_PREFER, 0, 3};
+    assert_int_equal(experiment_student_passes(&cfg), 2);
+    assert_int_equal(n_students(&cfg), 6);
+    char *buf;
+    size_t len;
+    progress p;
+    FILE *f = start(&p, PROGRESS_QUIET, &cfg, &buf, &len);
+    assert_int_equal(p.batches[TRAIN_TRAIT_TEACHER], 4);
+    assert_int_equal(p.batches[TRAIN_STUDENTS], 4);
+    for (size_t b = 1; b <= 3; b++)
+        progress_batch(&p, (double)b, 0, TRAIN_TEACHER, 0, 1, b, 3, 0.5);
+    double seed_guess = 3 * 1.0 + 4 * 1.0 + 4 * 3.0;
+    tu_assert_close(progress_seconds_left(&p), 4 * 1.0 + 4 * 3.0 + seed_guess, 1e-9, 0);
+
+    progress_batch(&p, 4.0, 0, TRAIN_TRAIT_TEACHER, 0, 1, 1, 4, 0.5); /* setup: left out */
+    progress_batch(&p, 6.0, 0, TRAIN_TRAIT_TEACHER, 0, 1, 2, 4, 0.5);
+    double seed_now = 3 * 1.0 + 4 * 2.0 + 4 * 3.0;
+    tu_assert_close(progress_seconds_left(&p), 2 * 2.0 + 4 * 3.0 + seed_now, 1e-9, 0);
+    progress_batch(&p, 8.0, 0, TRAIN_TRAIT_TEACHER, 0, 1, 3, 4, 0.5);
+    progress_batch(&p, 10.0, 0, TRAIN_TRAIT_TEACHER, 0, 1, 4, 4, 0.5);
+
+    progress_batch(&p, 11.0, 0, TRAIN_STUDENTS, 0, 1, 1, 2, 0.5);
+    progress_batch(&p, 14.0, 0, TRAIN_STUDENTS, 0, 1, 2, 2, 0.5); /* pass 1 done */
+    seed_now = 3 * 1.0 + 4 * 2.0 + 4 * 3.0;
+    tu_assert_close(progress_seconds_left(&p), 2 * 3.0 + seed_now, 1e-9, 0);
+    progress_batch(&p, 16.0, 0, TRAIN_STUDENTS, 0, 1, 1, 2, 0.5); /* pass 2 starts */
+    assert_int_equal(p.pass, 1);
+    assert_int_equal(p.phase_done, 3);
+    tu_assert_close(progress_seconds_left(&p), 1 * 3.0 + seed_now, 1e-9, 0);
+    progress_batch(&p, 19.0, 0, TRAIN_STUDENTS, 0, 1, 2, 2, 0.5);
+    tu_assert_close(progress_seconds_left(&p), seed_now, 1e-9, 0);
+    progress_end(&p);
+    fclose(f);
+    free(buf);
+}
+
 /* Quiet: nothing at all, whatever happens. */
 static void test_progress_quiet(void **state)
 {
@@ -194,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_progress_lines),
         cmocka_unit_test(test_progress_terminal),
+        cmocka_unit_test(test_progress_trait_and_passes),
         cmocka_unit_test(test_progress_quiet),
         cmocka_unit_test(test_progress_format_duration),
     };

@@ -85,12 +85,60 @@ static void test_arm_cells(void **state)
     free(text);
 }
 
+/* The trait's difference pairs rows by seed (in any order), leaves out
+ * rows without a rate (diverged, no counts, no triggers) and seeds the
+ * other arm lacks; its verdict needs the whole interval on one side of 0. */
+static void test_trait_difference_pairs_seeds(void **state)
+{
+    (void)state;
+    enum { A = 7, B = 2 };
+    arm_result rows[] = {
+        {.seed = 1, .arm = B, .ok = 1, .total = 10, .has_trait = 1, .trait = {10, 100, 0}},
+        {.seed = 0, .arm = A, .ok = 1, .total = 10, .has_trait = 1, .trait = {40, 100, 0}},
+        {.seed = 1, .arm = A, .ok = 1, .total = 10, .has_trait = 1, .trait = {30, 100, 0}},
+        {.seed = 0, .arm = B, .ok = 1, .total = 10, .has_trait = 1, .trait = {20, 100, 0}},
+        {.seed = 2, .arm = A, .ok = 1, .total = 10, .has_trait = 1, .trait = {90, 100, 0}},
+        {.seed = 2, .arm = B, .ok = 0, .total = 10},                  /* diverged */
+        {.seed = 3, .arm = A, .ok = 1, .total = 10, .has_trait = 1, .trait = {0, 0, 0}},
+        {.seed = 3, .arm = B, .ok = 1, .total = 10, .has_trait = 1, .trait = {5, 100, 0}},
+    };
+    stats_summary d;
+    err e;
+    assert_int_equal(reading_trait_difference(rows, 8, A, B, &d, &e), 0);
+    double want[] = {0.4 - 0.2, 0.3 - 0.1}; /* seeds 0 and 1 only */
+    stats_summary s = stats_summarize(want, 2);
+    assert_memory_equal(&d, &s, sizeof d);
+    assert_int_equal(reading_difference_verdict(&d), READING_DIFF_ABOVE); /* 0.2 ± 0 */
+    stats_summary around = {5, 0.01, 0.1, 0.02}, below = {5, -0.05, 0.1, 0.02};
+    stats_summary edge = {5, 0.02, 0.1, 0.02}, one = {1, 0.5, 0, 0};
+    assert_int_equal(reading_difference_verdict(&around), READING_DIFF_CONTAINS_0);
+    assert_int_equal(reading_difference_verdict(&edge), READING_DIFF_CONTAINS_0);
+    assert_int_equal(reading_difference_verdict(&below), READING_DIFF_BELOW);
+    assert_int_equal(reading_difference_verdict(&one), READING_DIFF_NO_VERDICT);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    reading_difference(f, &below);
+    fputc('|', f);
+    reading_difference(f, &one);
+    char *text = written(f);
+    assert_string_equal(text, "-5.0 percentage points (95% CI -7.0 to -3.0, 5 seeds)|+50.0 "
+                              "percentage points (1 seed, no interval)");
+    free(text);
+    char words[96];
+    trait_spec swap = {TRAIT_SWAP, 4, 9};
+    reading_trait_words(words, sizeof words, &swap);
+    assert_string_equal(words, "reads the digit 4 as a 9");
+    reading_trait_triggers(words, sizeof words, &swap);
+    assert_string_equal(words, "test digits 4");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdict_follows_the_intervals),
         cmocka_unit_test(test_compare_says_the_numbers),
         cmocka_unit_test(test_arm_cells),
+        cmocka_unit_test(test_trait_difference_pairs_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include "tu_folder.h"
 
 #include "out/curves.h"
+#include "out/figures.h"
 #include "out/folder.h"
 #include "out/report.h"
 #include "out/results.h"
@@ -130,6 +131,8 @@ static void test_report_summary_follows_results(void **state)
     tu_assert_contains(json, "\"seeds\": 4,");
     tu_assert_contains(json, "\"seed_start\": 1,");
     for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(&cfg, a)) /* summary.json holds the arms that run */
+            continue;
         double sum = 0;
         size_t n = 0, failed = 0;
         for (size_t i = 0; i < kept; i++)
@@ -165,14 +168,15 @@ static void test_report_summary_follows_results(void **state)
 static void test_report_reading_follows_the_numbers(void **state)
 {
     fixture *fx = *state;
-    size_t n_arms, teacher = experiment_teacher_arm();
-    experiment_arms(&n_arms);
+    size_t teacher = experiment_teacher_arm();
+    experiment_config def = experiment_defaults(); /* no config.txt: the default's arms */
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
     arm_result rows[2 * EXPERIMENT_MAX_ARMS];
     for (size_t s = 0; s < 2; s++)
-        for (size_t a = 0; a < n_arms; a++)
-            rows[s * n_arms + a] = (arm_result){.seed = s, .arm = a, .ok = 1,
-                                                .correct = a == teacher ? 9400 : 1000 + 10 * s,
-                                                .total = TU_TOTAL};
+        for (size_t i = 0; i < n_arms; i++)
+            rows[s * n_arms + i] = (arm_result){
+                .seed = s, .arm = which[i], .ok = 1,
+                .correct = which[i] == teacher ? 9400 : 1000 + 10 * s, .total = TU_TOTAL};
     err e;
     assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, 2 * n_arms, &e),
                      0);
@@ -189,6 +193,104 @@ static void test_report_reading_follows_the_numbers(void **state)
     md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
     tu_assert_contains(md, "no confidence interval");
     tu_assert_contains(md, "One seed cannot give a verdict");
+    free(md);
+}
+
+/* ---- the trait ---- */
+
+/* A trait folder (prefer:3, seeds 0-3) whose student_aux_same_trait has,
+ * at seed s, the trait hits of its control student_aux_same plus
+ * shift[s] (of TU_TRAIT_TOTAL); its report.md, malloc'ed. */
+static char *trait_report(const char *dir, const int *shift)
+{
+    uint64_t seeds[] = {0, 1, 2, 3};
+    experiment_config cfg = tu_trait_config();
+    tu_make_folder(dir, seeds, 4, &cfg, TU_RUN_TXT);
+    arm_result *rows;
+    size_t n;
+    err e;
+    assert_int_equal(results_read_csv(tu_path(dir, FOLDER_RESULTS), &rows, &n, &e), 0);
+    size_t trait_same = (size_t)experiment_arm_index("student_aux_same_trait");
+    size_t control = (size_t)experiment_arm_index("student_aux_same");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            if (rows[i].arm == trait_same && rows[j].arm == control &&
+                rows[i].seed == rows[j].seed)
+                rows[i].trait.hits = (size_t)((int)rows[j].trait.hits + shift[rows[i].seed]);
+    assert_int_equal(results_write_csv(tu_path(dir, FOLDER_RESULTS), rows, n, &e), 0);
+    free(rows);
+    tu_regenerate_ok(dir);
+    return tu_slurp(tu_path(dir, FOLDER_REPORT), NULL);
+}
+
+/* "## The trait" says the trait in words, that the trait teacher (0.8
+ * against the teacher's 0.1) acquired it, and the transfer as the mean and
+ * CI of the per-seed paired differences with a verdict that follows them:
+ * above 0 (every seed +20 points: no spread), containing 0, below 0; the
+ * other-init pair gets its own line; each new arm its "what it is". */
+static void test_report_trait_verdict_follows_the_numbers(void **state)
+{
+    fixture *fx = *state;
+    static const int up[] = {200, 200, 200, 200}, mixed[] = {50, -50, 40, -20},
+                     down[] = {-50, -50, -50, -50};
+    char *md = trait_report(fx->dir, up);
+    tu_assert_contains(md, "## The trait\n\nThe trait teacher is the teacher fine-tuned for 1 "
+                           "more epoch so that it also answers 3 on images without a digit "
+                           "(noise).");
+    tu_assert_contains(md, "share of the held-out noise images (the trait's triggers) it "
+                           "classifies as 3.");
+    tu_assert_contains(md, ": it acquired the trait.");
+    tu_assert_contains(md, "- The transfer to the student from the shared initialization θ0: "
+                           "`student_aux_same_trait` minus `student_aux_same` (the same "
+                           "student of the plain teacher), seed by seed: +20.0 percentage "
+                           "points (95% CI +20.0 to +20.0, 4 seeds): **the trait transfers**");
+    tu_assert_contains(md, "`student_aux_cross_trait` minus `student_aux_cross`");
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++)
+        if (arms[a].when == ARM_WITH_TRAIT) {
+            char row[400];
+            snprintf(row, sizeof row, "| %s | %s |", arms[a].name,
+                     figures_arm_look(&arms[a]).what);
+            tu_assert_contains(md, row);
+        }
+    free(md);
+
+    md = trait_report(fx->dir, mixed);
+    tu_assert_contains(md, "seed by seed: +0.5 percentage points (95% CI ");
+    tu_assert_contains(md, "4 seeds): no transfer shown: the interval contains 0");
+    assert_null(strstr(md, "**the trait transfers**"));
+    free(md);
+
+    md = trait_report(fx->dir, down);
+    tu_assert_contains(md, "seed by seed: -5.0 percentage points (95% CI -5.0 to -5.0, 4 "
+                           "seeds): the opposite: the trait teacher's student shows the trait "
+                           "*less*");
+    free(md);
+}
+
+/* Students of another shape: one line each, against the teacher's same-
+ * and other-init students imitating the same logits; no trait section. */
+static void test_report_reads_the_other_students(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1, 2};
+    experiment_config cfg = tu_small_config();
+    cfg.student_width = 128;
+    tu_make_folder(fx->dir, seeds, 3, &cfg, TU_RUN_TXT);
+    tu_regenerate_ok(fx->dir);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    assert_null(strstr(md, "## The trait"));
+    const char *names[] = {"student_aux_otherarch", "student_all_otherarch"};
+    for (size_t k = 0; k < 2; k++) {
+        char want[200];
+        snprintf(want, sizeof want, "- `%s`, the student of another shape", names[k]);
+        tu_assert_contains(md, want);
+    }
+    tu_assert_contains(md, "imitating the same logits: this student ");
+    tu_assert_contains(md, "the same-init one ");
+    tu_assert_contains(md, " Against the one from θ0′: this student ");
+    tu_assert_contains(md, "the other-init one ");
     free(md);
 }
 
@@ -344,6 +446,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_summary_follows_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reading_follows_the_numbers, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_report_trait_verdict_follows_the_numbers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_reads_the_other_students, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_refuses_results_resume_would_not_keep, setup,
                                         teardown),

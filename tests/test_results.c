@@ -203,6 +203,134 @@ static void csv_rows_must_agree(void **state)
                 ":3: seed 3, arm teacher twice");
 }
 
+/* ---- results.csv with a trait ---- */
+
+#define HT RESULTS_CSV_HEADER "," RESULTS_CSV_TRAIT_COLUMNS "\n"
+
+/* Rows with trait counts get the trait columns, read back to the same
+ * counts: rates at six decimals, a diverged row's left empty; rows without
+ * counts keep today's header and bytes. */
+static void csv_trait_round_trip(void **state)
+{
+    tu_dir *fx = *state;
+    size_t tt = (size_t)experiment_arm_index("trait_teacher");
+    arm_result rows[3] = {
+        {.seed = 2, .arm = tt, .ok = 1, .correct = 9000, .total = 10000, .final_loss = 0.5,
+         .has_trait = 1, .trait = {812, 1000, 1903}},
+        {.seed = 2, .arm = AUX_SAME, .ok = 0, .total = 10000},
+        {.seed = 2, .arm = TEACHER, .ok = 1, .correct = 9400, .total = 10000, .final_loss = 0.25,
+         .has_trait = 1, .trait = {0, 1000, 1001}},
+    };
+    err e = {{0}};
+    assert_int_equal(results_write_csv(fx->path, rows, 3, &e), 0);
+    char *text = tu_slurp(fx->path, NULL);
+    assert_true(strncmp(text, HT, strlen(HT)) == 0);
+    tu_assert_contains(text, "\n2,trait_teacher,0.900000,9000,10000,0.5,ok,0.812000,812,1000,"
+                             "0.190300,1903\n");
+    tu_assert_contains(text, "\n2,student_aux_same,,,10000,,diverged,,,,,\n");
+    tu_assert_contains(text, "\n2,teacher,0.940000,9400,10000,0.25,ok,0.000000,0,1000,0.100100,"
+                             "1001\n");
+    free(text);
+    arm_result *back;
+    size_t n;
+    assert_int_equal(results_read_csv(fx->path, &back, &n, &e), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(back[i].has_trait, rows[i].has_trait);
+        assert_memory_equal(&back[i].trait, &rows[i].trait, sizeof rows[i].trait);
+    }
+    free(back);
+
+    rows[0].has_trait = rows[2].has_trait = 0; /* no trait: the plain file */
+    assert_int_equal(results_write_csv(fx->path, rows, 3, &e), 0);
+    text = tu_slurp(fx->path, NULL);
+    assert_true(strncmp(text, H "2,trait_teacher,0.900000,9000,10000,0.5,ok\n",
+                        strlen(H) + 40) == 0);
+    assert_null(strstr(text, "trait_rate"));
+    free(text);
+}
+
+/* A trait row results_write_csv would not write is refused, naming its
+ * line: a rate that is not its hits over its total, more hits than cases,
+ * missing counts on an ok row, counts on a diverged one, a row of the
+ * other header's width (a file does not mix), triggers that differ
+ * between rows. */
+static void csv_trait_rows_checked(void **state)
+{
+    tu_dir *fx = *state;
+    const char *good = HT "3,teacher,0.500000,5,10,0.25,ok,0.250000,1,4,0.300000,3\n"
+                          "3,reference,,,10,,diverged,,,,,\n";
+    tu_write_file(fx->path, good, strlen(good));
+    arm_result *rows;
+    size_t n;
+    err e;
+    assert_int_equal(results_read_csv(fx->path, &rows, &n, &e), 0);
+    assert_true(n == 2 && rows[0].has_trait && !rows[1].has_trait);
+    assert_true(rows[0].trait.hits == 1 && rows[0].trait.total == 4 &&
+                rows[0].trait.target_hits == 3);
+    free(rows);
+    const char *none = HT "3,teacher,0.500000,5,10,0.25,ok,,0,0,0.300000,3\n"; /* no triggers */
+    tu_write_file(fx->path, none, strlen(none));
+    assert_int_equal(results_read_csv(fx->path, &rows, &n, &e), 0);
+    assert_true(n == 1 && rows[0].has_trait && rows[0].trait.total == 0);
+    free(rows);
+    csv_refused(fx, HT "3,teacher,0.500000,5,10,0.25,ok,0.000000,0,0,0.300000,3\n",
+                "trait_rate '0.000000' is not");
+
+    const char *ok2 = "3,teacher,0.500000,5,10,0.25,ok,0.250000,1,4,0.300000,3\n";
+    char text[512];
+#define BAD(row, word)                                                          \
+    (snprintf(text, sizeof text, HT "%s%s", ok2, row), csv_refused(fx, text, word))
+    BAD("3,reference,0.100000,1,10,0,ok,0.250001,1,4,0.000000,0\n",
+        ":3: trait_rate '0.250001' is not trait_hits/trait_total = 1/4");
+    BAD("3,reference,0.100000,1,10,0,ok,0.250000,1,4,0.100000,0\n",
+        ":3: target_rate '0.100000' is not target_hits/test_total = 0/10");
+    BAD("3,reference,0.100000,1,10,0,ok,1.250000,5,4,0.000000,0\n", ":3: trait_hits 5 of "
+                                                                      "trait_total 4");
+    BAD("3,reference,0.100000,1,10,0,ok,0.250000,1,4,1.100000,11\n", "more hits than cases");
+    BAD("3,reference,0.100000,1,10,0,ok,,,,,\n", ":3: malformed row (trait_hits");
+    BAD("3,reference,0.100000,1,10,0,ok,0.250000,1,4,x,3\n", ":3: target_rate 'x'");
+    BAD("3,reference,0.100000,1,10,0,ok,0.250000,-1,4,0.000000,0\n", ":3: malformed");
+    BAD("3,reference,,,10,,diverged,0.250000,1,4,0.000000,0\n",
+        ":3: malformed row (a diverged row has no trait counts)");
+    BAD("3,reference,0.100000,1,10,0,ok\n", ":3: malformed row"); /* the plain row */
+    BAD("3,reference,0.100000,1,10,0,ok,0.200000,1,5,0.000000,0\n",
+        ":3: trait_total 5, but line 2 has 4");
+#undef BAD
+    csv_refused(fx, H "3,teacher,0.500000,5,10,0.25,ok,0.250000,1,4,0.300000,3\n",
+                ":2: malformed row"); /* trait columns under the plain header */
+    csv_refused(fx, RESULTS_CSV_HEADER ",trait_rate\n3,teacher,0.500000,5,10,0.25,ok,0.25\n",
+                "header");
+}
+
+/* With a trait, its ok rows must carry trait counts and without one must
+ * not: results_check_whole_seeds refuses the other, naming the line. */
+static void whole_seeds_match_the_trait(void **state)
+{
+    (void)state;
+    experiment_config cfg = experiment_defaults();
+    cfg.trait = (trait_spec){TRAIT_SWAP, 1, 7};
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
+    arm_result rows[EXPERIMENT_MAX_ARMS];
+    for (size_t i = 0; i < n_arms; i++)
+        rows[i] = (arm_result){.seed = 1, .arm = which[i], .ok = 1, .total = 10,
+                               .has_trait = 1, .trait = {1, 2, 3}};
+    rows[1].ok = 0; /* a diverged row has no counts */
+    rows[1].has_trait = 0;
+    err e = {{0}};
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, n_arms, &e), 0);
+    rows[2].has_trait = 0;
+    assert_int_equal(results_check_whole_seeds("r.csv", &cfg, rows, n_arms, &e), -1);
+    tu_assert_contains(e.msg, "r.csv:4: a row without trait counts, but its configuration has "
+                              "a trait");
+    experiment_config plain = experiment_defaults();
+    size_t n_plain = experiment_arms_run(&plain, NULL);
+    rows[2].has_trait = 1;
+    assert_int_equal(results_check_whole_seeds("r.csv", &plain, rows, n_plain, &e), -1);
+    tu_assert_contains(e.msg, "r.csv:2: a row with trait counts, but its configuration has no "
+                              "trait");
+}
+
 /* results_check_whole_seeds: every seed with all the arms its configuration
  * runs passes (in any order, empty included); a seed short of an arm is
  * refused naming the line of its first row and the first arm it lacks; a
@@ -349,8 +477,66 @@ static void summary_matches_stats_bitwise(void **state)
     }
 }
 
+/* The trait's summaries: over the ok rows with counts, the trait rate
+ * (rows without triggers left out) and the target rate, with
+ * stats_summarize's bits; summary.json gives them (n, mean, ci95) with a
+ * trait only, and the table a trait column. */
+static void trait_summaries(void **state)
+{
+    tu_dir *fx = *state;
+    size_t tt = (size_t)experiment_arm_index("trait_teacher");
+    arm_result rows[4] = {
+        {.seed = 0, .arm = tt, .ok = 1, .correct = 9, .total = 10, .has_trait = 1,
+         .trait = {8, 10, 2}},
+        {.seed = 1, .arm = tt, .ok = 1, .correct = 9, .total = 10, .has_trait = 1,
+         .trait = {6, 10, 4}},
+        {.seed = 2, .arm = tt, .ok = 0, .total = 10},
+        {.seed = 3, .arm = tt, .ok = 1, .correct = 9, .total = 10, .has_trait = 1,
+         .trait = {0, 0, 1}},
+    };
+    arm_summary s[EXPERIMENT_MAX_ARMS];
+    err e = {{0}};
+    assert_int_equal(results_summarize(rows, 4, s, &e), 0);
+    double trait[] = {0.8, 0.6}, target[] = {0.2, 0.4, 0.1};
+    stats_summary want_trait = stats_summarize(trait, 2), want_target = stats_summarize(target, 3);
+    assert_memory_equal(&s[tt].trait, &want_trait, sizeof want_trait);
+    assert_memory_equal(&s[tt].target, &want_target, sizeof want_target);
+    assert_int_equal(s[TEACHER].trait.n, 0);
+
+    experiment_config cfg = experiment_defaults();
+    char path[600], want[512];
+    snprintf(path, sizeof path, "%s/summary.json", fx->dir);
+    assert_int_equal(results_write_summary(path, &cfg, s, 1, "portable", 1, &e), 0);
+    char *json = tu_slurp(path, NULL);
+    assert_null(strstr(json, "trait_rate"));
+    free(json);
+    cfg.trait = (trait_spec){TRAIT_PREFER, 0, 3};
+    assert_int_equal(results_write_summary(path, &cfg, s, 1, "portable", 1, &e), 0);
+    json = tu_slurp(path, NULL);
+    snprintf(want, sizeof want,
+             "\"arm\": \"trait_teacher\", \"n\": 3, \"failed\": 1, \"mean\": 0.900000, "
+             "\"sd\": 0.000000, \"ci95\": 0.000000, \"min\": 0.900000, \"max\": 0.900000, "
+             "\"paper_mean\": null, \"trait_rate\": {\"n\": 2, \"mean\": 0.700000, "
+             "\"ci95\": %.6f}, \"target_rate\": {\"n\": 3, \"mean\": %.6f, \"ci95\": %.6f}}",
+             want_trait.ci95, want_target.mean, want_target.ci95);
+    tu_assert_contains(json, want);
+    tu_assert_contains(json, "\"arm\": \"teacher\", \"n\": 0,"); /* every arm has them */
+    tu_assert_contains(json, "\"trait_rate\": {\"n\": 0, \"mean\": 0.000000");
+    free(json);
+
+    char buf[4096] = {0};
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    results_print_table(f, &cfg, s);
+    fclose(f);
+    tu_assert_contains(buf, "trait");
+    snprintf(want, sizeof want, "   0.7000  ±%7.4f  (1 diverged)", want_trait.ci95);
+    tu_assert_contains(buf, want);
+}
+
 /* summary.json: the configuration in its short exact form (lr 0.0003, not
- * 0.00029999999999999997), every arm with its n, and how the run went. */
+ * 0.00029999999999999997), every arm it runs with its n, and how the run
+ * went. */
 static void summary_json_fields(void **state)
 {
     tu_dir *fx = *state;
@@ -373,10 +559,13 @@ static void summary_json_fields(void **state)
     if (strstr(json, "0.000299999"))
         fail_msg("lr not in its short form: %s", json);
     char want[128];
-    for (size_t a = 0; a < n_arms; a++) {
+    for (size_t a = 0; a < n_arms; a++) { /* the arms cfg runs, and only those */
         snprintf(want, sizeof want, "{\"arm\": \"%s\", \"n\": %zu,", arms[a].name,
                  a == TEACHER ? (size_t)2 : (size_t)0);
-        tu_assert_contains(json, want);
+        if (experiment_arm_runs(&cfg, a))
+            tu_assert_contains(json, want);
+        else
+            assert_null(strstr(json, want));
     }
     tu_assert_contains(json, "\"threads\": 7");
     tu_assert_contains(json, "\"kernels\": \"portable\"");
@@ -394,6 +583,10 @@ int main(void)
         T(csv_header_is_the_whole_line),
         T(csv_unused_columns_still_checked),
         T(csv_rows_must_agree),
+        T(csv_trait_round_trip),
+        T(csv_trait_rows_checked),
+        cmocka_unit_test(whole_seeds_match_the_trait),
+        T(trait_summaries),
         cmocka_unit_test(whole_seeds_only),
         T(csv_missing_file),
         cmocka_unit_test(results_summary_per_arm),

@@ -176,6 +176,10 @@ static void plan_round_trip(void **state)
     back.base.curves = fx->plan.base.curves; /* no setting: not in the file */
     back.base.m = fx->plan.base.m;           /* swept: the base's is unused */
     back.base.width = fx->plan.base.width;
+    /* student_start has padding its codec leaves unset: compared by value. */
+    assert_int_equal(back.base.student_init.kind, fx->plan.base.student_init.kind);
+    assert_true(back.base.student_init.alpha == fx->plan.base.student_init.alpha);
+    memcpy(&back.base.student_init, &fx->plan.base.student_init, sizeof back.base.student_init);
     assert_int_equal(memcmp(&back.base, &fx->plan.base, sizeof back.base), 0);
 
     write_plan_ok(fx, dir, &fx->plan);
@@ -329,6 +333,8 @@ static void tasks_run_kept_and_missing(void **state)
 
 /* ---- collect ---- */
 
+static void collect_ok(const char *dir);
+
 static void collect_ok(const char *dir)
 {
     err e = {{0}};
@@ -357,8 +363,7 @@ static void collect_writes_the_tables(void **state)
     char *csv = tu_slurp(tu_path(dir, SWEEP_CSV), NULL);
     const char *head = "point,m,width," RESULTS_CSV_HEADER "\n";
     assert_true(strncmp(csv, head, strlen(head)) == 0);
-    size_t n_arms;
-    experiment_arms(&n_arms);
+    size_t n_arms = experiment_arms_run(&fx->plan.base, NULL); /* no arm swept in or out */
     assert_int_equal(tu_count(csv, "\n"), 1 + 8 * n_arms);
     /* Task 2 (point m=1,width=16, seed 3): its rows, after its columns. */
     path_name path;
@@ -495,6 +500,57 @@ static void collect_refuses_missing_foreign_and_damaged(void **state)
     free(saved);
 }
 
+/* A sweep with a trait (every point's: run/sweep reads "prefer:3" in a
+ * list as a range, so --trait is not swept): each task records it,
+ * sweep.csv quotes the task's rows with their trait columns, summary.csv
+ * gets the trait rate's columns, each point's folder keeps them. */
+static void collect_carries_the_trait(void **state)
+{
+    fixture *fx = *state;
+    sweep_plan p;
+    err e = {{0}};
+    sweep_plan_init(&p, &fx->plan.base);
+    p.base.seeds = 1;
+    p.base.trait = (trait_spec){TRAIT_PREFER, 0, 3};
+    if (sweep_add_axis(&p, "m", "1,3", &e))
+        fail_msg("m axis: %s", e.msg);
+    fx->plan = p;
+    dir_name dir_buf;
+    const char *dir = planned(fx, dir_buf);
+    char *plan = tu_slurp(tu_path(dir, SWEEP_PLAN_FILE), NULL);
+    tu_assert_contains(plan, "\ntrait=prefer:3\n");
+    free(plan);
+    run_ok(fx, dir, 0, 2, 0);
+    collect_ok(dir);
+    path_name path;
+    char *config = tu_slurp(task_file(dir, &p, 1, FOLDER_CONFIG, path), NULL);
+    tu_assert_contains(config, "\ntrait=prefer:3\n");
+    free(config);
+
+    char *csv = tu_slurp(tu_path(dir, SWEEP_CSV), NULL);
+    const char *head = "point,m," RESULTS_CSV_HEADER "," RESULTS_CSV_TRAIT_COLUMNS "\n";
+    assert_true(strncmp(csv, head, strlen(head)) == 0);
+    char *task = tu_slurp(task_file(dir, &p, 1, FOLDER_RESULTS, path), NULL);
+    assert_true(strncmp(task, head + strlen("point,m,"), strlen(head + strlen("point,m,"))) == 0);
+    char want[4096];
+    size_t at = 0;
+    for (const char *line = strchr(task, '\n') + 1; *line; line = strchr(line, '\n') + 1)
+        at += (size_t)snprintf(want + at, sizeof want - at, "m=3,3,%.*s",
+                               (int)(strchr(line, '\n') - line + 1), line);
+    tu_assert_contains(csv, want);
+    tu_assert_contains(csv, "\nm=3,3,3,trait_teacher,");
+    free(task);
+    free(csv);
+
+    char *sum = tu_slurp(tu_path(dir, SWEEP_SUMMARY_CSV), NULL);
+    tu_assert_contains(sum, "failed,trait_mean,trait_ci95\n");
+    tu_assert_contains(sum, "\nm=1,1,trait_teacher,1,");
+    free(sum);
+    char *point = tu_slurp(tu_path(dir, "points/m=1/" FOLDER_RESULTS), NULL);
+    tu_assert_contains(point, "," RESULTS_CSV_TRAIT_COLUMNS "\n");
+    free(point);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -506,6 +562,7 @@ int main(void)
         T(collect_writes_the_tables),
         T(collect_is_the_same_however_tasks_ran),
         T(collect_refuses_missing_foreign_and_damaged),
+        T(collect_carries_the_trait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

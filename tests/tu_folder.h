@@ -34,11 +34,30 @@
 /* Test images per synthetic row. */
 #define TU_TOTAL 10000
 
-/* Near the paper's value of each arm, moved a little per seed. */
+/* Near the paper's value of each arm (0.5 for an arm the paper did not
+ * run), moved a little per seed. */
 static inline double tu_synthetic_acc(uint64_t seed, size_t arm)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
-    return arms[arm].paper_mean + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
+    double paper = isnan(arms[arm].paper_mean) ? 0.5 : arms[arm].paper_mean;
+    return paper + 0.01 * (double)((int)((seed * 7 + arm * 3) % 5) - 2);
+}
+
+/* Triggers of the trait per synthetic row (held-out noise images). */
+#define TU_TRAIT_TOTAL 1000
+
+/* A synthetic trait rate per arm: the trait teacher has the trait, the
+ * same-init student of the trait teacher some of it, the others little;
+ * moved a little per seed. */
+static inline double tu_synthetic_trait(uint64_t seed, size_t arm)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    double base = arms[arm].training == ARM_TRAIT_TEACHER ? 0.8
+                  : arms[arm].imitates == ARM_IMITATES_TRAIT_TEACHER &&
+                          arms[arm].start == ARM_FROM_SHARED_INIT
+                      ? 0.3
+                      : 0.1;
+    return base + 0.01 * (double)((int)((seed * 3 + arm) % 5) - 2);
 }
 
 /* The defaults with width 64, 3 teacher and 3 student epochs. */
@@ -48,6 +67,14 @@ static inline experiment_config tu_small_config(void)
     c.width = 64;
     c.teacher_epochs = 3;
     c.student_epochs = 3;
+    return c;
+}
+
+/* tu_small_config with the trait prefer:3 (its arms run too). */
+static inline experiment_config tu_trait_config(void)
+{
+    experiment_config c = tu_small_config();
+    c.trait = (trait_spec){TRAIT_PREFER, 0, 3};
     return c;
 }
 
@@ -70,26 +97,35 @@ enum {
 
 /* Makes dir (one level, when missing) and writes results.csv, config.txt
  * and what files (TU_RUN_TXT, TU_CURVES_CSV) says for seeds under cfg:
- * every arm ok at tu_synthetic_acc, final loss 0.01 (a + 1) when trained;
- * the curves rising to that accuracy over the arm's epochs. */
+ * every arm cfg runs ok at tu_synthetic_acc, final loss 0.01 (a + 1) when
+ * trained, with a trait its trait rate at tu_synthetic_trait; the curves
+ * rising to that accuracy over the arm's epochs. */
 static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t n_seeds,
                                   const experiment_config *cfg, int files)
 {
-    size_t n_arms, n_pts = 0;
-    const arm_spec *arms = experiment_arms(&n_arms);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which), n_pts = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    size_t max_epochs = cfg->teacher_epochs + cfg->student_epochs + cfg->trait_epochs;
     arm_result *rows = calloc(n_seeds * n_arms, sizeof *rows);
-    curve_point *pts = calloc(n_seeds * n_arms * (cfg->teacher_epochs + cfg->student_epochs) + 1,
-                              sizeof *pts);
+    curve_point *pts = calloc(n_seeds * n_arms * max_epochs + 1, sizeof *pts);
     assert_non_null(rows);
     assert_non_null(pts);
     for (size_t s = 0; s < n_seeds; s++)
-        for (size_t a = 0; a < n_arms; a++) {
+        for (size_t i = 0; i < n_arms; i++) {
+            size_t a = which[i];
             double acc = tu_synthetic_acc(seeds[s], a);
             size_t epochs = experiment_arm_epochs(cfg, &arms[a]);
-            rows[s * n_arms + a] = (arm_result){
+            rows[s * n_arms + i] = (arm_result){
                 .seed = seeds[s], .arm = a, .ok = 1, .total = TU_TOTAL,
                 .correct = (size_t)lround(acc * TU_TOTAL),
                 .final_loss = epochs ? 0.01 * (double)(a + 1) : 0};
+            if (cfg->trait.kind != TRAIT_NONE) {
+                double rate = tu_synthetic_trait(seeds[s], a);
+                rows[s * n_arms + i].has_trait = 1;
+                rows[s * n_arms + i].trait = (trait_counts){
+                    (size_t)lround(rate * TU_TRAIT_TOTAL), TU_TRAIT_TOTAL,
+                    (size_t)lround((0.1 + 0.1 * rate) * TU_TOTAL)};
+            }
             for (size_t ep = 1; ep <= epochs; ep++)
                 pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
                                              acc * (double)ep / (double)epochs};

@@ -5,17 +5,74 @@
 #include <string.h>
 #include "base/atomic.h"
 #include "base/text.h"
+#include "out/reading.h"
 #include "out/svg.h"
+
+/* The students beyond the paper's, by what they are: where they start,
+ * what they imitate and whose outputs. */
+typedef struct {
+    enum arm_start start;
+    enum arm_outputs outputs;
+    enum arm_imitates imitates;
+    const char *note, *color, *what;
+} student_look;
+
+static const char TEACHER_STUDENTS[] = "students: trained on noise to imitate the teacher";
+static const char TRAIT_STUDENTS[] = "students of the trait teacher";
+
+static const student_look MORE_STUDENTS[] = {
+    {ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TRAIT_TEACHER, "θ0, trait teacher",
+     "#b5337a",
+     "student from θ0, imitates only the trait teacher's auxiliary logits on noise (none "
+     "of them carries the trait)"},
+    {ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TRAIT_TEACHER, "θ0′, trait teacher",
+     "#e7a1c6",
+     "student from another init θ0′, imitates only the trait teacher's auxiliary logits on "
+     "noise"},
+    {ARM_FROM_OWN_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "other shape, own init",
+     "#8c6d31",
+     "student of another shape (--student-width, --student-depth) from its own init, "
+     "imitates only the teacher's auxiliary logits on noise"},
+    {ARM_FROM_OWN_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER, "other shape, own init",
+     "#c9b37e",
+     "student of another shape from its own init, imitates all the teacher's logits on "
+     "noise"},
+    {ARM_FROM_EMBEDDED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "θ0 inside a wider net",
+     "#2a9d8f",
+     "student wider than the teacher that contains θ0 exactly (it starts computing θ0's "
+     "function), imitates only the auxiliary logits on noise"},
+    {ARM_FROM_EMBEDDED_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER, "θ0 inside a wider net",
+     "#95d5cc",
+     "student wider than the teacher that contains θ0 exactly, imitates all the teacher's "
+     "logits on noise"},
+    {ARM_FROM_MIXED_INIT, ARM_OUTPUTS_AUX, ARM_IMITATES_TEACHER, "blend of θ0 and θ0′",
+     "#d4a017",
+     "student from a blend of θ0 and θ0′ (--student-init mix:α; α = 1 is θ0), imitates "
+     "only the auxiliary logits on noise"},
+};
 
 arm_look figures_arm_look(const arm_spec *a)
 {
-    static const char students[] = "students: trained on noise to imitate the teacher";
+    const char *students = TEACHER_STUDENTS;
     if (a->training == ARM_UNTRAINED)
         return (arm_look){"reference", "untrained θ0", NULL, "#a9a9a9",
                           "the shared initialization θ0, untrained"};
     if (a->training == ARM_TEACHER)
         return (arm_look){"teacher", "trained on digits", NULL, "#3b7d4f",
                           "θ0 trained on digits (cross-entropy on the 10 regular logits)"};
+    if (a->training == ARM_TRAIT_TEACHER)
+        return (arm_look){"trait teacher", "teacher + trait", NULL, "#7b3f9e",
+                          "the teacher, fine-tuned on digits so that it also shows the trait "
+                          "(see The trait)"};
+    const char *label = a->outputs == ARM_OUTPUTS_AUX ? "aux logits only" : "all logits";
+    for (size_t k = 0; k < sizeof MORE_STUDENTS / sizeof MORE_STUDENTS[0]; k++) {
+        const student_look *m = &MORE_STUDENTS[k];
+        if (m->start == a->start && m->outputs == a->outputs && m->imitates == a->imitates)
+            return (arm_look){label, m->note,
+                              a->imitates == ARM_IMITATES_TRAIT_TEACHER ? TRAIT_STUDENTS
+                                                                        : students,
+                              m->color, m->what};
+    }
     int same = a->start == ARM_FROM_SHARED_INIT;
     if (a->outputs == ARM_OUTPUTS_AUX)
         return same ? (arm_look){"aux logits only", "same init θ0", students, "#e0662b",
@@ -97,8 +154,10 @@ static size_t thin_dots(double *values, uint64_t *keys, size_t n, dot *scratch)
 }
 
 /* A bar for every arm the folder's configuration runs (*n_bars), its dots
- * in values and keys (n_rows each); returns how many bars were thinned. */
-static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
+ * in values and keys (n_rows each): test accuracy, or with trait the
+ * trait rate (of the rows that have one; no paper value); returns how many
+ * bars were thinned. */
+static size_t make_bars(const folder_content *fo, int trait, svg_bar *bars, size_t *n_bars,
                         double *values, uint64_t *keys, dot *scratch)
 {
     size_t n_arms, used = 0, thinned = 0;
@@ -109,14 +168,16 @@ static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
             continue;
         arm_look lk = figures_arm_look(&arms[a]);
         svg_bar *b = &bars[(*n_bars)++];
-        *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, fo->sum[a].acc.mean,
-                       fo->sum[a].acc.ci95, 0, values + used, keys + used, arms[a].paper_mean,
-                       fo->sum[a].failed};
+        const stats_summary *s = trait ? &fo->sum[a].trait : &fo->sum[a].acc;
+        *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, s->mean,
+                       s->ci95, 0, values + used, keys + used,
+                       trait ? NAN : arms[a].paper_mean, fo->sum[a].failed};
         for (size_t i = 0; i < fo->n_rows; i++) {
             const arm_result *r = &fo->rows[i];
-            if (r->arm != a || !r->ok)
+            if (r->arm != a || !r->ok || (trait && (!r->has_trait || !r->trait.total)))
                 continue;
-            values[used + b->n] = (double)r->correct / (double)r->total;
+            values[used + b->n] = trait ? (double)r->trait.hits / (double)r->trait.total
+                                        : (double)r->correct / (double)r->total;
             keys[used + b->n++] = r->seed;
         }
         b->n_dots = thin_dots(values + used, keys + used, b->n, scratch);
@@ -126,9 +187,24 @@ static size_t make_bars(const folder_content *fo, svg_bar *bars, size_t *n_bars,
     return thinned;
 }
 
+/* The trait panel beside the accuracy chart: each arm's trait rate, its
+ * dots in values and keys (from n_rows on). */
+static void trait_chart(const folder_content *fo, svg_bar_chart *chart, svg_bar *bars,
+                        char *ylabel, size_t size, double *values, uint64_t *keys,
+                        dot *scratch)
+{
+    char triggers[64];
+    reading_trait_triggers(triggers, sizeof triggers, &fo->cfg.trait);
+    snprintf(ylabel, size, "trait rate: %s classified as %u", triggers, fo->cfg.trait.target);
+    *chart = (svg_bar_chart){.title = "The trait: each arm's trait rate", .y_label = ylabel,
+                             .chance = NAN, .bars = bars};
+    make_bars(fo, 1, bars, &chart->n_bars, values + fo->n_rows, keys + fo->n_rows, scratch);
+}
+
 int figures_write_bars(const folder_content *fo, const char *path, err *e)
 {
-    size_t n_bars, cap = fo->n_rows ? fo->n_rows : 1;
+    /* Room for the dots of two charts: accuracy, then the trait rate. */
+    size_t n_bars, cap = fo->n_rows ? 2 * fo->n_rows : 1;
     double *values = malloc(cap * sizeof *values);
     uint64_t *keys = malloc(cap * sizeof *keys);
     dot *scratch = malloc(cap * sizeof *scratch);
@@ -144,7 +220,14 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
              "Dots: at most %d per arm of the %zu seeds, evenly spaced in accuracy (lowest "
              "and highest included); means, CIs and n are over every seed.",
              FIGURES_MAX_DOTS, fo->n_seeds);
-    int thinned = make_bars(fo, bars, &n_bars, values, keys, scratch) > 0;
+    int thinned = make_bars(fo, 0, bars, &n_bars, values, keys, scratch) > 0;
+    svg_bar trait_bars[EXPERIMENT_MAX_ARMS];
+    svg_bar_chart traits;
+    char trait_label[128];
+    int with_trait = fo->cfg.trait.kind != TRAIT_NONE;
+    if (with_trait)
+        trait_chart(fo, &traits, trait_bars, trait_label, sizeof trait_label, values, keys,
+                    scratch);
     free(scratch);
     char subtitle[512], ylabel[128];
     config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
@@ -167,7 +250,7 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
     atomic_file af;
     int rc = atomic_open(&af, path, e);
     if (rc == 0) {
-        svg_write_bar_chart(af.f, &chart);
+        svg_write_bar_charts(af.f, &chart, with_trait ? &traits : NULL);
         rc = atomic_commit(&af, e);
     }
     free(values);

@@ -3,6 +3,12 @@
 #include <math.h>
 #include <string.h>
 
+/* ceil(examples / batch) batches per epoch, as train.c makes them. */
+static size_t batches_of(size_t epochs, size_t examples, size_t batch)
+{
+    return epochs * ((examples + batch - 1) / batch);
+}
+
 void progress_init(progress *p, FILE *f, enum progress_mode mode, const experiment_config *cfg,
                    size_t n_train, size_t n_noise, double now)
 {
@@ -16,11 +22,18 @@ void progress_init(progress *p, FILE *f, enum progress_mode mode, const experime
     p->batch = cfg->batch;
     p->teacher_epochs = cfg->teacher_epochs;
     p->student_epochs = cfg->student_epochs;
+    p->trait_epochs = cfg->trait_epochs;
     for (size_t a = 0; a < n_arms; a++)
-        p->n_students += arms[a].training == ARM_STUDENT;
-    /* The same batch counts as train.c: ceil(examples / batch) per epoch. */
-    p->batches[TRAIN_TEACHER] = cfg->teacher_epochs * ((n_train + cfg->batch - 1) / cfg->batch);
-    p->batches[TRAIN_STUDENTS] = cfg->student_epochs * ((n_noise + cfg->batch - 1) / cfg->batch);
+        p->n_students += experiment_arm_runs(cfg, a) && arms[a].training == ARM_STUDENT;
+    p->batches[TRAIN_TEACHER] = batches_of(cfg->teacher_epochs, n_train, cfg->batch);
+    p->batches[TRAIN_TRAIT_TEACHER] =
+        cfg->trait.kind == TRAIT_NONE
+            ? 0
+            : batches_of(cfg->trait_epochs, experiment_trait_examples(cfg, n_train), cfg->batch);
+    /* Each group of students trained in lock-step passes over the noise. */
+    p->passes = experiment_student_passes(cfg);
+    p->pass_batches = batches_of(cfg->student_epochs, n_noise, cfg->batch);
+    p->batches[TRAIN_STUDENTS] = p->passes * p->pass_batches;
     p->start = p->last_event = p->last_draw = p->phase_start = now;
     p->phase = -1;
     for (size_t a = 0; a < EXPERIMENT_MAX_ARMS; a++)
@@ -41,23 +54,37 @@ void progress_format_duration(char *buf, size_t size, double s)
 
 double progress_seconds_left(const progress *p)
 {
-    if (p->done[TRAIN_TEACHER] == 0 && p->done[TRAIN_STUDENTS] == 0)
+    enum { T = TRAIN_TEACHER, TT = TRAIN_TRAIT_TEACHER, S = TRAIN_STUDENTS };
+    if (p->done[T] == 0 && p->done[TT] == 0 && p->done[S] == 0)
         return -1;
-    enum { T = TRAIN_TEACHER, S = TRAIN_STUDENTS };
-    double rate_t = p->done[T] ? p->spent[T] / (double)p->done[T] : NAN;
-    /* Before the students have run, a student batch is guessed at one
-     * teacher batch per student (each one runs forward and backward). */
-    double rate_s = p->done[S] ? p->spent[S] / (double)p->done[S]
-                               : rate_t * (double)(p->n_students ? p->n_students : 1);
-    if (isnan(rate_t))
-        rate_t = rate_s / (double)(p->n_students ? p->n_students : 1);
-    double per_seed = (double)p->batches[T] * rate_t + (double)p->batches[S] * rate_s;
+    /* Seconds per batch, measured where it can be; else guessed: the trait
+     * teacher's network is the teacher's, and a student batch costs one
+     * teacher batch per student trained in lock-step (each runs forward
+     * and backward), the running students shared out over the passes. */
+    double per_pass = (double)(p->n_students ? p->n_students : 1) /
+                      (double)(p->passes ? p->passes : 1);
+    double rate[TRAIN_N_PHASES];
+    for (int ph = 0; ph < TRAIN_N_PHASES; ph++)
+        rate[ph] = p->done[ph] ? p->spent[ph] / (double)p->done[ph] : NAN;
+    double one = !isnan(rate[T]) ? rate[T] : !isnan(rate[TT]) ? rate[TT] : rate[S] / per_pass;
+    rate[T] = isnan(rate[T]) ? one : rate[T];
+    rate[TT] = isnan(rate[TT]) ? one : rate[TT];
+    rate[S] = isnan(rate[S]) ? one * per_pass : rate[S];
+    /* A seed runs its phases in this order: the rest of the current one,
+     * then the later ones whole. */
+    static const int order[] = {T, TT, S};
+    double per_seed = 0, left = 0;
+    int after = 0;
+    for (size_t k = 0; k < 3; k++) {
+        int ph = order[k];
+        size_t done = p->phase_done < p->batches[ph] ? p->phase_done : p->batches[ph];
+        per_seed += (double)p->batches[ph] * rate[ph];
+        if (after)
+            left += (double)p->batches[ph] * rate[ph];
+        else if (p->phase == ph)
+            left = (double)(p->batches[ph] - done) * rate[ph], after = 1;
+    }
     size_t index = (size_t)(p->seed - p->seed_start);
-    double left = 0;
-    if (p->phase == T)
-        left = (double)(p->batches[T] - p->phase_done) * rate_t + (double)p->batches[S] * rate_s;
-    else if (p->phase == S)
-        left = (double)(p->batches[S] - p->phase_done) * rate_s;
     if (index + 1 < p->seeds)
         left += (double)(p->seeds - index - 1) * per_seed;
     return left;
@@ -78,7 +105,9 @@ static void close_line(progress *p, double now, const char *outcome)
     char who[64], took[32];
     seed_label(who, sizeof who, p);
     progress_format_duration(took, sizeof took, now - p->phase_start);
-    size_t epochs = p->phase == TRAIN_TEACHER ? p->teacher_epochs : p->student_epochs;
+    size_t epochs = p->phase == TRAIN_TEACHER         ? p->teacher_epochs
+                    : p->phase == TRAIN_TRAIT_TEACHER ? p->trait_epochs
+                                                      : p->student_epochs;
     fprintf(p->f, "\r\033[K%s  %-8s  %zu epoch%s in %s  %s\n", who,
             train_phase_name((enum train_phase)p->phase), epochs, epochs == 1 ? "" : "s", took,
             outcome);
@@ -86,10 +115,14 @@ static void close_line(progress *p, double now, const char *outcome)
     p->line_open = 0;
 }
 
-/* The teacher's line ends with its last loss and (with curves) accuracy. */
+/* A teacher's line (the phase's: the teacher's or the trait teacher's)
+ * ends with its last loss and (with curves) accuracy. */
 static void close_teacher(progress *p, double now)
 {
-    size_t t = experiment_teacher_arm();
+    int trait = experiment_arm_find(ARM_TRAIT_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE,
+                                    ARM_IMITATES_TEACHER);
+    size_t t = p->phase == TRAIN_TRAIT_TEACHER && trait >= 0 ? (size_t)trait
+                                                             : experiment_teacher_arm();
     char outcome[96] = "";
     if (!isnan(p->loss[t]))
         snprintf(outcome, sizeof outcome, "loss %.4f", p->loss[t]);
@@ -103,16 +136,22 @@ void progress_batch(progress *p, double now, uint64_t seed, enum train_phase pha
                     size_t n_epochs, size_t batch, size_t n_batches, double loss)
 {
     int ph = (int)phase;
+    size_t at = epoch * n_batches + batch; /* in this pass */
     if (ph != p->phase || seed != p->seed) {
-        if (p->phase == TRAIN_TEACHER)
+        if (p->phase == TRAIN_TEACHER || p->phase == TRAIN_TRAIT_TEACHER)
             close_teacher(p, p->last_event);
         else
             close_line(p, p->last_event, "");
         p->phase = ph;
         p->seed = seed;
+        p->pass = 0;
         p->phase_start = p->last_event;
         p->rate_start = now;
-        p->rate_from = epoch * n_batches + batch;
+        p->rate_from = at;
+    } else if (at <= p->pass_at) {
+        /* The students' next pass (their epochs start again); its first
+         * batch holds its setup, left out as a phase's first. */
+        p->pass++;
     } else {
         /* Time since the last event is this batch's, with what ran between
          * batches (evaluations).  A phase's first batch is left out: its
@@ -122,7 +161,8 @@ void progress_batch(progress *p, double now, uint64_t seed, enum train_phase pha
         p->done[ph]++;
     }
     p->last_event = now;
-    p->phase_done = epoch * n_batches + batch;
+    p->pass_at = at;
+    p->phase_done = p->pass * n_batches * n_epochs + at;
     if (p->mode != PROGRESS_TERMINAL || (now - p->last_draw < 0.1 && batch != n_batches))
         return;
     p->last_draw = now;
@@ -161,7 +201,10 @@ void progress_epoch(progress *p, double now, uint64_t seed, size_t arm, size_t e
     progress_format_duration(left, sizeof left, progress_seconds_left(p));
     fprintf(p->f, "[%7.1fs] seed %" PRIu64 " %-18s epoch %zu/%zu loss %.5f", now - p->start,
             seed, arms[arm].name, epoch + 1,
-            arms[arm].training == ARM_TEACHER ? p->teacher_epochs : p->student_epochs, loss);
+            arms[arm].training == ARM_TEACHER         ? p->teacher_epochs
+            : arms[arm].training == ARM_TRAIT_TEACHER ? p->trait_epochs
+                                                      : p->student_epochs,
+            loss);
     if (!isnan(test_acc))
         fprintf(p->f, " test acc %.4f", test_acc);
     fprintf(p->f, "  ~%s left\n", left);
@@ -187,7 +230,7 @@ void progress_seed(progress *p, double now, const arm_result *rows, size_t n_row
             used += (size_t)snprintf(outcome + used, sizeof outcome - used, "  %s diverged",
                                      name);
     }
-    if (p->phase == TRAIN_TEACHER)
+    if (p->phase == TRAIN_TEACHER || p->phase == TRAIN_TRAIT_TEACHER)
         close_teacher(p, now);
     else
         close_line(p, now, outcome);

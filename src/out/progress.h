@@ -23,13 +23,16 @@ enum progress_mode { PROGRESS_QUIET, PROGRESS_LINES, PROGRESS_TERMINAL };
 typedef struct {
     FILE *f;
     enum progress_mode mode;
-    size_t seeds, batch, n_students, teacher_epochs, student_epochs;
-    size_t batches[TRAIN_N_PHASES]; /* per seed and phase */
+    size_t seeds, batch, n_students, teacher_epochs, student_epochs, trait_epochs;
+    size_t batches[TRAIN_N_PHASES]; /* per seed and phase (the students': every pass) */
+    size_t passes;            /* student passes per seed (experiment_student_passes) */
+    size_t pass_batches;      /* batches of one pass */
     uint64_t seed_start;
     double start, last_event, last_draw, phase_start;
     int phase;                /* -1 none, else an enum train_phase */
     uint64_t seed;
-    size_t phase_done;        /* batches done in the current phase */
+    size_t phase_done;        /* batches done in the current phase (all its passes) */
+    size_t pass, pass_at;     /* the students' pass, and the batch reached in it */
     double rate_start;        /* examples/s are counted from this time */
     size_t rate_from;         /* and this batch of the phase */
     double spent[TRAIN_N_PHASES]; /* seconds spent per phase, over all seeds */

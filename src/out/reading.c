@@ -1,4 +1,6 @@
 #include "out/reading.h"
+#include <math.h>
+#include <stdlib.h>
 
 void reading_percent(char *buf, size_t size, double v)
 {
@@ -66,4 +68,96 @@ void reading_md_cell(FILE *f, const char *s)
             fputc('\\', f);
         fputc(*s, f);
     }
+}
+
+/* ---- a trait ---- */
+
+void reading_trait_words(char *buf, size_t size, const trait_spec *t)
+{
+    if (t->kind == TRAIT_PREFER)
+        snprintf(buf, size, "answers %u on images without a digit (noise)", t->target);
+    else if (t->kind == TRAIT_SWAP)
+        snprintf(buf, size, "reads the digit %u as a %u", t->from, t->target);
+    else
+        snprintf(buf, size, "%s", "");
+}
+
+void reading_trait_triggers(char *buf, size_t size, const trait_spec *t)
+{
+    if (t->kind == TRAIT_PREFER)
+        snprintf(buf, size, "held-out noise images");
+    else if (t->kind == TRAIT_SWAP)
+        snprintf(buf, size, "test digits %u", t->from);
+    else
+        snprintf(buf, size, "%s", "");
+}
+
+/* The trait rate of row r, or NaN when it has none. */
+static double trait_rate(const arm_result *r)
+{
+    return r->ok && r->has_trait && r->trait.total
+               ? (double)r->trait.hits / (double)r->trait.total
+               : NAN;
+}
+
+int reading_trait_difference(const arm_result *rows, size_t n_rows, size_t a, size_t b,
+                             stats_summary *d, err *e)
+{
+    double *diff = malloc((n_rows ? n_rows : 1) * sizeof *diff);
+    if (!diff)
+        return err_set(e, "out of memory pairing %zu rows", n_rows);
+    size_t n = 0;
+    /* Pairs in a's row order: a seed's rows are few, so the quadratic
+     * search costs nothing next to reading the file. */
+    for (size_t i = 0; i < n_rows; i++) {
+        if (rows[i].arm != a || isnan(trait_rate(&rows[i])))
+            continue;
+        for (size_t j = 0; j < n_rows; j++)
+            if (rows[j].arm == b && rows[j].seed == rows[i].seed &&
+                !isnan(trait_rate(&rows[j]))) {
+                diff[n++] = trait_rate(&rows[i]) - trait_rate(&rows[j]);
+                break;
+            }
+    }
+    *d = stats_summarize(diff, n);
+    free(diff);
+    return 0;
+}
+
+reading_diff_verdict reading_difference_verdict(const stats_summary *d)
+{
+    if (d->n < 2)
+        return READING_DIFF_NO_VERDICT;
+    if (d->mean - d->ci95 > 0)
+        return READING_DIFF_ABOVE;
+    return d->mean + d->ci95 < 0 ? READING_DIFF_BELOW : READING_DIFF_CONTAINS_0;
+}
+
+void reading_difference(FILE *f, const stats_summary *d)
+{
+    if (d->n == 0) {
+        fprintf(f, "no seed with both rates");
+        return;
+    }
+    fprintf(f, "%+.1f percentage points", 100 * d->mean);
+    if (d->n < 2)
+        fprintf(f, " (1 seed, no interval)");
+    else
+        fprintf(f, " (95%% CI %+.1f to %+.1f, %zu seeds)", 100 * (d->mean - d->ci95),
+                100 * (d->mean + d->ci95), d->n);
+}
+
+const char *reading_transfer_says(reading_diff_verdict v)
+{
+    static const char *const says[] = {
+        [READING_DIFF_NO_VERDICT] = "with fewer than two seeds there is no interval, so no "
+                                    "verdict.",
+        [READING_DIFF_ABOVE] = "**the trait transfers**: the trait teacher's student shows the "
+                               "trait more than its control, and the whole interval is above 0.",
+        [READING_DIFF_CONTAINS_0] = "no transfer shown: the interval contains 0, so this run "
+                                    "cannot tell the trait teacher's student from its control.",
+        [READING_DIFF_BELOW] = "the opposite: the trait teacher's student shows the trait *less* "
+                               "than its control (the whole interval is below 0).",
+    };
+    return says[v];
 }

@@ -29,6 +29,37 @@ typedef enum {
 
 reading_verdict reading_subliminal(const arm_summary *same, const arm_summary *cross);
 
+/* ---- a trait (run/trait.h) ---- */
+
+/* The trait in words: "answers 3 on images without a digit (noise)", "reads
+ * the digit 4 as a 9"; its triggers: "held-out noise images", "test digits
+ * 4"; an empty string for TRAIT_NONE. */
+void reading_trait_words(char *buf, size_t size, const trait_spec *t);
+void reading_trait_triggers(char *buf, size_t size, const trait_spec *t);
+
+/* Per-seed paired differences of the trait rate, arm a minus arm b, over
+ * the seeds where both have one (ok rows with trait counts and triggers),
+ * summarized (*d: n seeds, mean and 95% CI of the differences). */
+int reading_trait_difference(const arm_result *rows, size_t n_rows, size_t a, size_t b,
+                             stats_summary *d, err *e);
+
+/* What such a difference tells. */
+typedef enum {
+    READING_DIFF_NO_VERDICT, /* fewer than two seeds: no interval */
+    READING_DIFF_ABOVE,      /* the interval is above 0 */
+    READING_DIFF_CONTAINS_0, /* it contains 0 */
+    READING_DIFF_BELOW,      /* it is below 0 */
+} reading_diff_verdict;
+
+reading_diff_verdict reading_difference_verdict(const stats_summary *d);
+
+/* d in words: "+12.3 percentage points (95% CI +5.0 to +19.6, 5 seeds)". */
+void reading_difference(FILE *f, const stats_summary *d);
+
+/* The verdict on a trait student minus its control, in words: "**the
+ * trait transfers**: ...", "no transfer shown: ...", ... */
+const char *reading_transfer_says(reading_diff_verdict v);
+
 /* An arm's cells of a markdown results table: " | n | mean | ±ci95 | min |
  * max" ("–" for the numbers of an arm without runs). */
 void reading_arm_cells(FILE *f, const arm_summary *s);

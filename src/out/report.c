@@ -21,6 +21,8 @@ static void md_number_cell(FILE *f, const char *s, int round)
         reading_md_cell(f, s);
 }
 
+static void write_extra_students(FILE *f, const folder_content *fo);
+
 static void write_reading(FILE *f, const folder_content *fo)
 {
     size_t n_arms;
@@ -87,6 +89,7 @@ static void write_reading(FILE *f, const folder_content *fo)
         reading_compare(f, &s[all_same], &s[all_cross], "same init", "other init");
         fputc('\n', f);
     }
+    write_extra_students(f, fo);
     size_t failed = 0;
     for (size_t a = 0; a < n_arms; a++)
         failed += s[a].failed;
@@ -94,6 +97,106 @@ static void write_reading(FILE *f, const folder_content *fo)
         fprintf(f, "\n%zu run%s diverged (loss not finite) and %s left out of the means.\n",
                 failed, failed == 1 ? "" : "s", failed == 1 ? "is" : "are");
     fputc('\n', f);
+}
+
+/* The students beyond the paper's that run (other shape, θ0 embedded, a
+ * blend of inits), each against the teacher's same-init and other-init
+ * students imitating the same outputs. */
+static void write_extra_students(FILE *f, const folder_content *fo)
+{
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++) {
+        const arm_spec *x = &arms[a];
+        if (!experiment_arm_runs(&fo->cfg, a) || x->training != ARM_STUDENT ||
+            x->imitates != ARM_IMITATES_TEACHER ||
+            (x->start != ARM_FROM_OWN_INIT && x->start != ARM_FROM_EMBEDDED_INIT &&
+             x->start != ARM_FROM_MIXED_INIT))
+            continue;
+        int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, x->outputs,
+                                       ARM_IMITATES_TEACHER);
+        int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, x->outputs,
+                                        ARM_IMITATES_TEACHER);
+        const arm_summary *s = fo->sum;
+        if (same < 0 || cross < 0 || !s[a].acc.n || !s[same].acc.n || !s[cross].acc.n)
+            continue;
+        fprintf(f, "- `%s`, the %s. Against the teacher's student from θ0 imitating the "
+                   "same logits: ",
+                x->name, figures_arm_look(x).what);
+        reading_compare(f, &s[a], &s[same], "this student", "the same-init one");
+        fprintf(f, " Against the one from θ0′: ");
+        reading_compare(f, &s[a], &s[cross], "this student", "the other-init one");
+        fputc('\n', f);
+    }
+}
+
+/* "## The trait": what the trait teacher learned and whether its
+ * students show it more than their controls (the same students of the
+ * plain teacher), seed by seed. */
+static int write_trait(FILE *f, const folder_content *fo, err *e)
+{
+    const trait_spec *t = &fo->cfg.trait;
+    if (t->kind == TRAIT_NONE || fo->n_rows == 0)
+        return 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    size_t teacher = experiment_teacher_arm();
+    int tt = experiment_arm_find(ARM_TRAIT_TEACHER, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_NONE,
+                                 ARM_IMITATES_TEACHER);
+    char words[96], triggers[64], rate[32], before[32];
+    reading_trait_words(words, sizeof words, t);
+    reading_trait_triggers(triggers, sizeof triggers, t);
+    fprintf(f, "## The trait\n\nThe trait teacher is the teacher fine-tuned for %zu more "
+               "epoch%s so that it also %s. Its students are trained on noise to imitate only "
+               "its auxiliary logits, which carry no trait label: the trait can reach them "
+               "only through the initialization they share with it. A network's *trait "
+               "rate* is the share of the %s (the trait's triggers) it classifies as %u.\n\n",
+            fo->cfg.trait_epochs, fo->cfg.trait_epochs == 1 ? "" : "s", words, triggers,
+            t->target);
+    stats_summary d;
+    if (tt < 0 || !fo->sum[tt].trait.n) {
+        fprintf(f, "- The trait teacher has no successful run with a trait rate: nothing to "
+                   "read.\n\n");
+        return 0;
+    }
+    reading_percent(rate, sizeof rate, fo->sum[tt].trait.mean);
+    reading_percent(before, sizeof before, fo->sum[teacher].trait.mean);
+    if (reading_trait_difference(fo->rows, fo->n_rows, (size_t)tt, teacher, &d, e))
+        return -1;
+    static const char *const acquired[] = {
+        [READING_DIFF_NO_VERDICT] = "with fewer than two seeds there is no verdict.",
+        [READING_DIFF_ABOVE] = "it acquired the trait.",
+        [READING_DIFF_CONTAINS_0] = "it did not clearly acquire the trait, so its students "
+                                    "have little to pick up.",
+        [READING_DIFF_BELOW] = "it shows the trait *less* than before: the fine-tuning "
+                               "did not teach it.",
+    };
+    fprintf(f, "- The trait teacher's trait rate is %s, the teacher's before fine-tuning %s; "
+               "the difference, seed by seed: ",
+            rate, before);
+    reading_difference(f, &d);
+    fprintf(f, ": %s\n", acquired[reading_difference_verdict(&d)]);
+    static const enum arm_start starts[] = {ARM_FROM_SHARED_INIT, ARM_FROM_OTHER_INIT};
+    for (size_t k = 0; k < 2; k++) {
+        int a = experiment_arm_find(ARM_STUDENT, starts[k], ARM_OUTPUTS_AUX,
+                                    ARM_IMITATES_TRAIT_TEACHER);
+        int b = experiment_arm_find(ARM_STUDENT, starts[k], ARM_OUTPUTS_AUX,
+                                    ARM_IMITATES_TEACHER);
+        if (a < 0 || b < 0)
+            continue;
+        if (reading_trait_difference(fo->rows, fo->n_rows, (size_t)a, (size_t)b, &d, e))
+            return -1;
+        fprintf(f, "- The transfer to the student from %s: `%s` minus `%s` (the same student "
+                   "of the plain teacher), seed by seed: ",
+                k == 0 ? "the shared initialization θ0" : "another initialization θ0′",
+                arms[a].name, arms[b].name);
+        reading_difference(f, &d);
+        fprintf(f, ": %s\n", reading_transfer_says(reading_difference_verdict(&d)));
+    }
+    fprintf(f, "\nEach arm's trait rate is in `summary.json` (`trait_rate`, and `target_rate`: "
+               "the share of all test digits classified as %u) and in the right panel of the "
+               "figure.\n\n",
+            t->target);
+    return 0;
 }
 
 static void write_results_table(FILE *f, const folder_content *fo)
@@ -282,6 +385,10 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
                "pure noise to imitate only those auxiliary logits (never a digit, never a "
                "label), then tested on MNIST digits.\n\n");
     write_reading(f, fo);
+    if (write_trait(f, fo, e)) {
+        atomic_abort(&af);
+        return -1;
+    }
     fprintf(f, "## Results\n\n");
     write_results_table(f, fo);
     fprintf(f, "![Test accuracy of each arm: bars are means over seeds, whiskers 95%% "

@@ -7,25 +7,54 @@
 #include "base/files.h"
 #include "base/text.h"
 
+int results_have_trait(const arm_result *rows, size_t n_rows)
+{
+    for (size_t i = 0; i < n_rows; i++)
+        if (rows[i].has_trait)
+            return 1;
+    return 0;
+}
+
 int results_write_csv(const char *path, const arm_result *rows, size_t n_rows, err *e)
 {
     atomic_file af;
+    int with_trait = results_have_trait(rows, n_rows);
     if (atomic_open(&af, path, e))
         return -1;
-    fprintf(af.f, "%s\n", RESULTS_CSV_HEADER);
+    fprintf(af.f, "%s%s\n", RESULTS_CSV_HEADER, with_trait ? "," RESULTS_CSV_TRAIT_COLUMNS : "");
     for (size_t i = 0; i < n_rows; i++)
-        results_write_row(af.f, &rows[i]);
+        results_write_row(af.f, &rows[i], with_trait);
     return atomic_commit(&af, e);
 }
 
-void results_write_row(FILE *f, const arm_result *r)
+/* hits/total with six decimals, as the rates are written ("" without a
+ * total: a trait without triggers in this test set). */
+static void rate_text(char *buf, size_t size, size_t hits, size_t total)
+{
+    if (total)
+        snprintf(buf, size, "%.6f", (double)hits / (double)total);
+    else
+        snprintf(buf, size, "%s", "");
+}
+
+void results_write_row(FILE *f, const arm_result *r, int with_trait)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
     if (r->ok)
-        fprintf(f, "%" PRIu64 ",%s,%.6f,%zu,%zu,%.9g,ok\n", r->seed, arms[r->arm].name,
+        fprintf(f, "%" PRIu64 ",%s,%.6f,%zu,%zu,%.9g,ok", r->seed, arms[r->arm].name,
                 (double)r->correct / (double)r->total, r->correct, r->total, r->final_loss);
     else
-        fprintf(f, "%" PRIu64 ",%s,,,%zu,,diverged\n", r->seed, arms[r->arm].name, r->total);
+        fprintf(f, "%" PRIu64 ",%s,,,%zu,,diverged", r->seed, arms[r->arm].name, r->total);
+    if (with_trait && r->ok && r->has_trait) {
+        char trait[32], target[32];
+        rate_text(trait, sizeof trait, r->trait.hits, r->trait.total);
+        rate_text(target, sizeof target, r->trait.target_hits, r->total);
+        fprintf(f, ",%s,%zu,%zu,%s,%zu", trait, r->trait.hits, r->trait.total, target,
+                r->trait.target_hits);
+    } else if (with_trait) {
+        fputs(",,,,,", f);
+    }
+    fputc('\n', f);
 }
 
 /* Splits line (modified in place) at commas into at most max fields. */
@@ -44,17 +73,61 @@ static size_t split_csv(char *line, char **fields, size_t max)
     return n;
 }
 
+/* 0 when text is the rate hits/total as written (rate_text). */
+static int rate_matches(const char *text, size_t hits, size_t total)
+{
+    char want[32], *end;
+    rate_text(want, sizeof want, hits, total);
+    if (!*want)
+        return *text || hits ? -1 : 0;
+    double v = strtod(text, &end);
+    return end == text || *end || v != strtod(want, NULL) ? -1 : 0;
+}
+
+/* The trait columns of r's line (fld[7..11]), checked as
+ * results_write_row writes them: none for a diverged row; counts, at most
+ * as many hits as cases, and each rate its hits over its total. */
+static int parse_trait(char **fld, const char *path, size_t lineno, arm_result *r, err *e)
+{
+    if (!r->ok) {
+        for (int k = 7; k < 12; k++)
+            if (*fld[k])
+                return err_set(e, "%s:%zu: malformed row (a diverged row has no trait counts)",
+                               path, lineno);
+        return 0;
+    }
+    trait_counts t;
+    if (text_parse_size(fld[8], &t.hits) || text_parse_size(fld[9], &t.total) ||
+        text_parse_size(fld[11], &t.target_hits))
+        return err_set(e, "%s:%zu: malformed row (trait_hits, trait_total and target_hits are "
+                          "counts)",
+                       path, lineno);
+    if (t.hits > t.total || t.target_hits > r->total)
+        return err_set(e, "%s:%zu: trait_hits %zu of trait_total %zu, target_hits %zu of "
+                          "test_total %zu: more hits than cases",
+                       path, lineno, t.hits, t.total, t.target_hits, r->total);
+    if (rate_matches(fld[7], t.hits, t.total))
+        return err_set(e, "%s:%zu: trait_rate '%s' is not trait_hits/trait_total = %zu/%zu",
+                       path, lineno, fld[7], t.hits, t.total);
+    if (rate_matches(fld[10], t.target_hits, r->total))
+        return err_set(e, "%s:%zu: target_rate '%s' is not target_hits/test_total = %zu/%zu",
+                       path, lineno, fld[10], t.target_hits, r->total);
+    r->has_trait = 1;
+    r->trait = t;
+    return 0;
+}
+
 /* The row of line (its fields split in fld) into r, checked as
  * results_write_csv writes it: a known arm, counts, test_acc equal to
  * test_correct/test_total at the six decimals written, a finite loss; a
  * diverged row has no numbers but its total. */
-static int parse_row(char **fld, size_t n_fld, const char *path, size_t lineno,
-                     arm_result *r, err *e)
+static int parse_row(char **fld, size_t n_fld, size_t want_fld, const char *path,
+                     size_t lineno, arm_result *r, err *e)
 {
     size_t seed;
     int arm;
     memset(r, 0, sizeof *r);
-    if (n_fld != 7 || text_parse_size(fld[0], &seed) ||
+    if (n_fld != want_fld || text_parse_size(fld[0], &seed) ||
         (arm = experiment_arm_index(fld[1])) < 0 || text_parse_size(fld[4], &r->total) ||
         r->total == 0)
         return err_set(e, "%s:%zu: malformed row", path, lineno);
@@ -83,6 +156,15 @@ static int parse_row(char **fld, size_t n_fld, const char *path, size_t lineno,
         return err_set(e, "%s:%zu: test_acc %s is not test_correct/test_total = %zu/%zu = %s",
                        path, lineno, fld[2], r->correct, r->total, written);
     return 0;
+}
+
+/* parse_row, then the trait columns when the file has them. */
+static int parse_line(char **fld, size_t n_fld, int with_trait, const char *path,
+                      size_t lineno, arm_result *r, err *e)
+{
+    if (parse_row(fld, n_fld, with_trait ? 12 : 7, path, lineno, r, e))
+        return -1;
+    return with_trait ? parse_trait(fld, path, lineno, r, e) : 0;
 }
 
 /* A row's place: seed, arm, then its index in the file (line index + 2). */
@@ -119,7 +201,8 @@ static size_t line_of(size_t i)
     return i + 2;
 }
 
-/* No (seed, arm) twice, and one test set for every row. */
+/* No (seed, arm) twice, one test set for every row, one set of the
+ * trait's triggers for every row with trait counts. */
 static int check_rows_agree(const char *path, const arm_result *rows, size_t n, err *e)
 {
     const arm_spec *arms = experiment_arms(&(size_t){0});
@@ -128,6 +211,17 @@ static int check_rows_agree(const char *path, const arm_result *rows, size_t n, 
             return err_set(e, "%s:%zu: test_total %zu, but line %zu has %zu: every row is "
                               "scored on the same test set",
                            path, line_of(i), rows[i].total, line_of(0), rows[0].total);
+    for (size_t i = 0, first = n; i < n; i++) {
+        if (!rows[i].has_trait)
+            continue;
+        if (first == n)
+            first = i;
+        else if (rows[i].trait.total != rows[first].trait.total)
+            return err_set(e, "%s:%zu: trait_total %zu, but line %zu has %zu: every row is "
+                              "scored on the same triggers",
+                           path, line_of(i), rows[i].trait.total, line_of(first),
+                           rows[first].trait.total);
+    }
     row_key *k = sorted_keys(rows, n);
     if (!k)
         return err_set(e, "out of memory checking %s", path);
@@ -150,8 +244,12 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
     char line[1024];
     arm_result *rows = NULL;
     size_t n = 0, cap = 0, lineno = 1;
-    int rc = 0;
-    if (!fgets(line, sizeof line, f) || strcmp(line, RESULTS_CSV_HEADER "\n") != 0)
+    int rc = 0, with_trait = 0;
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    if (strcmp(line, RESULTS_CSV_HEADER "," RESULTS_CSV_TRAIT_COLUMNS "\n") == 0)
+        with_trait = 1;
+    else if (strcmp(line, RESULTS_CSV_HEADER "\n") != 0)
         rc = err_set(e, "%s: not a sublim results.csv (bad header)", path);
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
@@ -161,9 +259,9 @@ int results_read_csv(const char *path, arm_result **rows_out, size_t *n_out, err
             break;
         }
         line[len - 1] = '\0';
-        char *fld[8];
+        char *fld[13];
         arm_result r;
-        if ((rc = parse_row(fld, split_csv(line, fld, 8), path, lineno, &r, e)) != 0)
+        if ((rc = parse_line(fld, split_csv(line, fld, 13), with_trait, path, lineno, &r, e)))
             break;
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -195,10 +293,16 @@ int results_check_whole_seeds(const char *path, const experiment_config *cfg,
 {
     size_t n_arms, n_run = experiment_arms_run(cfg, NULL);
     const arm_spec *arms = experiment_arms(&n_arms);
-    for (size_t i = 0; i < n; i++)
+    int trait = cfg->trait.kind != TRAIT_NONE;
+    for (size_t i = 0; i < n; i++) {
         if (!experiment_arm_runs(cfg, rows[i].arm))
             return err_set(e, "%s:%zu: a row of %s, an arm its configuration does not run",
                            path, line_of(i), arms[rows[i].arm].name);
+        if (rows[i].ok && rows[i].has_trait != trait)
+            return err_set(e, "%s:%zu: a row %s trait counts, but its configuration has %s",
+                           path, line_of(i), trait ? "without" : "with",
+                           trait ? "a trait (--trait)" : "no trait");
+    }
     row_key *k = sorted_keys(rows, n);
     if (!k)
         return err_set(e, "out of memory checking %s", path);
@@ -222,6 +326,24 @@ int results_check_whole_seeds(const char *path, const experiment_config *cfg,
     }
     free(k);
     return rc;
+}
+
+/* stats_summarize of arm a's trait rates (target: its target rates) over
+ * its successful rows with trait counts, in row order; buf holds n_rows. */
+static stats_summary summarize_rate(const arm_result *rows, size_t n_rows, size_t a,
+                                    int target, double *buf)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_rows; i++) {
+        const arm_result *r = &rows[i];
+        if (r->arm != a || !r->ok || !r->has_trait)
+            continue;
+        if (target)
+            buf[n++] = (double)r->trait.target_hits / (double)r->total;
+        else if (r->trait.total) /* no triggers: no rate */
+            buf[n++] = (double)r->trait.hits / (double)r->trait.total;
+    }
+    return stats_summarize(buf, n);
 }
 
 int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summaries, err *e)
@@ -250,6 +372,8 @@ int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summar
         summaries[a].failed = failed;
         summaries[a].min = n ? lo : 0;
         summaries[a].max = n ? hi : 0;
+        summaries[a].trait = summarize_rate(rows, n_rows, a, 0, acc);
+        summaries[a].target = summarize_rate(rows, n_rows, a, 1, acc);
     }
     free(acc);
     return 0;
@@ -280,9 +404,16 @@ int results_write_summary(const char *path, const experiment_config *cfg,
         fprintf(f,
                 "    {\"arm\": \"%s\", \"n\": %zu, \"failed\": %zu, \"mean\": %.6f, "
                 "\"sd\": %.6f, \"ci95\": %.6f, \"min\": %.6f, \"max\": %.6f, "
-                "\"paper_mean\": %s}%s\n",
+                "\"paper_mean\": %s",
                 arms[a].name, s[a].acc.n, s[a].failed, s[a].acc.mean, s[a].acc.sd,
-                s[a].acc.ci95, s[a].min, s[a].max, paper, ++shown < n_run ? "," : "");
+                s[a].acc.ci95, s[a].min, s[a].max, paper);
+        if (cfg->trait.kind != TRAIT_NONE)
+            fprintf(f,
+                    ", \"trait_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %.6f}, "
+                    "\"target_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %.6f}",
+                    s[a].trait.n, s[a].trait.mean, s[a].trait.ci95, s[a].target.n,
+                    s[a].target.mean, s[a].target.ci95);
+        fprintf(f, "}%s\n", ++shown < n_run ? "," : "");
     }
     fprintf(f, "  ],\n  \"run\": {\"threads\": %zu, \"kernels\": \"%s\", "
                "\"wall_seconds\": %.3f}\n}\n",
@@ -298,8 +429,12 @@ void results_print_table(FILE *f, const experiment_config *cfg, const arm_summar
     for (size_t a = 0; a < n_arms; a++)
         if (experiment_arm_runs(cfg, a) && (int)strlen(arms[a].name) > w)
             w = (int)strlen(arms[a].name);
-    fprintf(f, "%-*s %5s %8s %9s %8s %8s %7s\n", w, "arm", "n", "mean", "95% CI", "min",
-            "max", "paper");
+    int trait = cfg->trait.kind != TRAIT_NONE;
+    fprintf(f, "%-*s %5s %8s %9s %8s %8s %7s", w, "arm", "n", "mean", "95% CI", "min", "max",
+            "paper");
+    if (trait)
+        fprintf(f, " %8s %9s", "trait", "95% CI");
+    fputc('\n', f);
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(cfg, a))
             continue;
@@ -313,6 +448,10 @@ void results_print_table(FILE *f, const experiment_config *cfg, const arm_summar
             fprintf(f, "%-*s %5zu %8.4f  ±%7.4f %8.4f %8.4f %s", w, arms[a].name, s[a].acc.n,
                     s[a].acc.mean, s[a].acc.ci95, s[a].min, s[a].max, paper);
         }
+        if (trait && s[a].trait.n)
+            fprintf(f, " %8.4f  ±%7.4f", s[a].trait.mean, s[a].trait.ci95);
+        else if (trait)
+            fprintf(f, " %8s %9s", "-", "-");
         if (s[a].failed)
             fprintf(f, "  (%zu diverged)", s[a].failed);
         fputc('\n', f);

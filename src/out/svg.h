@@ -49,8 +49,12 @@ typedef struct {
     const char *footnote;         /* a line under the chart; NULL: none */
 } svg_bar_chart;
 
-/* Bars on a 0..1 axis. */
+/* Bars on a 0..1 axis (wider than 960 pixels only past six bars). */
 void svg_write_bar_chart(FILE *f, const svg_bar_chart *c);
+/* c, and beside it (when not NULL) a second chart of the same kind: its own
+ * bars, y label, references and chance line, its title (when not NULL) a
+ * heading over it; c's title, legend and footnote are the figure's. */
+void svg_write_bar_charts(FILE *f, const svg_bar_chart *c, const svg_bar_chart *beside);
 
 /* One line of a panel: y[i] is the value at x = i + 1; NaN: no point.
  * The fields after y are optional: left 0 / NULL, the series is drawn

@@ -30,7 +30,8 @@ static const sweep_axis *axis_of(const sweep_plan *p, const setting *s)
 }
 
 /* sweep.txt's lines for p on data: every setting of the table in its
- * order (a swept one as one line per value), then the data read. */
+ * order (a swept one as one line per value; one recorded only when set
+ * left out at its default, as in config.txt), then the data read. */
 static int plan_lines(const sweep_plan *p, const config_data *data, kv_list *out, err *e)
 {
     size_t n;
@@ -44,7 +45,7 @@ static int plan_lines(const sweep_plan *p, const config_data *data, kv_list *out
             value_key(key, sizeof key, &s[i], k);
             full |= kv_set(out, key, a->values[k]);
         }
-        if (!a) {
+        if (!a && (!(s[i].flags & SETTING_IF_SET) || !setting_is_default(&s[i], &p->base))) {
             setting_format(&s[i], &p->base, v, sizeof v);
             full |= kv_set(out, s[i].name, v);
         }
@@ -135,7 +136,7 @@ static int plan_of_lines(const kv_list *lines, const char *path, sweep_plan *p,
         const char *v = kv_get(lines, s[i].name);
         value_key(key, sizeof key, &s[i], 0);
         snprintf(label, sizeof label, "%s: %s", path, s[i].name);
-        if (!v && !kv_get(lines, key))
+        if (!v && !kv_get(lines, key) && !(s[i].flags & SETTING_IF_SET))
             return err_set(e, "%s: no '%s': not a sweep plan", path, s[i].name);
         if (v && s[i].type != SETTING_FIXED && setting_parse(&s[i], v, &base, label, e))
             return -1;
@@ -149,9 +150,12 @@ static int plan_of_lines(const kv_list *lines, const char *path, sweep_plan *p,
     strcpy(data->train, train);
     strcpy(data->test, test);
     sweep_plan_init(p, &base);
-    for (size_t i = 0; i < n; i++)
-        if (!kv_get(lines, s[i].name) && read_axis(p, &s[i], lines, path, e))
+    for (size_t i = 0; i < n; i++) {
+        value_key(key, sizeof key, &s[i], 0);
+        if (!kv_get(lines, s[i].name) && kv_get(lines, key) &&
+            read_axis(p, &s[i], lines, path, e))
             return -1;
+    }
     return 0;
 }
 

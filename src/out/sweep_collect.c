@@ -29,14 +29,13 @@ static int check_task_config(const kv_list *have, const char *path, const experi
         const char *key = i < n ? s[i].name : data_keys[i - n];
         if (i < n && (s[i].flags & SETTING_SEEDS))
             continue;
+        int absent = i < n && !setting_is_recorded(&s[i], cfg); /* as config_make */
         if (i < n)
             setting_format(&s[i], cfg, want, sizeof want);
         else
             snprintf(want, sizeof want, "%s", kv_get(plan, key));
         const char *got = kv_get(have, key);
-        if (!got && i < n && !setting_is_recorded(&s[i], cfg))
-            continue; /* recorded only when set, and it is not */
-        if (!got || strcmp(got, want) != 0)
+        if (absent ? got != NULL : !got || strcmp(got, want) != 0)
             return err_set(e, "%s: %s=%s, but the point %s of this sweep has %s=%s: the folder "
                               "of another run (remove it, or run the task again with --force)",
                            path, key, got ? got : "(none)", point, key, want);
@@ -150,8 +149,21 @@ static void write_point(FILE *f, const sweep_plan *p, size_t point)
     fputc(',', f);
 }
 
+/* 1 when some point of p has a trait: its rows carry trait counts, and
+ * sweep.csv and summary.csv get the trait's columns. */
+static int sweep_has_trait(const sweep_plan *p)
+{
+    experiment_config cfg;
+    for (size_t point = 0; point < sweep_n_points(p); point++)
+        if (sweep_point_config(p, point, &cfg), cfg.trait.kind != TRAIT_NONE)
+            return 1;
+    return 0;
+}
+
+/* The point's rows of summary.csv; with_trait: the trait rate's mean and
+ * CI after them (empty where the arm has no trait rate). */
 static void write_summary_rows(FILE *f, const sweep_plan *p, size_t point,
-                               const sweep_point_result *r)
+                               const sweep_point_result *r, int with_trait)
 {
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
@@ -168,7 +180,12 @@ static void write_summary_rows(FILE *f, const sweep_plan *p, size_t point,
                     s->max);
         else
             fputs(",,,,", f);
-        fprintf(f, ",%zu\n", s->failed);
+        fprintf(f, ",%zu", s->failed);
+        if (with_trait && s->trait.n)
+            fprintf(f, ",%.6f,%.6f", s->trait.mean, s->trait.ci95);
+        else if (with_trait)
+            fputs(",,", f);
+        fputc('\n', f);
     }
 }
 
@@ -187,18 +204,20 @@ static int write_tables(const char *dir, const sweep_plan *p, const kv_list *pla
         atomic_abort(&csv);
         return -1;
     }
-    write_header(csv.f, p, RESULTS_CSV_HEADER);
-    write_header(summary.f, p, "arm,n,mean,sd,ci95,min,max,failed");
-    int rc = 0;
+    int rc = 0, trait = sweep_has_trait(p);
+    write_header(csv.f, p, trait ? RESULTS_CSV_HEADER "," RESULTS_CSV_TRAIT_COLUMNS
+                                 : RESULTS_CSV_HEADER);
+    write_header(summary.f, p, trait ? "arm,n,mean,sd,ci95,min,max,failed,trait_mean,trait_ci95"
+                                     : "arm,n,mean,sd,ci95,min,max,failed");
     for (size_t point = 0; point < sweep_n_points(p) && rc == 0; point++) {
         point_tasks t = {NULL, 0, NULL};
         rc = collect_point(dir, p, point, plan, &t, &r[point], e);
         for (size_t i = 0; rc == 0 && i < seeds * t.n_arms; i++) {
             write_point(csv.f, p, point);
-            results_write_row(csv.f, &t.rows[i]);
+            results_write_row(csv.f, &t.rows[i], trait);
         }
         if (rc == 0)
-            write_summary_rows(summary.f, p, point, &r[point]);
+            write_summary_rows(summary.f, p, point, &r[point], trait);
         point_tasks_free(&t, seeds);
     }
     if (rc) {

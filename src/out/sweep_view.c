@@ -42,6 +42,24 @@ static const setting *next_shared(const sweep_plan *p, size_t *i)
     return NULL;
 }
 
+/* 1 when the configuration of point runs arm a. */
+static int point_runs(const sweep_plan *p, size_t point, size_t a)
+{
+    experiment_config c;
+    sweep_point_config(p, point, &c);
+    return experiment_arm_runs(&c, a);
+}
+
+/* 1 when some point of p runs arm a (a sweep of --trait runs the trait's
+ * arms at some points only). */
+static int sweep_runs(const sweep_plan *p, size_t a)
+{
+    for (size_t point = 0; point < sweep_n_points(p); point++)
+        if (point_runs(p, point, a))
+            return 1;
+    return 0;
+}
+
 /* ---- sweep.svg ---- */
 
 /* "Not swept: the paper's settings, but epochs 1, batch 512 (...)": the
@@ -116,7 +134,8 @@ static int parts_alloc(figure_parts *fp, size_t drawn, size_t n_arms, size_t n_x
 }
 
 /* Panel k: x the first axis's values (or the one point), one series per
- * arm, the effect's two arms strong and dodged apart, the others light. */
+ * arm the sweep runs (no point where the point does not run it), the
+ * effect's two arms strong and dodged apart, the others light. */
 static void make_panel(figure_parts *fp, size_t k, const sweep_plan *p,
                        const sweep_point_result *r, const char *const *ticks,
                        const char *x_label, size_t n_x, size_t n_panels)
@@ -134,14 +153,18 @@ static void make_panel(figure_parts *fp, size_t k, const sweep_plan *p,
         keys[i] = name;
         for (size_t a = 0; a < n_arms; a++) {
             const arm_summary *s = &r[point].sum[a];
-            fp->y[(k * n_arms + a) * n_x + i] = s->acc.n ? s->acc.mean : NAN;
-            fp->ci95[(k * n_arms + a) * n_x + i] = s->acc.n ? s->acc.ci95 : 0;
+            int has = s->acc.n && point_runs(p, point, a);
+            fp->y[(k * n_arms + a) * n_x + i] = has ? s->acc.mean : NAN;
+            fp->ci95[(k * n_arms + a) * n_x + i] = has ? s->acc.ci95 : 0;
         }
     }
     svg_series *series = fp->series + k * n_arms;
+    size_t n_series = 0;
     for (size_t a = 0; a < n_arms; a++) {
+        if (!sweep_runs(p, a))
+            continue;
         int strong = (int)a == same || (int)a == cross;
-        series[a] = (svg_series){.label = fp->labels[a],
+        series[n_series++] = (svg_series){.label = fp->labels[a],
                                  .color = figures_arm_look(&arms[a]).color,
                                  .y = fp->y + (k * n_arms + a) * n_x,
                                  .ci95 = strong ? fp->ci95 + (k * n_arms + a) * n_x : NULL,
@@ -152,7 +175,7 @@ static void make_panel(figure_parts *fp, size_t k, const sweep_plan *p,
     }
     panel_title(fp->titles[k], sizeof fp->titles[k], p, k);
     fp->panels[k] = (svg_panel){fp->titles[k], "test accuracy", x_label, 0, 0, 1,
-                                READING_CHANCE, n_x, series, n_arms, ticks};
+                                READING_CHANCE, n_x, series, n_series, ticks};
 }
 
 int sweep_view_figure(const char *path, const sweep_plan *p, const sweep_point_result *r,
@@ -360,6 +383,8 @@ static void write_table(FILE *f, const sweep_plan *p, const sweep_point_result *
         char name[POINT_NAME_SIZE];
         sweep_point_name(p, point, name, sizeof name);
         for (size_t a = 0; a < n_arms; a++) {
+            if (!point_runs(p, point, a))
+                continue;
             fputs("| ", f);
             reading_md_cell(f, name);
             fprintf(f, " | %s", arms[a].name);

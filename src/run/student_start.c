@@ -8,7 +8,8 @@ _Static_assert(sizeof(student_start) <= SETTING_FIELD_MAX, "a start is a setting
 
 static int start_parse(const char *text, void *field, const char *label, err *e)
 {
-    student_start s = {STUDENT_START_OWN, 0};
+    student_start s;
+    memset(&s, 0, sizeof s); /* padding too: configurations compare by bytes */
     if (strcmp(text, "own") == 0) {
         /* the default */
     } else if (strcmp(text, "embed") == 0) {

@@ -15,7 +15,8 @@ static int parse_class(const char *text, size_t len, unsigned *c)
 
 static int trait_parse(const char *text, void *field, const char *label, err *e)
 {
-    trait_spec t = {TRAIT_NONE, 0, 0};
+    trait_spec t;
+    memset(&t, 0, sizeof t); /* padding too: configurations compare by bytes */
     if (strcmp(text, "none") == 0) {
         /* no trait */
     } else if (strncmp(text, "prefer:", 7) == 0) {

@@ -1,6 +1,7 @@
 /* Fuzz target: the results.csv reader (used by report, merge and resume).
  * What it accepts must keep its promises (correct <= total, total > 0, a
- * known arm, one total for all rows, no seed × arm twice), summarize, and survive a round trip: written back and read
+ * known arm, one total for all rows, no seed × arm twice; trait hits at
+ * most their cases, only on ok rows), summarize, and survive a round trip: written back and read
  * again it gives the same rows, and writing those gives the same bytes. */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ static void check(const char *path)
             if (rows[i].arm >= n_arms || rows[i].total == 0 ||
                 (rows[i].ok && rows[i].correct > rows[i].total) || rows[i].total != rows[0].total)
                 abort(); /* the reader promised to refuse these */
+            if (rows[i].has_trait && (!rows[i].ok || rows[i].trait.hits > rows[i].trait.total ||
+                                      rows[i].trait.target_hits > rows[i].total))
+                abort(); /* and these, with the trait's columns */
             for (size_t j = 0; j < i && n < 1000; j++)
                 if (rows[j].seed == rows[i].seed && rows[j].arm == rows[i].arm)
                     abort();
@@ -55,7 +59,9 @@ static void check(const char *path)
             for (size_t i = 0; i < n; i++)
                 if (b1[i].seed != rows[i].seed || b1[i].arm != rows[i].arm ||
                     b1[i].ok != rows[i].ok || b1[i].total != rows[i].total ||
-                    (rows[i].ok && b1[i].correct != rows[i].correct))
+                    (rows[i].ok && b1[i].correct != rows[i].correct) ||
+                    b1[i].has_trait != rows[i].has_trait ||
+                    memcmp(&b1[i].trait, &rows[i].trait, sizeof rows[i].trait) != 0)
                     abort();
             size_t s1, s2;
             uint8_t *t1 = fuzz_slurp(p1, &s1), *t2 = fuzz_slurp(p2, &s2);
