@@ -208,6 +208,36 @@ static void no_axis_is_one_point(void **state)
     assert_int_equal(memcmp(&cfg, &p.base, sizeof cfg), 0);
 }
 
+/* A setting with a grammar of its own is swept by listing its values, whose
+ * colons are theirs, not a range's; a point whose settings do not go
+ * together is refused, naming it. */
+static void spec_settings_swept(void **state)
+{
+    (void)state;
+    sweep_plan p = plan_of(2, 0);
+    add(&p, "trait", "none,prefer:3,swap:4:9");
+    add(&p, "student_init", "mix:0,mix:0.50,mix:1");
+    assert_values(&p, "trait", V("none", "prefer:3", "swap:4:9"));
+    assert_values(&p, "student_init", V("mix:0", "mix:0.5", "mix:1"));
+    experiment_config cfg;
+    sweep_point_config(&p, 5, &cfg);
+    assert_true(cfg.trait.kind == TRAIT_PREFER && cfg.trait.target == 3);
+    assert_true(cfg.student_init.kind == STUDENT_START_MIX && cfg.student_init.alpha == 1);
+    char name[256];
+    sweep_point_name(&p, 5, name, sizeof name);
+    assert_string_equal(name, "trait=prefer:3,student_init=mix:1");
+    err e = {{0}};
+    assert_int_equal(sweep_check_points(&p, &e), 0);
+    assert_int_equal(sweep_add_axis(&p, "trait_epochs", "1:3:+1", &e), 0);
+    assert_int_equal(sweep_check_points(&p, &e), -1); /* trait=none with 2 epochs */
+    tu_assert_contains(e.msg, "point trait=none,trait_epochs=2,student_init=mix:0: ");
+    tu_assert_contains(e.msg, "--trait-epochs");
+    sweep_plan q = plan_of(1, 0);
+    assert_int_equal(sweep_add_axis(&q, "trait", "prefer:3,prefer:11", &e), -1);
+    tu_assert_contains(e.msg, "--trait: 'prefer:11'");
+    assert_int_equal(sweep_add_axis(&q, "trait", "prefer:1:3:+1", &e), -1);
+}
+
 /* More than SWEEP_SANE_TASKS tasks only with force, saying how many. */
 static void grid_size_bound(void **state)
 {
@@ -237,6 +267,7 @@ int main(void)
         cmocka_unit_test(point_configs),
         cmocka_unit_test(no_axis_is_one_point),
         cmocka_unit_test(grid_size_bound),
+        cmocka_unit_test(spec_settings_swept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
