@@ -163,7 +163,10 @@ static void make_panel(figure_parts *fp, size_t k, const sweep_plan *p,
     for (size_t a = 0; a < n_arms; a++) {
         if (!sweep_runs(p, a))
             continue;
-        int strong = (int)a == same || (int)a == cross;
+        /* The effect's students stand out: the paper's two aux students and
+         * any aux student beyond the paper (the α curve's, the trait's). */
+        int strong = (int)a == same || (int)a == cross ||
+                     (arms[a].when != ARM_ALWAYS && arms[a].outputs == ARM_OUTPUTS_AUX);
         series[n_series++] = (svg_series){.label = fp->labels[a],
                                  .color = figures_arm_look(&arms[a]).color,
                                  .y = fp->y + (k * n_arms + a) * n_x,
