@@ -14,28 +14,9 @@
 
 /* The synthetic task: tu_data.h's quadrant images. */
 enum { PIXELS = TU_QUAD_PIXELS };
-enum { N_TRAIN = 200, N_TEST = 120 };
+enum { N_TRAIN = TU_QUAD_TRAIN, N_TEST = TU_QUAD_TEST };
 
-typedef struct {
-    dataset train, test;
-} fixture;
-
-static int setup(void **state)
-{
-    static fixture fx;
-    tu_make_quadrants(&fx.train, N_TRAIN, 1);
-    tu_make_quadrants(&fx.test, N_TEST, 2);
-    *state = &fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    dataset_free(&fx->train);
-    dataset_free(&fx->test);
-    return 0;
-}
+typedef tu_quad_sets fixture;
 
 /* ---- the settings ---- */
 
@@ -604,7 +585,7 @@ static void experiment_refuses_mismatched_images(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tu_quad_setup, tu_quad_teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_are_the_papers_protocol),
         cmocka_unit_test(settings_table_drives_defaults),

@@ -16,6 +16,15 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fail=0
+# same FILE BASE: FILE (in $out) must be BASE's bytes.
+same() {
+    if cmp -s "$out/$2" "$out/$1"; then
+        echo "ok: $1 identical to $2"
+    else
+        echo "FAIL: $1 differs from $2"
+        fail=1
+    fi
+}
 for t in 1 2 3 8; do
     "$bin" experiment --data "$data" --threads $t --seeds 2 --width 48 --epochs 1 \
         --student-epochs 1 --noise-images 3000 --batch 500 --quiet --out "$out/e$t" >/dev/null || fail=1
@@ -32,13 +41,7 @@ for t in 1 3; do
         --student-width 56 --student-init embed --quiet --out "$out/y$t" >/dev/null || fail=1
 done
 for f in x3/results.csv x3/curves.csv y3/results.csv y3/curves.csv; do
-    base=$(echo "$f" | sed "s/3/1/")
-    if cmp -s "$out/$base" "$out/$f"; then
-        echo "ok: $f identical to $base"
-    else
-        echo "FAIL: $f differs from $base"
-        fail=1
-    fi
+    same "$f" "$(echo "$f" | sed "s/3/1/")"
 done
 # The AVX2 path must give the AVX-512 path's bits too (same FMA chains).
 SUBLIM_KERNELS=avx2 "$bin" experiment --data "$data" --threads 2 --seeds 2 --width 48 \
@@ -52,13 +55,7 @@ else
 fi
 for t in 2 3 8; do
     for f in e$t/results.csv e$t/curves.csv t$t/theorem.csv; do
-        base=$(echo "$f" | sed "s/^\([et]\)$t/\11/")
-        if cmp -s "$out/$base" "$out/$f"; then
-            echo "ok: $f identical to $base"
-        else
-            echo "FAIL: $f differs from $base"
-            fail=1
-        fi
+        same "$f" "$(echo "$f" | sed "s/^\([et]\)$t/\11/")"
     done
 done
 exit $fail

@@ -49,6 +49,32 @@ static inline void tu_make_quadrants(dataset *d, size_t n, uint32_t seed)
     }
 }
 
+/* The training and test sets of the tests that run experiments: 200 and
+ * 120 quadrant images, as a cmocka setup/teardown pair (*state points to
+ * a tu_quad_sets). */
+enum { TU_QUAD_TRAIN = 200, TU_QUAD_TEST = 120 };
+
+typedef struct {
+    dataset train, test;
+} tu_quad_sets;
+
+static inline int tu_quad_setup(void **state)
+{
+    static tu_quad_sets sets;
+    tu_make_quadrants(&sets.train, TU_QUAD_TRAIN, 1);
+    tu_make_quadrants(&sets.test, TU_QUAD_TEST, 2);
+    *state = &sets;
+    return 0;
+}
+
+static inline int tu_quad_teardown(void **state)
+{
+    tu_quad_sets *sets = *state;
+    dataset_free(&sets->train);
+    dataset_free(&sets->test);
+    return 0;
+}
+
 /* d as dir/<prefix>-images-idx3-ubyte and dir/<prefix>-labels-idx1-ubyte. */
 static inline void tu_write_idx(const char *dir, const char *prefix, const dataset *d)
 {
