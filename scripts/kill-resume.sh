@@ -81,13 +81,18 @@ check_run() { # the finished run in folder $1 against the reference
     fi
 }
 # Runs "$@" killed with SIGKILL after $1 seconds (its stderr to $tmp/log);
-# sets status (137 when killed).
+# sets status (137 when killed).  It returns only once the run is reaped,
+# so its lock is gone: without --foreground, timeout(1) -s KILL kills its
+# whole process group, itself included, and may return while the run is
+# still dying (a large one takes a moment), and the next launch would
+# rightly be refused as a second writer.
 run_killed_after() {
     local secs=$1
     shift
     status=0
     # In a subshell whose stderr is dropped, so bash's "Killed" stays quiet.
-    (timeout -s KILL "$secs" "$@" >/dev/null 2>>"$tmp/log"; exit $?) 2>/dev/null || status=$?
+    (timeout --foreground --preserve-status -s KILL "$secs" "$@" >/dev/null 2>>"$tmp/log"
+     exit $?) 2>/dev/null || status=$?
 }
 random_secs() { # uniform in [0, $1) ms, as seconds
     local ms=$(((RANDOM * 32768 + RANDOM) % $1))
