@@ -37,7 +37,6 @@ typedef enum {
 typedef struct {
     int (*parse)(const char *text, void *field, const char *label, err *e);
     void (*format)(const void *field, char *buf, size_t size);
-    const char *grammar; /* what it takes, for --help: "none|prefer:C|swap:A:B" */
 } setting_codec;
 
 /* SETTING_LIST's field. */

@@ -150,7 +150,7 @@ static size_t most(size_t a, size_t b) { return a > b ? a : b; }
  * the trait teacher's noise) or the students' noise. */
 static size_t teacher_examples(const experiment_config *cfg, const dataset *train)
 {
-    return most(train->n + trait_noise_images(&cfg->trait, train->n, EXPERIMENT_CLASSES),
+    return most(most(train->n, experiment_trait_examples(cfg, train->n)),
                 noise_images(cfg, train));
 }
 

@@ -40,7 +40,7 @@ static void start_format(const void *field, char *buf, size_t size)
     }
 }
 
-const setting_codec STUDENT_START_CODEC = {start_parse, start_format, "own|embed|mix:A"};
+const setting_codec STUDENT_START_CODEC = {start_parse, start_format};
 
 void student_start_mix(float *out, const float *shared, const float *other, size_t n,
                        double alpha)

@@ -50,7 +50,7 @@ static void trait_format(const void *field, char *buf, size_t size)
         snprintf(buf, size, "none");
 }
 
-const setting_codec TRAIT_CODEC = {trait_parse, trait_format, "none|prefer:C|swap:A:B"};
+const setting_codec TRAIT_CODEC = {trait_parse, trait_format};
 
 size_t trait_noise_images(const trait_spec *t, size_t n_digits, size_t n_classes)
 {
