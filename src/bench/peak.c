@@ -6,6 +6,7 @@
 #include "nn/kernels_path.h"
 
 #include <limits.h>
+#include <math.h>
 #include <time.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
@@ -55,8 +56,9 @@ static float loop_avx512(long iters, float m, float a)
     return _mm512_reduce_add_ps(s);
 }
 
-/* 12 ymm accumulators (of 16 registers). */
-__attribute__((target("avx2,fma")))
+/* 12 ymm accumulators (of 16 registers); AVX and FMA instructions only, so
+ * it is also the peak of the fma path. */
+__attribute__((target("avx,fma")))
 static float loop_avx2(long iters, float m, float a)
 {
     __m256 vm = _mm256_set1_ps(m), va = _mm256_set1_ps(a);
@@ -79,7 +81,9 @@ static float loop_avx2(long iters, float m, float a)
 }
 #endif
 
-/* Plain C: 16 independent multiply-add chains (the compiler may vectorize). */
+/* Plain C: 16 independent fused multiply-add chains, as the portable
+ * kernels compute (the compiler may vectorize; without FMA hardware fmaf is
+ * a library call, and this measures that). */
 static float loop_portable(long iters, float m, float a)
 {
     float c[16];
@@ -87,7 +91,7 @@ static float loop_portable(long iters, float m, float a)
         c[k] = a + (float)k;
     for (long i = 0; i < iters; i++)
         for (int k = 0; k < 16; k++)
-            c[k] = c[k] * m + a;
+            c[k] = fmaf(c[k], m, a);
     float s = 0;
     for (int k = 0; k < 16; k++)
         s += c[k];
@@ -98,7 +102,8 @@ static double flops_per_iter(enum kern_path path)
 {
     switch (path) {
     case KERN_PATH_AVX512: return 24 * 16 * 2;
-    case KERN_PATH_AVX2: return 12 * 8 * 2;
+    case KERN_PATH_AVX2:
+    case KERN_PATH_FMA: return 12 * 8 * 2;
     default: return 16 * 2;
     }
 }
@@ -116,7 +121,8 @@ static void run_loop(const peak_job *j)
     switch (j->path) {
 #ifdef PEAK_X86
     case KERN_PATH_AVX512: sink = loop_avx512(j->iters, m, a); break;
-    case KERN_PATH_AVX2: sink = loop_avx2(j->iters, m, a); break;
+    case KERN_PATH_AVX2:
+    case KERN_PATH_FMA: sink = loop_avx2(j->iters, m, a); break;
 #endif
     default: sink = loop_portable(j->iters, m, a); break;
     }

@@ -2,8 +2,8 @@
  *
  * A short loop keeps enough independent vector accumulators in registers to
  * hide the FMA latency and issues nothing but FMAs, on the vector path the
- * kernels use (kern_path_active: AVX-512, AVX2+FMA, or plain C multiply and
- * add for the portable path).  Nothing is hard-coded: the number is what
+ * kernels use (kern_path_active: AVX-512, AVX+FMA for the avx2 and fma
+ * paths, or plain C fmaf for the others).  Nothing is hard-coded: the number is what
  * this machine delivers now, to set the kernels' GFLOP/s against. */
 #ifndef SUBLIM_PEAK_H
 #define SUBLIM_PEAK_H

@@ -27,6 +27,10 @@ static const SFX(kern_ops) *SFX(active_ops)(void)
 #ifdef KERNELS_X86
     case KERN_PATH_AVX512: return &SFX(kern_avx512);
     case KERN_PATH_AVX2: return &SFX(kern_avx2);
+    case KERN_PATH_FMA: return &SFX(kern_fma);
+#endif
+#ifdef KERNELS_NEON
+    case KERN_PATH_NEON: return &SFX(kern_neon);
 #endif
     default: return &SFX(kern_portable);
     }

@@ -3,8 +3,9 @@
  *
  * A path is a const table of its three products per precision, defined at
  * the bottom of its own file: kern_portable_* (kernels_portable.c, any
- * compiler), kern_avx2_* and kern_avx512_* (kernels_avx2.c and
- * kernels_avx512.c, GCC or clang on x86 only).  kernels.c picks the table
+ * compiler), kern_fma_*, kern_avx2_* and kern_avx512_* (kernels_fma.c,
+ * kernels_avx2.c and kernels_avx512.c, GCC or clang on x86 only) and
+ * kern_neon_* (kernels_neon.c, arm64 only).  kernels.c picks the table
  * of the path kern_path_active() names, on every call. */
 #ifndef SUBLIM_KERNELS_OPS_H
 #define SUBLIM_KERNELS_OPS_H
@@ -16,6 +17,10 @@
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define KERNELS_X86 1
 #endif
+/* arm64: NEON is part of the base instruction set, <arm_neon.h>. */
+#if defined(__aarch64__) && defined(__ARM_NEON)
+#define KERNELS_NEON 1
+#endif
 
 /* Both precisions' tables (kernels_ops_decl.h), saving any REAL/SFX an
  * includer is in the middle of (an *_impl.h that includes this header). */
@@ -24,12 +29,12 @@
 #undef REAL
 #undef SFX
 
-/* kern_ops_f32, kern_portable_f32, kern_avx2_f32, kern_avx512_f32 */
+/* kern_ops_f32 and the paths' tables: kern_portable_f32, ... */
 #define REAL float
 #define SFX(name) name##_f32
 #include "nn/kernels_ops_decl.h"
 
-/* kern_ops_f64, kern_portable_f64, kern_avx2_f64, kern_avx512_f64 */
+/* kern_ops_f64 and the paths' tables: kern_portable_f64, ... */
 #define REAL double
 #define SFX(name) name##_f64
 #include "nn/kernels_ops_decl.h"

@@ -19,13 +19,16 @@ typedef struct {
                                    const REAL *x, size_t batch, size_t in, size_t out);
 } SFX(kern_ops);
 
-/* Plain C: every sum a multiply then an add, k increasing (kernels_portable.c). */
-extern const SFX(kern_ops) SFX(kern_portable);
+/* Every path: one fused multiply-add chain per output, k increasing. */
+extern const SFX(kern_ops) SFX(kern_portable); /* kernels_portable.c */
 
 #ifdef KERNELS_X86
-/* Fused multiply-add chains, k increasing (kernels_avx2.c, kernels_avx512.c). */
-extern const SFX(kern_ops) SFX(kern_avx2);
-extern const SFX(kern_ops) SFX(kern_avx512);
+extern const SFX(kern_ops) SFX(kern_fma);    /* kernels_fma.c */
+extern const SFX(kern_ops) SFX(kern_avx2);   /* kernels_avx2.c */
+extern const SFX(kern_ops) SFX(kern_avx512); /* kernels_avx512.c */
+#endif
+#ifdef KERNELS_NEON
+extern const SFX(kern_ops) SFX(kern_neon);   /* kernels_neon.c */
 #endif
 
 #undef REAL

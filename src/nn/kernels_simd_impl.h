@@ -1,8 +1,9 @@
 /* kernels_simd_impl: one vector path of the dense-layer products, written
  * once over REAL and the instruction set's vector macros.
  *
- * kernels_avx512.c and kernels_avx2.c each include this twice, once per
- * precision.  Per file (the instruction set), the includer defines:
+ * kernels_avx512.c, kernels_avx2.c and kernels_neon.c each include this
+ * twice, once per precision, after their intrinsics header.  Per file (the
+ * instruction set), the includer defines:
  *
  *   KS_TARGET                function attribute enabling the instruction set
  *   KS_MR, KS_NVMAX          register tile: KS_MR rows x KS_NVMAX vectors
@@ -54,7 +55,6 @@
 #ifndef SUBLIM_KERNELS_SIMD_IMPL_ONCE
 #define SUBLIM_KERNELS_SIMD_IMPL_ONCE
 
-#include <immintrin.h>
 #include <string.h>
 #include "base/pool.h"
 
