@@ -43,6 +43,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "base/pool.h"
+#include "nn/kernels_ops.h" /* KERN_UNROLL */
 
 /* Register block of C: PORT_MR rows x 64 bytes of columns (16 floats, 8
  * doubles: four NEON or two AVX registers per row; 24 or 12 accumulators,
@@ -116,10 +117,10 @@ PORT_TARGET static inline void SFX(port_ukr)(const SFX(port_job) *j, size_t k,
                 acc[r][q] = c[r * j->ldc + q];
     for (size_t kk = 0; kk < k; kk++) {
         const REAL *bk = panel + kk * PORT_NR;
-#pragma GCC unroll 8
+KERN_UNROLL
         for (int r = 0; r < PORT_MR; r++) {
             REAL av = ap[r][kk * acs];
-#pragma GCC unroll 16
+KERN_UNROLL
             for (int q = 0; q < PORT_NR; q++)
                 acc[r][q] = PORT_FMA(av, bk[q], acc[r][q]);
         }

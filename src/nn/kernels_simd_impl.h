@@ -57,6 +57,7 @@
 
 #include <string.h>
 #include "base/pool.h"
+#include "nn/kernels_ops.h" /* KERN_UNROLL */
 
 /* Bytes of packed B per task (on the running thread's stack), the
  * preferred K block, the B bytes a task's column tile may keep in L2, and
@@ -107,13 +108,13 @@ SFX(ukr_k)(const int nv, const int masked, const int prefetch_a, size_t k,
         KS_VEC bv[KS_NVMAX];
         if (prefetch_a) /* A by columns: one strided line per k */
             __builtin_prefetch(ap[0] + (kk + KS_PF) * cs);
-#pragma GCC unroll 4
+KERN_UNROLL
         for (int v = 0; v < nv; v++)
             bv[v] = masked && v == nv - 1 ? KS_LOADM(b + v * KS_VL, tm) : KS_LOAD(b + v * KS_VL);
-#pragma GCC unroll 16
+KERN_UNROLL
         for (int r = 0; r < KS_MR; r++) {
             KS_VEC av = KS_BCAST(ap[r] + kk * cs);
-#pragma GCC unroll 4
+KERN_UNROLL
             for (int v = 0; v < nv; v++)
                 acc[r][v] = KS_FMA(av, bv[v], acc[r][v]);
         }
@@ -137,13 +138,13 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
     const size_t last_n = n - (size_t)(nv - 1) * KS_VL; /* lanes of the last vector */
     const int full = last_n == KS_VL;
     const KS_MASK tm = KS_TAILMASK(last_n);
-#pragma GCC unroll 16
+KERN_UNROLL
     for (int r = 0; r < KS_MR; r++)
         ap[r] = a + ((size_t)r < m_read ? (size_t)r : m_read - 1) * rs;
 
-#pragma GCC unroll 16
+KERN_UNROLL
     for (int r = 0; r < KS_MR; r++) {
-#pragma GCC unroll 4
+KERN_UNROLL
         for (int v = 0; v < nv; v++)
             acc[r][v] = !load_c || (size_t)r >= m ? KS_ZERO()
                         : v < nv - 1 || full      ? KS_LOAD(c + r * ldc + v * KS_VL)
@@ -156,29 +157,29 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
         SFX(ukr_k)(nv, 1, prefetch_a, k, ap, cs, b, bs, tm, acc);
     if (e) {
         if (e->bias) {
-#pragma GCC unroll 4
+KERN_UNROLL
             for (int v = 0; v < nv; v++) {
                 KS_VEC bb = (v < nv - 1 || full) ? KS_LOAD(e->bias + v * KS_VL)
                                                  : KS_LOADM(e->bias + v * KS_VL, tm);
-#pragma GCC unroll 16
+KERN_UNROLL
                 for (int r = 0; r < KS_MR; r++)
                     acc[r][v] = KS_ADD(acc[r][v], bb);
             }
         }
         if (e->relu) {
-#pragma GCC unroll 16
+KERN_UNROLL
             for (int r = 0; r < KS_MR; r++)
-#pragma GCC unroll 4
+KERN_UNROLL
                 for (int v = 0; v < nv; v++)
                     acc[r][v] = KS_KEEPGT0(acc[r][v], acc[r][v]);
         }
         if (e->mask) {
-#pragma GCC unroll 16
+KERN_UNROLL
             for (int r = 0; r < KS_MR; r++) {
                 if ((size_t)r >= m)
                     break;
                 const REAL *mr = e->mask + r * e->ldm;
-#pragma GCC unroll 4
+KERN_UNROLL
                 for (int v = 0; v < nv; v++) {
                     KS_VEC mv = (v < nv - 1 || full) ? KS_LOAD(mr + v * KS_VL)
                                                      : KS_LOADM(mr + v * KS_VL, tm);
@@ -187,11 +188,11 @@ SFX(ukr)(const int nv, const int prefetch_a, size_t k, const REAL *a, size_t rs,
             }
         }
     }
-#pragma GCC unroll 16
+KERN_UNROLL
     for (int r = 0; r < KS_MR; r++) {
         if ((size_t)r >= m)
             break;
-#pragma GCC unroll 4
+KERN_UNROLL
         for (int v = 0; v < nv; v++) {
             if (v < nv - 1 || full)
                 KS_STORE(c + r * ldc + v * KS_VL, acc[r][v]);
