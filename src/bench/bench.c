@@ -11,12 +11,15 @@
 #include "bench/bench.h"
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 #include "base/clock.h"
+#include "bench/bench_kernels.h"
 #include "bench/peak.h"
+#include "nn/kernels_path.h"
 #include "nn/adam.h"
 #include "run/experiment.h"
 #include "run/train.h"
@@ -49,16 +52,16 @@ typedef struct {
     double teacher_flop, seed_flop;
 } e2e_times;
 
-/* Times the teacher alone, then one whole seed, on pool p. */
-static int time_end_to_end(const experiment_config *cfg, const dataset *train,
-                           const dataset *test, pool *p, e2e_times *t, err *e)
+/* Times the teacher's training (cfg's epochs) on d, on pool p. */
+static int time_teacher(const experiment_config *cfg, const dataset *d, pool *p,
+                        double *seconds, double *flop, err *e)
 {
     mlp_shape s;
-    if (mlp_shape_make(&s, train->pixels, cfg->width, cfg->hidden_layers,
+    if (mlp_shape_make(&s, d->pixels, cfg->width, cfg->hidden_layers,
                        EXPERIMENT_CLASSES + cfg->m, e))
         return -1;
     trainer tr;
-    if (trainer_init(&tr, &s, EXPERIMENT_CLASSES, cfg->batch, train->n, p, e))
+    if (trainer_init(&tr, &s, EXPERIMENT_CLASSES, cfg->batch, d->n, p, e))
         return -1;
     float *params = mlp_arena_new_f32(&s);
     adam opt;
@@ -70,16 +73,27 @@ static int time_end_to_end(const experiment_config *cfg, const dataset *train,
     }
     mlp_init_params_f32(params, &s, cfg->init, cfg->seed_start, 0);
     double loss, start = clock_seconds();
-    if (train_teacher(&tr, params, &opt, train, cfg->teacher_epochs, cfg->seed_start, NULL,
+    if (train_teacher(&tr, params, &opt, d, cfg->teacher_epochs, cfg->seed_start, NULL,
                       &loss, e) == 0) {
-        t->teacher_s = clock_seconds() - start;
-        t->teacher_flop = train_flops_per_example(&s) * (double)train->n *
-                          (double)cfg->teacher_epochs;
+        *seconds = clock_seconds() - start;
+        *flop = train_flops_per_example(&s) * (double)d->n * (double)cfg->teacher_epochs;
         rc = 0;
     }
     adam_free(&opt);
     free(params);
     trainer_free(&tr);
+    return rc;
+}
+
+/* Times the teacher alone, then one whole seed, on pool p. */
+static int time_end_to_end(const experiment_config *cfg, const dataset *train,
+                           const dataset *test, pool *p, e2e_times *t, err *e)
+{
+    mlp_shape s;
+    if (mlp_shape_make(&s, train->pixels, cfg->width, cfg->hidden_layers,
+                       EXPERIMENT_CLASSES + cfg->m, e))
+        return -1;
+    int rc = time_teacher(cfg, train, p, &t->teacher_s, &t->teacher_flop, e);
     if (rc)
         return rc;
 
@@ -90,7 +104,7 @@ static int time_end_to_end(const experiment_config *cfg, const dataset *train,
     arm_result *rows = calloc(n_arms, sizeof *rows);
     if (!rows)
         return err_set(e, "out of memory");
-    start = clock_seconds();
+    double start = clock_seconds();
     rc = experiment_run(cfg, train, test, p, NULL, rows, e);
     t->seed_s = clock_seconds() - start;
     free(rows);
@@ -197,5 +211,52 @@ int bench_end_to_end(pool *p, pool *one, const dataset *train, const dataset *te
     print_times(out, &t1, &tn, pool_threads(p), before, after);
     fprintf(out, "\npeak resident memory of the end-to-end runs: %.1f MB%s\n", rss,
             restarted ? "" : " (of the whole bench process)");
+    return 0;
+}
+
+/* Each path is chosen through SUBLIM_KERNELS, the kernels' one switch,
+ * which is restored as it was afterwards. */
+int bench_paths(const dataset *train, FILE *out, err *e)
+{
+    experiment_config cfg = experiment_defaults();
+    cfg.teacher_epochs = 1;
+    dataset part = *train; /* the first images: the same work on every path */
+    if (part.n > BENCH_PATH_IMAGES)
+        part.n = BENCH_PATH_IMAGES;
+    const char *was = getenv("SUBLIM_KERNELS");
+    char *saved = was ? strdup(was) : NULL;
+    if (was && !saved)
+        return err_set(e, "out of memory");
+    double best = 0;
+    double gflops[KERN_PATH_COUNT] = {0}, secs[KERN_PATH_COUNT] = {0};
+    int rc = 0;
+    for (int q = 0; q < (int)KERN_PATH_COUNT && rc == 0; q++) {
+        if (!kern_path_supported((enum kern_path)q))
+            continue;
+        setenv("SUBLIM_KERNELS", kern_path_str((enum kern_path)q), 1);
+        double flop;
+        gflops[q] = bench_step_gflops();
+        if (gflops[q] < 0)
+            rc = err_set(e, "out of memory");
+        else
+            rc = time_teacher(&cfg, &part, NULL, &secs[q], &flop, e);
+        if (rc == 0 && (best == 0 || secs[q] < best))
+            best = secs[q];
+    }
+    if (saved)
+        setenv("SUBLIM_KERNELS", saved, 1);
+    else
+        unsetenv("SUBLIM_KERNELS");
+    free(saved);
+    if (rc)
+        return rc;
+    fprintf(out, "\nevery kernel path this CPU has, 1 thread (the same bits on each):\n");
+    fprintf(out, "  %-9s %16s %15s %7s\n", "path", "step products", "teacher epoch", "speed");
+    for (int q = 0; q < (int)KERN_PATH_COUNT; q++)
+        if (secs[q] > 0)
+            fprintf(out, "  %-9s %8.1f GFLOP/s %13.2f s %6.2fx\n",
+                    kern_path_str((enum kern_path)q), gflops[q], secs[q], best / secs[q]);
+    fprintf(out, "  (a teacher epoch on the first %zu training images; speed: the fastest\n"
+                 "  path's epoch time over this one's)\n", part.n);
     return 0;
 }

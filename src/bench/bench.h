@@ -12,4 +12,13 @@
 int bench_end_to_end(pool *p, pool *one, const dataset *train, const dataset *test, FILE *out,
                      err *e);
 
+/* Images of the teacher epoch bench_paths times on each path. */
+#define BENCH_PATH_IMAGES 10000
+
+/* For every kernel path this CPU supports, on one thread: the products of
+ * one training step (GFLOP/s) and one teacher epoch on the first
+ * BENCH_PATH_IMAGES training images, each path's time as a ratio to the
+ * fastest.  Prints the table to out. */
+int bench_paths(const dataset *train, FILE *out, err *e);
+
 #endif

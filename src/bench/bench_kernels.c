@@ -236,6 +236,50 @@ static int alloc_bufs(const bench_shape *sh, bench_bufs *B)
     return 0;
 }
 
+/* Seconds per call of shape sh on p, after allocating and filling its
+ * buffers (the reference too when ref_s != NULL, then compared into
+ * max_diff / max_ref); -1 when out of memory. */
+static double time_shape(const bench_shape *sh, pool *p, double *t_pool, double *ref_s,
+                         double *max_diff, double *max_ref)
+{
+    bench_bufs B = {0};
+    if (alloc_bufs(sh, &B) != 0) {
+        free_bufs(&B);
+        errno = ENOMEM;
+        return -1;
+    }
+    double t1 = time_tuned(sh, NULL, &B);
+    if (t_pool)
+        *t_pool = p && pool_threads(p) > 1 ? time_tuned(sh, p, &B) : t1;
+    if (ref_s) {
+        double t0 = now_seconds();
+        run_ref(sh, &B);
+        *ref_s = now_seconds() - t0;
+        *max_diff = *max_ref = 0;
+        compare(B.out, B.ref, B.n_out, sh->f64, max_diff, max_ref);
+        if (sh->op == OP_BACKWARD_WEIGHTS && sh->flag)
+            compare(B.out2, B.ref2, B.n_out2, sh->f64, max_diff, max_ref);
+    }
+    free_bufs(&B);
+    return t1;
+}
+
+double bench_step_gflops(void)
+{
+    double flops = 0, t = 0;
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        const bench_shape *sh = &shapes[k];
+        if (sh->f64)
+            continue;
+        double t1 = time_shape(sh, NULL, NULL, NULL, NULL, NULL);
+        if (t1 < 0)
+            return -1;
+        flops += 2.0 * (double)sh->batch * (double)sh->in * (double)sh->out;
+        t += t1;
+    }
+    return flops / t * 1e-9;
+}
+
 int bench_kernels(pool *p, FILE *out)
 {
     size_t threads = pool_threads(p);
@@ -252,23 +296,11 @@ int bench_kernels(pool *p, FILE *out)
     double step_flops = 0, step_t1 = 0, step_tn = 0;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
         const bench_shape *sh = &shapes[k];
-        bench_bufs B = {0};
-        if (alloc_bufs(sh, &B) != 0) {
-            free_bufs(&B);
-            errno = ENOMEM;
-            return -1;
-        }
         double flops = 2.0 * (double)sh->batch * (double)sh->in * (double)sh->out;
-        double t1 = time_tuned(sh, NULL, &B);
-        double tn = threads > 1 ? time_tuned(sh, p, &B) : t1;
-        double t0 = now_seconds();
-        run_ref(sh, &B);
-        double tr = now_seconds() - t0;
-
-        double max_diff = 0, max_ref = 0;
-        compare(B.out, B.ref, B.n_out, sh->f64, &max_diff, &max_ref);
-        if (sh->op == OP_BACKWARD_WEIGHTS && sh->flag)
-            compare(B.out2, B.ref2, B.n_out2, sh->f64, &max_diff, &max_ref);
+        double tn, tr, max_diff, max_ref;
+        double t1 = time_shape(sh, threads > 1 ? p : NULL, &tn, &tr, &max_diff, &max_ref);
+        if (t1 < 0)
+            return -1;
         double scale = sh->f64 ? 0.5 : 1.0; /* double: half the lanes */
         double g1 = flops / t1 * 1e-9, gn = flops / tn * 1e-9;
         fprintf(out, "%-17s %-7s %-4s %5zu %4zu %4zu  %9.1f %4.0f%%  %9.1f %4.0f%%  %8.2f  %9.2e %9.2e\n",
@@ -281,7 +313,6 @@ int bench_kernels(pool *p, FILE *out)
             step_t1 += t1;
             step_tn += tn;
         }
-        free_bufs(&B);
     }
     double g1 = step_flops / step_t1 * 1e-9, gn = step_flops / step_tn * 1e-9;
     fprintf(out, "one training step's products (the f32 rows, FLOP-weighted): %.1f GFLOP/s "

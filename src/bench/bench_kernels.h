@@ -14,4 +14,9 @@
  * Takes a few seconds.  Returns 0, or -1 when memory ran out (errno set). */
 int bench_kernels(pool *p, FILE *out);
 
+/* GFLOP/s of the products of one training step (the float shapes,
+ * FLOP-weighted) on the calling thread, on the active path; -1 when memory
+ * ran out (errno set). */
+double bench_step_gflops(void);
+
 #endif

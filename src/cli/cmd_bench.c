@@ -1,7 +1,8 @@
 /* sublim bench: how fast, on this machine, measured in one run: every
  * training kernel shape against the reference loops and the FMA peak
  * (bench/bench_kernels.h), then the teacher and one full seed at 1 and N
- * threads with the peak memory (bench/bench.h). */
+ * threads with the peak memory, and every kernel path this CPU has against
+ * the others (bench/bench.h). */
 #include <stddef.h>
 #include <stdio.h>
 #include "bench/bench.h"
@@ -29,7 +30,8 @@ int cmd_bench(int argc, char **argv)
     int rc = cmd_parse_flags("bench",
                              "usage: sublim bench [flags]\n\n"
                              "Measures the kernels against the reference loops and the machine's\n"
-                             "FMA peak, then the teacher and one full seed at 1 and N threads.",
+                             "FMA peak, then the teacher and one full seed at 1 and N threads,\n"
+                             "then every kernel path this CPU has on one thread.",
                              argc, argv, tables, 2);
     if (rc >= 0)
         return rc;
@@ -48,7 +50,8 @@ int cmd_bench(int argc, char **argv)
         if (cmd_load_mnist(rf.data_dir, &train, &test)) {
             rc = 1;
         } else {
-            if (bench_end_to_end(p, one, &train, &test, stdout, &e)) {
+            if (bench_end_to_end(p, one, &train, &test, stdout, &e) ||
+                bench_paths(&train, stdout, &e)) {
                 fprintf(stderr, "sublim bench: %s\n", e.msg);
                 rc = 1;
             }
