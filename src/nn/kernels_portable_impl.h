@@ -76,23 +76,39 @@ typedef struct {
     size_t tiles_n; /* column tiles; tasks are tiles_m x tiles_n */
 } SFX(port_job);
 
-/* c[0..n) = s[0..n) + bias, ReLU'd, masked (each step only when asked:
- * adding a zero bias would turn -0 into +0).  Loops over the whole row, so
- * the compiler may vectorize each. */
-PORT_TARGET static inline void SFX(port_store)(REAL *c, REAL *s, size_t n, const REAL *bias,
-                                              int relu, const REAL *mask)
+/* The epilogue of a full PORT_MR x PORT_NR block on its last K block:
+ * s + bias, ReLU'd, masked, each step only when asked (adding a zero bias
+ * would turn -0 into +0), stored to c.  Every loop has a constant length
+ * and is unrolled, so that the block stays in registers: a loop of
+ * variable length here becomes a memcpy of the block through memory. */
+PORT_TARGET static inline void SFX(port_store_full)(REAL *c, size_t ldc,
+                                                   REAL s[PORT_MR][PORT_NR],
+                                                   const REAL *bias, int relu,
+                                                   const REAL *mask)
 {
     if (bias)
-        for (size_t q = 0; q < n; q++)
-            s[q] += bias[q];
+        KERN_UNROLL
+        for (int r = 0; r < PORT_MR; r++)
+            KERN_UNROLL
+            for (int q = 0; q < PORT_NR; q++)
+                s[r][q] += bias[q];
     if (relu)
-        for (size_t q = 0; q < n; q++)
-            s[q] = s[q] > 0 ? s[q] : 0;
+        KERN_UNROLL
+        for (int r = 0; r < PORT_MR; r++)
+            KERN_UNROLL
+            for (int q = 0; q < PORT_NR; q++)
+                s[r][q] = s[r][q] > 0 ? s[r][q] : 0;
     if (mask)
-        for (size_t q = 0; q < n; q++)
-            s[q] = mask[q] > 0 ? s[q] : 0;
-    for (size_t q = 0; q < n; q++)
-        c[q] = s[q];
+        KERN_UNROLL
+        for (int r = 0; r < PORT_MR; r++)
+            KERN_UNROLL
+            for (int q = 0; q < PORT_NR; q++)
+                s[r][q] = mask[r * ldc + q] > 0 ? s[r][q] : 0;
+    KERN_UNROLL
+    for (int r = 0; r < PORT_MR; r++)
+        KERN_UNROLL
+        for (int q = 0; q < PORT_NR; q++)
+            c[r * ldc + q] = s[r][q];
 }
 
 /* C[r][0..n) for r < m (at most PORT_MR x PORT_NR) += A(r, 0..k) B(0..k,
@@ -104,56 +120,82 @@ PORT_TARGET static inline void SFX(port_ukr)(const SFX(port_job) *j, size_t k,
                                             const REAL *panel, REAL *c, size_t n, size_t col,
                                             size_t row, int load_c, int last)
 {
+    const int full = m == PORT_MR && n == PORT_NR;
     REAL acc[PORT_MR][PORT_NR];
     const REAL *ap[PORT_MR];
+    KERN_UNROLL
     for (int r = 0; r < PORT_MR; r++) {
         ap[r] = a + ((size_t)r < m ? (size_t)r : m - 1) * ars;
+        KERN_UNROLL
         for (int q = 0; q < PORT_NR; q++)
-            acc[r][q] = 0;
+            acc[r][q] = full && load_c ? c[r * j->ldc + q] : 0;
     }
-    if (load_c)
+    if (load_c && !full)
         for (size_t r = 0; r < m; r++)
             for (size_t q = 0; q < n; q++)
                 acc[r][q] = c[r * j->ldc + q];
     for (size_t kk = 0; kk < k; kk++) {
         const REAL *bk = panel + kk * PORT_NR;
-KERN_UNROLL
+        KERN_UNROLL
         for (int r = 0; r < PORT_MR; r++) {
             REAL av = ap[r][kk * acs];
-KERN_UNROLL
+            KERN_UNROLL
             for (int q = 0; q < PORT_NR; q++)
                 acc[r][q] = PORT_FMA(av, bk[q], acc[r][q]);
         }
     }
-    for (size_t r = 0; r < m; r++) {
-        const REAL *mask = j->mask ? j->mask + (row + r) * j->ldc + col : NULL;
-        const REAL *bias = j->bias ? j->bias + col : NULL;
-        REAL *cr = c + r * j->ldc;
-        if (n == PORT_NR) /* the usual case: loops of a constant length */
-            SFX(port_store)(cr, acc[r], PORT_NR, last ? bias : NULL, last && j->relu,
-                            last ? mask : NULL);
-        else
-            SFX(port_store)(cr, acc[r], n, last ? bias : NULL, last && j->relu,
-                            last ? mask : NULL);
+    const REAL *bias = last && j->bias ? j->bias + col : NULL;
+    const REAL *mask = last && j->mask ? j->mask + row * j->ldc + col : NULL;
+    int relu = last && j->relu;
+    if (full) {
+        SFX(port_store_full)(c, j->ldc, acc, bias, relu, mask);
+        return;
     }
+    for (size_t r = 0; r < m; r++) /* a ragged block, element by element */
+        for (size_t q = 0; q < n; q++) {
+            REAL s = acc[r][q];
+            if (bias)
+                s += bias[q];
+            if (relu && !(s > 0))
+                s = 0;
+            if (mask && !(mask[r * j->ldc + q] > 0))
+                s = 0;
+            c[r * j->ldc + q] = s;
+        }
 }
 
 /* Copies B[k0, k0+kc) x [n0, n1) into panels of PORT_NR columns, each
- * [kc][PORT_NR], zero-padded on the right. */
+ * [kc][PORT_NR], zero-padded on the right.  A transposed B (w^T: columns
+ * are contiguous) is read a whole column at a time: reading across rows
+ * instead strides by a row, which at 1 KiB maps every row to the same few
+ * L1 sets and thrashes. */
 PORT_TARGET static void SFX(port_pack_b)(REAL *dst, const SFX(port_job) *j, size_t k0,
                                         size_t kc, size_t n0, size_t n1)
 {
     for (size_t jn = n0; jn < n1; jn += PORT_NR, dst += kc * PORT_NR) {
         size_t np = n1 - jn < (size_t)PORT_NR ? n1 - jn : (size_t)PORT_NR;
-        for (size_t kk = 0; kk < kc; kk++) {
-            const REAL *s = j->b + (k0 + kk) * j->bks + jn * j->bns;
-            REAL *d = dst + kk * PORT_NR;
-            size_t q = 0;
-            for (; q < np; q++)
-                d[q] = s[q * j->bns];
-            for (; q < (size_t)PORT_NR; q++)
-                d[q] = 0;
+        if (j->bns == 1) { /* rows of B contiguous (dx, dw): row by row */
+            for (size_t kk = 0; kk < kc; kk++) {
+                const REAL *s = j->b + (k0 + kk) * j->bks + jn;
+                REAL *d = dst + kk * PORT_NR;
+                if (np == PORT_NR) /* a constant length: vector moves, not a memcpy call */
+                    KERN_UNROLL
+                    for (int q = 0; q < PORT_NR; q++)
+                        d[q] = s[q];
+                else
+                    for (size_t q = 0; q < np; q++)
+                        d[q] = s[q];
+            }
+        } else { /* w^T (y): a column of B is a row of w */
+            for (size_t q = 0; q < np; q++) {
+                const REAL *s = j->b + k0 * j->bks + (jn + q) * j->bns;
+                for (size_t kk = 0; kk < kc; kk++)
+                    dst[kk * PORT_NR + q] = s[kk * j->bks];
+            }
         }
+        for (size_t kk = 0; kk < kc; kk++)
+            for (size_t q = np; q < (size_t)PORT_NR; q++)
+                dst[kk * PORT_NR + q] = 0;
     }
 }
 
