@@ -72,10 +72,13 @@ run: $(BIN) data
 bench: $(BIN) data
 	$(BIN) bench
 
-# Tests: cmocka is installed on demand (apt-get as root, else a clear hint).
-$(BUILD)/cmocka.ok:
-	@sh scripts/need-cmocka.sh
-	@mkdir -p $(BUILD) && touch $@
+# Tests: cmocka is installed on demand (apt-get as root, else a clear hint);
+# the flags that link it here (pkg-config's, Homebrew's) are kept for the tests.
+CMOCKA = $(BUILD)/cmocka.flags
+$(CMOCKA):
+	@mkdir -p $(BUILD)
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" sh scripts/need-cmocka.sh >$@.tmp
+	@mv $@.tmp $@
 
 # Preloaded shims that stop the program at a chosen moment, so tests can
 # kill or signal it there; never sanitized, since they are preloaded:
@@ -87,8 +90,8 @@ STALL_SHIM = $(BUILD)/tests/stall_fsync.so
 $(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(BUILD)/cmocka.ok $(STALL_SHIM) | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ -lcmocka $(LDLIBS)
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(CMOCKA) $(STALL_SHIM) | $(BUILD)/tests
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ $(shell cat $(CMOCKA)) $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
