@@ -43,13 +43,9 @@ trap 'rm -f "$dir"/*."$tmp" "$stamp.$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 rm -f "$stamp"   # the data is no longer known-good until we finish
 
-if command -v sha256sum >/dev/null 2>&1; then
-    hash_of() { sha256sum < "$1" | cut -d' ' -f1; }
-elif command -v shasum >/dev/null 2>&1; then
-    hash_of() { shasum -a 256 < "$1" | cut -d' ' -f1; }
-else
-    die "need sha256sum or shasum to verify the data"
-fi
+. "$root/scripts/portable.sh" # sha256
+sha256 </dev/null >/dev/null 2>&1 || die "need sha256sum, shasum or sha256 to verify the data"
+hash_of() { sha256 < "$1" | cut -d' ' -f1; }
 
 # Expected hash of $1 from SHA256SUMS ("hash  name", or "hash *name").
 expected_of() { awk -v f="$1" '$2 == f || $2 == "*" f { print $1; exit }' "$sums"; }

@@ -43,9 +43,11 @@ read -r -a extra <<< "${EXTRA:-}"
 flags+=("${extra[@]}")
 [ -x "$bin" ] || { echo "kill-resume: no binary at $bin (run make)" >&2; exit 1; }
 
+# now_ms, with_timeout, exec_preloaded
+. "$root/scripts/portable.sh"
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-now_ms() { date +%s%3N; }
 
 t0=$(now_ms)
 "$bin" experiment "${flags[@]}" --out "$tmp/ref" >/dev/null
@@ -82,16 +84,17 @@ check_run() { # the finished run in folder $1 against the reference
 }
 # Runs "$@" killed with SIGKILL after $1 seconds (its stderr to $tmp/log);
 # sets status (137 when killed).  It returns only once the run is reaped,
-# so its lock is gone: without --foreground, timeout(1) -s KILL kills its
-# whole process group, itself included, and may return while the run is
-# still dying (a large one takes a moment), and the next launch would
-# rightly be refused as a second writer.
+# so its lock is gone (with_timeout: timeout(1) --foreground, or its
+# stand-in): without --foreground, timeout(1) -s KILL kills its whole
+# process group, itself included, and may return while the run is still
+# dying (a large one takes a moment), and the next launch would rightly be
+# refused as a second writer.
 run_killed_after() {
     local secs=$1
     shift
     status=0
     # In a subshell whose stderr is dropped, so bash's "Killed" stays quiet.
-    (timeout --foreground --preserve-status -s KILL "$secs" "$@" >/dev/null 2>>"$tmp/log"
+    (with_timeout KILL "$secs" "$@" >/dev/null 2>>"$tmp/log"
      exit $?) 2>/dev/null || status=$?
 }
 random_secs() { # uniform in [0, $1) ms, as seconds
@@ -137,7 +140,7 @@ echo "kill-resume: $n_kills kills over $launches launches ($runs finished):" \
 
 stall=$tmp/stall.so
 if ${CC:-cc} -shared -fPIC -O1 "$root/scripts/stall.c" -o "$stall" -ldl 2>/dev/null; then
-    STALL_RENAME=results.csv STALL_NOTE=$tmp/note LD_PRELOAD=$stall \
+    STALL_RENAME=results.csv STALL_NOTE=$tmp/note exec_preloaded "$stall" \
         "$bin" experiment "${flags[@]}" --out "$tmp/duo" --save-teacher "$tmp/t.ck" \
         >/dev/null 2>>"$tmp/log" &
     first=$!

@@ -16,8 +16,8 @@ export MNIST_MIRRORS
 
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
-# Checksums: sha256sum, or shasum where that is missing (as the fetch script).
-sums() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
+# Checksums as the fetch script takes them (sha256).
+. "$root/scripts/portable.sh"
 fails=0
 ok()   { echo "ok   - $1"; }
 fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
@@ -28,7 +28,7 @@ for n in $names; do
     printf 'fake %s\n' "$n" > "$t/plain/$n"
     gzip -c "$t/plain/$n" > "$t/good/$n.gz"
 done
-(cd "$t/good" && sums *.gz) > "$t/SHA256SUMS"
+(cd "$t/good" && sha256 *.gz) > "$t/SHA256SUMS"
 
 # new_target NAME: a fresh MNIST_DIR holding only SHA256SUMS.
 new_target() { mkdir "$t/$1" && cp "$t/SHA256SUMS" "$t/$1/"; echo "$t/$1"; }
@@ -110,7 +110,7 @@ fi
 # (e) new checksums invalidate the stamp: the data is fetched and checked again.
 d=$t/a
 echo "different" | gzip -c > "$t/bad/train-images-idx3-ubyte.gz"
-(cd "$t/bad" && sums *.gz) > "$d/SHA256SUMS"
+(cd "$t/bad" && sha256 *.gz) > "$d/SHA256SUMS"
 rm "$d"/*.gz
 if MNIST_DIR=$d MNIST_SRC=$t/bad sh "$fetch" > "$t/e.out" 2>&1 &&
    ! grep -q "up to date" "$t/e.out" && [ "$(cat "$d/train-images-idx3-ubyte")" = different ]; then
