@@ -4,8 +4,10 @@
 #
 #   sh scripts/render-svg.sh figure.svg figure.png [W H]
 #
-# Chromium is installed with apt-get when it is missing and we are root (set
-# SUBLIM_NO_INSTALL=1 to forbid that); SUBLIM_CHROMIUM=path picks the browser.
+# Chromium or Google Chrome is looked up in PATH under its usual names, then
+# as a macOS application; it is installed with apt-get when it is missing
+# and we are root on Debian (set SUBLIM_NO_INSTALL=1 to forbid that);
+# SUBLIM_CHROMIUM=path picks the browser.
 # Exit status: 0 rendered, 1 failed, 2 bad usage, 77 no Chromium can be had
 # (callers report a skip, never a pass).
 set -u
@@ -17,15 +19,27 @@ fi
 in=$1
 out=$2
 [ -f "$in" ] || { echo "render-svg: $in: no such file" >&2; exit 1; }
+scripts=$(dirname "$0")
+. "$scripts/portable.sh" # with_timeout
 
 find_chromium() {
     if [ -n "${SUBLIM_CHROMIUM:-}" ]; then
         [ -x "$SUBLIM_CHROMIUM" ] && printf '%s\n' "$SUBLIM_CHROMIUM"
         return
     fi
-    for c in chromium chromium-browser google-chrome; do
+    # Debian, Ubuntu and Arch, Fedora, Google's packages, FreeBSD.
+    for c in chromium chromium-browser google-chrome google-chrome-stable chrome; do
         if command -v "$c" >/dev/null 2>&1; then
             command -v "$c"
+            return 0
+        fi
+    done
+    for app in "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" \
+        "/Applications/Chromium.app/Contents/MacOS/Chromium" \
+        "${HOME:-/nonexistent}/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" \
+        "${HOME:-/nonexistent}/Applications/Chromium.app/Contents/MacOS/Chromium"; do
+        if [ -x "$app" ]; then
+            printf '%s\n' "$app"
             return 0
         fi
     done
@@ -41,8 +55,12 @@ if ! chrome=$(find_chromium); then
         { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; } >&2
     fi
     if ! chrome=$(find_chromium); then
-        echo "render-svg: no Chromium${SUBLIM_CHROMIUM:+ at $SUBLIM_CHROMIUM}" \
-            "(install the Debian package 'chromium')" >&2
+        if [ "$(uname -s)" = Darwin ]; then
+            how="brew install --cask chromium, or Google Chrome"
+        else
+            how="the package chromium (Debian, Fedora, Arch), chromium-browser or Google Chrome"
+        fi
+        echo "render-svg: no Chromium${SUBLIM_CHROMIUM:+ at $SUBLIM_CHROMIUM} (install $how)" >&2
         exit 77
     fi
 fi
@@ -65,8 +83,8 @@ profile=$(mktemp -d)
 log=$profile.log
 rm -f "$out"
 # --force-device-scale-factor=1: one SVG unit is one pixel of the PNG.
-timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
+with_timeout TERM 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update --disable-sync \
     --hide-scrollbars --force-device-scale-factor=1 --user-data-dir="$profile" \
     --screenshot="$out" --window-size="$w,$h" "file://$abs" >"$log" 2>&1
 rc=$?
