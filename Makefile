@@ -10,8 +10,11 @@ CFLAGS  ?= $(OPT) -g
 # Floating-point contraction off: results do not depend on whether the
 # compiler fuses a multiply-add.  -fno-math-errno only stops sqrtf from
 # setting errno (so it can be vectorized); it changes no result.  No
-# fast-math, ever.
-SUBLIM_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-math-errno \
+# fast-math, ever.  _DARWIN_C_SOURCE: macOS hides what POSIX leaves out
+# (the core count, wait4, sysctl) once _POSIX_C_SOURCE is set, unless asked;
+# other systems ignore it.
+SUBLIM_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DARWIN_C_SOURCE \
+                -ffp-contract=off -fno-math-errno \
                 -Wall -Wextra -Wno-missing-field-initializers -Wshadow -pthread -MMD -MP
 # (Tables leave out the trailing fields they do not use, such as a
 # setting's codec; C zeroes them.)
@@ -97,7 +100,7 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
 
 test: $(TESTS) $(REPLAYS) $(BIN) $(STALL) data
-	@sh scripts/run-tests.sh $(TESTS) \
+	@SUBLIM_BIN=$(abspath $(BIN)) sh scripts/run-tests.sh $(TESTS) \
 	    $(foreach t,$(FUZZ_TARGETS),"$(BUILD)/tests/replay_$(t) tests/fuzz/corpus/$(t) tests/fuzz/regressions/$(t)")
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;

@@ -7,7 +7,8 @@
 # runs are repeated on every path this CPU has.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/build/sublim
+. "$root/scripts/portable.sh" # sha256
+bin=${SUBLIM_BIN:-$root/build/sublim} # the build make test runs (BUILD=...)
 data=$root/mnist
 if [ ! -f "$data/train-images-idx3-ubyte" ]; then
     echo "SKIPPED: no MNIST in $data (run 'make data')"
@@ -49,7 +50,7 @@ for path in avx512 avx2 neon fma; do
         echo "skipped: no $path on this CPU"
         continue
     fi
-    (cd "$out" && sha256sum A/results.csv A/curves.csv A/config.txt A/theorem.csv \
+    (cd "$out" && sha256 A/results.csv A/curves.csv A/config.txt A/theorem.csv \
         A/figure.svg A/curves.svg B/results.csv B/config.txt B/theorem.csv B/figure.svg) \
         >"$out/got.sha256"
     if diff "$sums" "$out/got.sha256"; then

@@ -7,7 +7,7 @@
 # AVX-512 or AVX2 the kernels fall back, and the comparison still holds.)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/build/sublim
+bin=${SUBLIM_BIN:-$root/build/sublim} # the build make test runs (BUILD=...)
 data=$root/mnist
 if [ ! -f "$data/train-images-idx3-ubyte" ]; then
     echo "SKIPPED: no MNIST in $data (run 'make data')"
