@@ -8,6 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <sys/sysctl.h> /* process_start */
+#include <sys/time.h>
+#endif
 
 int atomic_open(atomic_file *af, const char *path, err *e)
 {
@@ -108,11 +112,12 @@ static long tail_pid(const char *tail)
     return pid > 0 ? pid : -1;
 }
 
-/* When process pid started, in seconds since the epoch, from Linux's /proc
- * (its start in clock ticks after boot, and the boot time); -1 where that
- * cannot be told. */
+/* When process pid started, in seconds since the epoch, where the system
+ * tells: Linux's /proc (its start in clock ticks after boot, and the boot
+ * time), macOS's sysctl; -1 elsewhere or when it cannot be read. */
 static int process_start(long pid, double *when)
 {
+#if defined(__linux__)
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     FILE *f = fopen(path, "r");
@@ -140,13 +145,32 @@ static int process_start(long pid, double *when)
         return -1;
     *when = (double)boot + (double)ticks / (double)hz;
     return 0;
+#elif defined(__APPLE__)
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, (int)pid};
+    struct kinfo_proc info;
+    size_t size = sizeof info;
+    /* No such process: success with nothing written. */
+    if (sysctl(mib, 4, &info, &size, NULL, 0) != 0 || size == 0)
+        return -1;
+    struct timeval start = info.kp_proc.p_starttime;
+    *when = (double)start.tv_sec + (double)start.tv_usec * 1e-6;
+    return 0;
+#else
+    (void)pid;
+    (void)when;
+    return -1;
+#endif
 }
 
 /* Whether the writer of the temporary at path, process pid, may still be
  * at work: some process has that pid (one we may not signal counts) and,
- * where /proc tells when it started, it started before the temporary was
- * last written; a process that started later only got the pid of a writer
- * gone since (pids wrap: 32768 of them on many systems). */
+ * where the system tells when it started (process_start), it started
+ * before the temporary was last written; a process that started later
+ * only got the pid of a writer gone since (pids wrap: 32768 of them on
+ * many systems).  Where it cannot be told, any process with that pid
+ * counts (kill(pid, 0)): the guarantee is weaker, but only in the safe
+ * direction, a dead writer's temporary kept until that pid is free again,
+ * never a live writer's removed. */
 static int writer_alive(long pid, const char *path)
 {
     if (kill((pid_t)pid, 0) != 0 && errno != EPERM)
