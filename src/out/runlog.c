@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#ifdef __APPLE__
+#include <sys/sysctl.h> /* cpu_name */
+#endif
 #include "base/atomic.h"
 #include "base/pool.h"
 
@@ -21,12 +24,21 @@ void runlog_command_line(char *buf, size_t size, int argc, char **argv)
     }
 }
 
-/* The CPU's model name, from /proc/cpuinfo where there is one. */
-static void cpu_name(kv_list *run)
+/* The CPU's model name: sysctl's brand string on macOS, /proc/cpuinfo's
+ * model name elsewhere (Linux on x86 has one; ARM boards often do not);
+ * failing those, the machine type uname gives ("aarch64"), or "unknown". */
+static void cpu_name(kv_list *run, const char *machine)
 {
+    char name[256] = "";
+#ifdef __APPLE__
+    size_t size = sizeof name;
+    if (sysctlbyname("machdep.cpu.brand_string", name, &size, NULL, 0) != 0)
+        name[0] = '\0';
+    name[sizeof name - 1] = '\0';
+#else
     FILE *f = fopen("/proc/cpuinfo", "r");
     char line[512];
-    while (f && fgets(line, sizeof line, f)) {
+    while (f && !name[0] && fgets(line, sizeof line, f)) {
         char *colon = strchr(line, ':');
         if (strncmp(line, "model name", 10) != 0 || !colon)
             continue;
@@ -34,11 +46,12 @@ static void cpu_name(kv_list *run)
         while (*colon == ' ' || *colon == '\t')
             colon++;
         colon[strcspn(colon, "\n")] = '\0';
-        kv_set(run, "cpu", colon);
-        break;
+        snprintf(name, sizeof name, "%s", colon);
     }
     if (f)
         fclose(f);
+#endif
+    kv_set(run, "cpu", name[0] ? name : machine && machine[0] ? machine : "unknown");
 }
 
 void runlog_make(kv_list *run, int argc, char **argv, const char *data_dir, const char *seeds,
@@ -54,13 +67,14 @@ void runlog_make(kv_list *run, int argc, char **argv, const char *data_dir, cons
     kv_set(run, "threads", buf);
     kv_set(run, "kernels", kernels);
     struct utsname u;
-    if (uname(&u) == 0) {
+    int named = uname(&u) == 0;
+    if (named) {
         snprintf(buf, sizeof buf, "%s %s %s", u.sysname, u.release, u.machine);
         kv_set(run, "machine", buf);
     }
     snprintf(buf, sizeof buf, "%zu", pool_online_cores());
     kv_set(run, "cores", buf);
-    cpu_name(run);
+    cpu_name(run, named ? u.machine : NULL);
     kv_set(run, "wall_seconds", "-");
     kv_set(run, "status", "running");
 }

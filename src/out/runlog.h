@@ -1,11 +1,11 @@
 /* runlog: run.txt, how each run that produced rows of a result folder went.
  *
  * One [run] block per run: command line, data folder, seeds, threads,
- * kernels, machine (uname), cores, CPU (/proc/cpuinfo), wall time and
- * status (running, finished, failed; interrupted: stopped by SIGINT or
- * SIGTERM, or found running by the next run, having been killed); an
- * experiment adds the data it read (config_data_set).  What results.csv
- * cannot tell; reports only quote it. */
+ * kernels, machine (uname), cores, CPU (/proc/cpuinfo, or sysctl on
+ * macOS), wall time and status (running, finished, failed; interrupted:
+ * stopped by SIGINT or SIGTERM, or found running by the next run, having
+ * been killed); an experiment adds the data it read (config_data_set).
+ * What results.csv cannot tell; reports only quote it. */
 #ifndef SUBLIM_RUNLOG_H
 #define SUBLIM_RUNLOG_H
 
