@@ -70,7 +70,7 @@ static running start(const char *dir, const char *stall_file, const char *const 
         for (int n = 0; n < MAX_ARGS && args[n]; n++)
             argv[n + 1] = args[n];
         if (stall_file) {
-            setenv("LD_PRELOAD", SUBLIM_STALL_SHIM, 1);
+            tu_preload(SUBLIM_STALL_SHIM);
             setenv("SUBLIM_STALL_DIR", r.stall_dir, 1);
             setenv("SUBLIM_STALL_FILE", stall_file, 1);
             /* Under AddressSanitizer (make check) the shim comes first. */

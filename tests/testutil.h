@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "base/memory.h" /* MEMORY_MAXRSS_UNIT */
 
 /* A fresh temporary directory for one test; the path is written to buf. */
 static inline void tu_tempdir(char *buf, size_t n)
@@ -332,7 +333,7 @@ static inline int tu_run_sublim_with(char **output, const char *stdout_path,
     struct rusage ru;
     assert_int_equal(wait4(pid, &status, 0, &ru), pid);
     if (peak)
-        *peak = 1024.0 * (double)ru.ru_maxrss; /* kB on Linux */
+        *peak = MEMORY_MAXRSS_UNIT * (double)ru.ru_maxrss;
     char *text = tu_slurp(log, NULL);
     unlink(log);
     if (output)
@@ -367,6 +368,18 @@ static inline int tu_run_sublim_stdout(char **output, const char *stdout_path,
 static inline int tu_run_sublim(char **output, const char *const *args)
 {
     return tu_run_sublim_with(output, NULL, args, 0, 0, NULL);
+}
+
+/* In a child about to exec: lib is to be loaded first, its functions
+ * taking the place of the C library's (the stall shims): LD_PRELOAD on
+ * Linux and the BSDs, DYLD_INSERT_LIBRARIES with a flat namespace on
+ * macOS; each system ignores the other's variables (as exec_preloaded in
+ * scripts/portable.sh). */
+static inline void tu_preload(const char *lib)
+{
+    setenv("LD_PRELOAD", lib, 1);
+    setenv("DYLD_INSERT_LIBRARIES", lib, 1);
+    setenv("DYLD_FORCE_FLAT_NAMESPACE", "1", 1);
 }
 
 /* The preload that stops a program at a chosen rename (scripts/stall.c),
@@ -406,7 +419,7 @@ static inline pid_t tu_start_sublim(const char *const *head, const char *const *
         snprintf(asan, sizeof asan, "verify_asan_link_order=0%s%s", was ? ":" : "",
                  was ? was : "");
         setenv("ASAN_OPTIONS", asan, 1);
-        setenv("LD_PRELOAD", SUBLIM_STALL, 1);
+        tu_preload(SUBLIM_STALL);
         setenv("STALL_RENAME", stall_at, 1);
     }
     execv(SUBLIM_BIN, (char *const *)argv);

@@ -19,6 +19,14 @@ typedef struct {
  * cannot fit. */
 memory_limit memory_available(void);
 
+/* Bytes in one unit of getrusage's ru_maxrss (peak resident memory):
+ * kilobytes on Linux and the BSDs, bytes on macOS. */
+#ifdef __APPLE__
+#define MEMORY_MAXRSS_UNIT 1.0
+#else
+#define MEMORY_MAXRSS_UNIT 1024.0
+#endif
+
 /* bytes as "88.7 MB" or "1.45 GB" (decimal units), into buf. */
 void memory_format(char *buf, size_t size, double bytes);
 

@@ -17,6 +17,7 @@
 #include <malloc.h>
 #endif
 #include "base/clock.h"
+#include "base/memory.h"
 #include "bench/bench_kernels.h"
 #include "bench/peak.h"
 #include "nn/kernels_path.h"
@@ -136,8 +137,8 @@ static int rss_restart(void)
     return fclose(f) == 0 && ok;
 }
 
-/* Peak resident memory in MB: since rss_restart when it worked, else of
- * the whole process. */
+/* Peak resident memory in MB (2^20 bytes): since rss_restart when it
+ * worked, else of the whole process (getrusage, in its units). */
 static double rss_peak_mb(int restarted)
 {
     FILE *f = restarted ? fopen("/proc/self/status", "r") : NULL;
@@ -153,7 +154,7 @@ static double rss_peak_mb(int restarted)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024;
+    return (double)ru.ru_maxrss * MEMORY_MAXRSS_UNIT / (1024 * 1024);
 }
 
 /* The table of both runs, and a warning when the machine was busy. */
