@@ -10,7 +10,7 @@
  *    other configurations or damaged files are refused;
  *  - a run that fails midway says so in run.txt and tells whether resume
  *    can go on. */
-#define _GNU_SOURCE /* fopencookie: a log that acts on what the run says */
+#define _GNU_SOURCE /* fopencookie (funopen on macOS): a log that acts on what the run says */
 #include "testutil.h"
 #include "tu_folder.h"
 
@@ -359,9 +359,8 @@ typedef struct {
     int acted;
 } watch;
 
-static ssize_t watch_write(void *cookie, const char *buf, size_t size)
+static void watch_take(watch *w, const char *buf, size_t size)
 {
-    watch *w = cookie;
     size_t room = sizeof w->said - 1 - w->n, k = size < room ? size : room;
     memcpy(w->said + w->n, buf, k);
     w->n += k;
@@ -370,8 +369,35 @@ static ssize_t watch_write(void *cookie, const char *buf, size_t size)
         w->acted = 1;
         w->act(w->arg);
     }
+}
+
+/* A stream that writes to a watch: funopen where the BSDs' stdio has it
+ * and glibc's fopencookie does not (macOS, OpenBSD, NetBSD), else
+ * fopencookie (glibc, musl, FreeBSD). */
+#if defined(__APPLE__) || defined(__OpenBSD__) || defined(__NetBSD__)
+static int watch_write(void *cookie, const char *buf, int size)
+{
+    watch_take(cookie, buf, (size_t)size);
+    return size;
+}
+
+static FILE *watch_stream(watch *w)
+{
+    return funopen(w, NULL, watch_write, NULL, NULL);
+}
+#else
+static ssize_t watch_write(void *cookie, const char *buf, size_t size)
+{
+    watch_take(cookie, buf, size);
     return (ssize_t)size;
 }
+
+static FILE *watch_stream(watch *w)
+{
+    cookie_io_functions_t io = {.write = watch_write};
+    return fopencookie(w, "w", io);
+}
+#endif
 
 /* Has o's run log in lines to a watch that calls act(arg) once the run
  * says that seed s's teacher has trained; end it with unwatch(). */
@@ -385,8 +411,7 @@ static watch *watch_log(record_options *o, uint64_t s, void (*act)(const char *a
     size_t n_arms;
     snprintf(w->when, sizeof w->when, "seed %llu %s", (unsigned long long)s,
              experiment_arms(&n_arms)[experiment_teacher_arm()].name);
-    cookie_io_functions_t io = {.write = watch_write};
-    o->log = fopencookie(w, "w", io);
+    o->log = watch_stream(w);
     assert_non_null(o->log);
     setvbuf(o->log, NULL, _IONBF, 0);
     o->quiet = 0;

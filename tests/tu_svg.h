@@ -174,16 +174,22 @@ static inline uint32_t tu_be32(const unsigned char *p)
 
 /* Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes),
  * inflating with the system's zlib, loaded at run time so the test builds
- * without it.  Returns a reason on failure. */
+ * without it: libz.so.1 (Linux), libz.so.6 (FreeBSD), libz.1.dylib
+ * (macOS).  Returns a reason on failure. */
 static inline const char *tu_png_decode(const char *path, tu_image *img)
 {
-    void *z = dlopen("libz.so.1", RTLD_NOW);
+    static const char *const zlibs[] = {"libz.so.1", "libz.so.6", "libz.1.dylib",
+                                        "libz.dylib", "libz.so"};
+    void *z = NULL;
+    for (size_t i = 0; !z && i < sizeof zlibs / sizeof zlibs[0]; i++)
+        z = dlopen(zlibs[i], RTLD_NOW);
     if (!z)
-        return "cannot load libz.so.1 to inflate the PNG";
+        return "cannot load zlib (libz.so.1, libz.so.6, libz.1.dylib, libz.dylib or libz.so) "
+               "to inflate the PNG";
     tu_uncompress_fn inflate_all;
     *(void **)&inflate_all = dlsym(z, "uncompress");
     if (!inflate_all)
-        return "libz.so.1 has no uncompress";
+        return "the zlib loaded has no uncompress";
     size_t size;
     char *raw = tu_slurp(path, &size);
     const unsigned char *p = (const unsigned char *)raw, *end = p + size;
