@@ -12,6 +12,8 @@
 #   Slurm, munge and parallel with apt-get when missing, and starts daemons)
 #
 # Every wait is bounded; the cluster is torn down however this ends.
+# Linux only (Debian's Slurm and munge, started as root), unlike the other
+# scripts: Slurm clusters are Linux.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-build/sublim}

@@ -17,5 +17,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1
     probe && exit 0
 fi
-echo "libFuzzer is missing: install it with 'sudo apt-get install clang libclang-rt-dev'" >&2
+if [ "$(uname -s)" = Darwin ]; then
+    # Apple's clang has no libFuzzer; Homebrew's LLVM does.
+    echo "libFuzzer is missing: Apple's clang has none; brew install llvm, then" \
+        "PATH=\"\$(brew --prefix llvm)/bin:\$PATH\" make fuzz" >&2
+else
+    echo "libFuzzer is missing: install it with 'sudo apt-get install clang libclang-rt-dev'" >&2
+fi
 exit 1
