@@ -1,10 +1,11 @@
 #!/bin/sh
 # Byte identity across refactors: short real-data runs of every command that
 # writes a result file must give the very bytes recorded in tests/golden/
-# (taken from the code before the redesign of the source tree; nothing since
-# may change a result).  Every kernel path computes the same fused
-# multiply-add chains, so there is one set of sums (results.sha256) and the
-# runs are repeated on every path this CPU has.
+# (taken from the code before the redesign of the source tree, and the
+# theorem's once more when exp, log and cos became base/detmath's; nothing
+# else since may change a result).  Every kernel path computes the same
+# fused multiply-add chains, so there is one set of sums (results.sha256)
+# and the runs are repeated on every path this CPU has.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/portable.sh" # sha256

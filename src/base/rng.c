@@ -1,7 +1,6 @@
 #include "base/rng.h"
 #include <math.h>
-
-#define RNG_TWO_PI 6.283185307179586476925286766559
+#include "base/detmath.h"
 
 /* Philox4x32-10 constants (Salmon, Moraes, Dror, Shaw 2011). */
 #define PHILOX_M0 0xD2511F53u
@@ -162,7 +161,8 @@ double rng_normal(uint64_t seed, uint32_t stream, uint32_t sub, uint64_t index)
     rng_block(seed, stream, sub, index, w);
     double u1 = 1.0 - u53(w[0], w[1]); /* (0, 1]: log is finite */
     double u2 = u53(w[2], w[3]);
-    return sqrt(-2.0 * log(u1)) * cos(RNG_TWO_PI * u2);
+    /* detmath: the same normals on every libm (sqrt is exact everywhere) */
+    return sqrt(-2.0 * detmath_log(u1)) * detmath_cos2pi(u2);
 }
 
 void rng_permutation(size_t *perm, size_t n, uint64_t seed, uint32_t stream,

@@ -1,5 +1,6 @@
 #include "nn/adam.h"
 #include <math.h>
+#include "base/detmath.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,8 +85,10 @@ static void adam_chunk(void *ctx, size_t chunk)
 void adam_step(adam *a, pool *p, float *params, const float *grads)
 {
     a->step++;
-    double bc1 = 1 - pow(a->cfg.beta1, (double)a->step);
-    double bc2 = 1 - pow(a->cfg.beta2, (double)a->step);
+    /* beta^step by products alone (detmath_powi): libm's pow differs
+     * between libraries in the last bit */
+    double bc1 = 1 - detmath_powi(a->cfg.beta1, (uint64_t)a->step);
+    double bc2 = 1 - detmath_powi(a->cfg.beta2, (uint64_t)a->step);
     adam_job job = {a, params, grads, (float)(a->cfg.lr / bc1), (float)sqrt(bc2)};
     pool_run(p, adam_chunk, &job, (a->n + ADAM_CHUNK - 1) / ADAM_CHUNK);
 }

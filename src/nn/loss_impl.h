@@ -4,14 +4,15 @@
  * REAL double with SFX(name) name##_f64; each inclusion defines the
  * functions loss_decl.h declares and ends by undefining REAL and SFX.
  * Per-row work is in double: rows are short (13 logits) and double keeps
- * the float and double builds comparable. */
+ * the float and double builds comparable; exp and log are detmath's, so
+ * the losses are the same bits on every libm. */
 
 /* ---- once, whatever the precision ---- */
 #ifndef SUBLIM_LOSS_IMPL_ONCE
 #define SUBLIM_LOSS_IMPL_ONCE
 
-#include <math.h>
 #include <string.h>
+#include "base/detmath.h"
 #include "nn/loss.h"
 
 enum loss_kind { LOSS_CE, LOSS_KL, LOSS_MSE };
@@ -34,8 +35,8 @@ static void SFX(log_softmax_d)(double *out, const REAL *z, size_t n)
         if (z[j] > m)
             m = z[j];
     for (size_t j = 0; j < n; j++)
-        sum += exp((double)z[j] - m);
-    double lse = m + log(sum);
+        sum += detmath_exp((double)z[j] - m);
+    double lse = m + detmath_log(sum);
     for (size_t j = 0; j < n; j++)
         out[j] = (double)z[j] - lse;
 }
@@ -80,7 +81,7 @@ static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
         terms[0] = -ls[label];
         /* d CE / d z_k = softmax_k - [k = label], averaged over the batch. */
         for (size_t k = 0; k < n; k++)
-            d[k] = (REAL)((exp(ls[k]) - (k == label)) / (double)j->batch);
+            d[k] = (REAL)((detmath_exp(ls[k]) - (k == label)) / (double)j->batch);
         return;
     }
     const REAL *t = j->teacher + r * j->n_out + j->sel.begin;
@@ -89,9 +90,9 @@ static void SFX(loss_row)(const SFX(loss_job) *j, size_t r, double *terms)
         SFX(log_softmax_d)(ls, s, n);
         SFX(log_softmax_d)(lt, t, n);
         for (size_t k = 0; k < n; k++) {
-            double pt = exp(lt[k]);
+            double pt = detmath_exp(lt[k]);
             terms[k] = pt * (lt[k] - ls[k]);
-            d[k] = (REAL)((exp(ls[k]) - pt) / (double)j->batch);
+            d[k] = (REAL)((detmath_exp(ls[k]) - pt) / (double)j->batch);
         }
         return;
     }

@@ -1,9 +1,9 @@
 #include "out/record.h"
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/clock.h"
+#include "base/detmath.h"
 #include "base/interrupt.h"
 #include "nn/kernels.h"
 #include "out/config.h"
@@ -84,7 +84,7 @@ static void on_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double 
  * few or too small steps (--lr 1e-12, or --batch 60000 for one epoch). */
 static void tell_teacher(FILE *out, const record_options *o, const arm_result *row)
 {
-    double chance = log(EXPERIMENT_CLASSES);
+    double chance = detmath_log(EXPERIMENT_CLASSES);
     double acc = 100.0 * (double)row->correct / (double)row->total;
     if (row->verdict == TEACHER_UNSTABLE)
         fprintf(out, "sublim: warning: seed %" PRIu64 ": the teacher's final loss %.4g is "

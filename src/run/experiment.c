@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/detmath.h"
 #include "base/interrupt.h"
 #include "base/rng.h"
 #include "nn/adam.h"
@@ -303,7 +304,7 @@ static void fail_arms(run_state *st, arm_result *row_of[], size_t failed, const 
  * pass over the training digits, only for such a teacher. */
 static void judge_teacher(run_state *st, const dataset *train, double peak, arm_result *row)
 {
-    if (!(row->final_loss > log(EXPERIMENT_CLASSES)))
+    if (!(row->final_loss > detmath_log(EXPERIMENT_CLASSES)))
         return;
     row->start_loss = train_mean_loss(&st->tr, st->init[0], train);
     row->peak_loss = fmax(peak, row->final_loss);

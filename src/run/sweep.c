@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/detmath.h"
 #include "base/text.h"
 
 void sweep_plan_init(sweep_plan *p, const experiment_config *base)
@@ -59,10 +60,11 @@ static int add_range(sweep_axis *a, const char *range, const char *label, err *e
     if (geometric ? !(start > 0 && step > 1 && stop >= start) : !(step > 0 && stop >= start))
         return err_set(e, "%s: the range '%s' does not climb from %s to %s", label, range,
                        start_text, stop_text);
-    /* Counted, not accumulated: value k is start·F^k or start + k·D, and
-     * STOP counts as reached within a relative 1e-9 (1e-4:1e-2:x10). */
+    /* Counted, not accumulated: value k is start·F^k (F^k by products
+     * alone, the same bits on every libm) or start + k·D, and STOP counts
+     * as reached within a relative 1e-9 (1e-4:1e-2:x10). */
     for (int k = 0;; k++) {
-        double x = geometric ? start * pow(step, k) : start + k * step;
+        double x = geometric ? start * detmath_powi(step, (uint64_t)k) : start + k * step;
         if (x > stop * (1 + 1e-9))
             break;
         if (fabs(x - stop) <= 1e-9 * fabs(stop))

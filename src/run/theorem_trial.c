@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nn/loss.h"
+#include "base/detmath.h"
 #include "base/rng.h"
 
 /* RNG_THEOREM sub-streams, one per purpose, so that changing how one is
@@ -238,7 +239,7 @@ static double quad_form_mean(const theorem_config *c, const double *logits, cons
             loss_log_softmax_f64(lp, z, n);
             double pv = 0, pvv = 0;
             for (size_t j = 0; j < n; j++) {
-                double pj = exp(lp[j]);
+                double pj = detmath_exp(lp[j]);
                 pv += pj * vr[j];
                 pvv += pj * vr[j] * vr[j];
             }
