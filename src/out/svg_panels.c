@@ -1,4 +1,8 @@
-/* SVG's line panels: curves.svg and a sweep's grid of panels. */
+/* SVG's line panels: curves.svg and a sweep's grid of panels.
+ *
+ * The log axis keeps libm's log10 and pow (not base/detmath): they only
+ * place ticks and points, written with a few decimals, and no result is
+ * computed from them. */
 #include <math.h>
 #include <string.h>
 #include "out/svg.h"
