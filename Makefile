@@ -93,14 +93,27 @@ STALL_SHIM = $(BUILD)/tests/stall_fsync.so
 $(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
 
+# RUNNER: a command to run the test programs under, such as an emulator for
+# a cross build (make check-ports: RUNNER=qemu-aarch64).  The programs then
+# start sublim through $(BUILD)/sublim-run, which runs it under RUNNER too,
+# since an emulated program cannot start a foreign one itself.
+RUNNER  ?=
+TEST_BIN = $(if $(RUNNER),$(BUILD)/sublim-run,$(BIN))
+$(BUILD)/sublim-run: $(BIN)
+	printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(RUNNER)' '$(BIN)' > $@
+	chmod +x $@
+
 $(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(CMOCKA) $(STALL_SHIM) | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ $(shell cat $(CMOCKA)) $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(TEST_BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ $(shell cat $(CMOCKA)) $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
 
-test: $(TESTS) $(REPLAYS) $(BIN) $(STALL) data
-	@SUBLIM_BIN=$(abspath $(BIN)) sh scripts/run-tests.sh $(TESTS) \
+# The test programs and fuzz replays, built but not run.
+test-programs: $(TESTS) $(REPLAYS) $(STALL) $(TEST_BIN)
+
+test: test-programs $(BIN) data
+	@SUBLIM_BIN=$(abspath $(BIN)) RUNNER='$(RUNNER)' sh scripts/run-tests.sh $(TESTS) \
 	    $(foreach t,$(FUZZ_TARGETS),"$(BUILD)/tests/replay_$(t) tests/fuzz/corpus/$(t) tests/fuzz/regressions/$(t)")
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
@@ -156,5 +169,5 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run bench test check check-scaleout fuzz clean
+.PHONY: all data run bench test-programs test check check-scaleout fuzz clean
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)
