@@ -137,6 +137,15 @@ check: $(BIN) data
 check-scaleout: $(BIN) data
 	bash scripts/check-scaleout.sh $(BIN)
 
+# The same bytes from every build we can make here: clang and gcc with
+# warnings as errors (clang's suite run), an aarch64 cross build whose
+# suite runs under qemu-user, and a short real-data experiment and theorem
+# run compared byte for byte across them and every x86 kernel path (root:
+# it installs clang, the cross compiler, qemu-user and arm64 cmocka with
+# apt-get when missing).
+check-ports: $(BIN) data
+	bash scripts/check-ports.sh
+
 # libFuzzer (clang) on every parser, FUZZ_SECONDS each; a crash is saved in
 # tests/fuzz/regressions/<target>/ to be fixed and kept as a test.  The
 # library is compiled once (coverage, ASan, UBSan) for all the targets;
@@ -169,5 +178,5 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run bench test-programs test check check-scaleout fuzz clean
+.PHONY: all data run bench test-programs test check check-scaleout check-ports fuzz clean
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)
