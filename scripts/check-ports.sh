@@ -36,8 +36,9 @@ step() {
     if "$@" >"$log" 2>&1; then
         ok "$name ($(grep -o '^[0-9]* passed, [0-9]* failed' "$log" | sed 's/$/, /')$((SECONDS - t0)) s)"
     else
-        fail "$name" "(exit $?, $((SECONDS - t0)) s; the end of $log:)"
-        tail -n 15 "$log" | sed 's/^/       /'
+        fail "$name" "(exit $?, $((SECONDS - t0)) s; from $log:)"
+        # A compiler's errors if it gave any, else how the log ends.
+        { grep -m 10 -E '(error|warning):' "$log" || tail -n 15 "$log"; } | sed 's/^/       /'
         return 1
     fi
 }
@@ -69,12 +70,12 @@ fi
 werror='CFLAGS=$(OPT) -g -Werror'
 gcc_build=(CC=gcc "$werror" BUILD=build/gcc)
 clang_build=(CC=clang "$werror" BUILD=build/clang)
-arm_build=(CC=aarch64-linux-gnu-gcc "$werror" BUILD=build/aarch64 RUNNER=qemu-aarch64)
+aarch64_build=(CC=aarch64-linux-gnu-gcc "$werror" BUILD=build/aarch64 RUNNER=qemu-aarch64)
 
 step "gcc -Werror build" nice make -j2 -k "${gcc_build[@]}" all test-programs || true
 step "clang -Werror build" nice make -j2 -k "${clang_build[@]}" all test-programs &&
     { step "clang test suite" make "${clang_build[@]}" test || true; }
-step "aarch64 -Werror build" nice make -j2 -k "${arm_build[@]}" all test-programs &&
+step "aarch64 -Werror build" nice make -j2 -k "${aarch64_build[@]}" all test-programs &&
     {
         # Emulated, training on the 60,000 real digits takes minutes per
         # test, so the aarch64 suite runs from a scratch root that links
@@ -86,7 +87,7 @@ step "aarch64 -Werror build" nice make -j2 -k "${arm_build[@]}" all test-program
         cp mnist/SHA256SUMS "$scratch/mnist/"
         for f in Makefile src tests scripts build; do ln -s "$root/$f" "$scratch/$f"; done
         step "aarch64 test suite under qemu" env MNIST_DIR="$root/mnist" \
-            make -C "$scratch" "${arm_build[@]}" test || true
+            make -C "$scratch" "${aarch64_build[@]}" test || true
     }
 
 # ---- 3. the same bytes -----------------------------------------------------
@@ -113,33 +114,46 @@ theorem=(--trials 2 --width 20 --eps 0.01,0.0001 --steps 3 --input-batch 64
          --teacher-batch 64 --heldout 200 --threads 2)
 files=(mix/results.csv mix/curves.csv embed/results.csv embed/curves.csv theorem.csv)
 
-runs=()
 # run NAME SUBLIM...: the experiments and the theorem check, run by the
 # command SUBLIM..., into $work/runs/NAME.
 run() {
-    local name=$1 out=$work/runs/$1
+    local out=$work/runs/$1
     shift
     mkdir -p "$out"
     "$@" experiment "${experiment[@]}" --student-init mix:0.5 --data "$data" --out "$out/mix" &&
         "$@" experiment "${experiment[@]}" --student-init embed --data "$data" --out "$out/embed" &&
         "$@" theorem "${theorem[@]}" --data "$data" --out "$out"
 }
-# Every kernel path the program knows; SUBLIM_KERNELS asking for one the
-# CPU lacks falls back to another, which run.txt names: such a run is left out.
-for cc in gcc clang; do
-    for path in portable avx2 avx512; do
-        name=$cc-$path
-        step "$name runs" run "$name" env SUBLIM_KERNELS=$path nice build/$cc/sublim || continue
-        used=$(sed -n 's/^kernels=//p' "$work/runs/$name/mix/run.txt")
-        if [ "$used" = "$path" ]; then
-            runs+=("$name")
-        else
-            echo "       ($path: not on this CPU, which ran $used)"
+# path_used SUBLIM...: the kernel path a tiny theorem run took (theorem.json
+# names it): SUBLIM_KERNELS asking for a path the CPU lacks falls back.
+path_used() {
+    "$@" theorem --trials 1 --width 4 --eps 0.01 --steps 1 --input-batch 4 --teacher-batch 4 \
+        --heldout 4 --data "$data" --out "$work/probe" --force >/dev/null 2>&1 &&
+        sed -n 's/.*"kernels": "\([a-z0-9]*\)".*/\1/p' "$work/probe/theorem.json"
+}
+
+# Each build (that is up to date) on every kernel path it has: SUBLIM_KERNELS
+# takes the names of src/nn/kernels_path.h.
+declare -A program=([gcc]="build/gcc/sublim" [clang]="build/clang/sublim"
+                    [aarch64]="qemu-aarch64 build/aarch64/sublim")
+runs=()
+for b in gcc clang aarch64; do
+    declare -n vars=${b}_build
+    if ! make -q --no-print-directory "${vars[@]}" "${program[$b]##* }" 2>/dev/null; then
+        echo "       ($b: no up-to-date program to run)"
+        continue
+    fi
+    for path in portable fma neon avx2 avx512; do
+        # ${program[$b]} unquoted: a command and its arguments.
+        used=$(SUBLIM_KERNELS=$path path_used ${program[$b]}) || used="(none: it failed)"
+        if [ "$used" != "$path" ]; then
+            echo "       ($b $path: not on this CPU, which ran $used)"
+            continue
         fi
+        step "$b-$path runs" run "$b-$path" env SUBLIM_KERNELS=$path nice ${program[$b]} &&
+            runs+=("$b-$path")
     done
 done
-step "aarch64 runs under qemu" run aarch64 nice qemu-aarch64 build/aarch64/sublim &&
-    runs+=(aarch64)
 
 # The table: per file, runs that wrote the same bytes (cmp) share a
 # letter; A is the first run's, gcc on the CPU's best path (what `make`
@@ -181,13 +195,13 @@ fi
 # ---- 4. what the aarch64 compiler made of the kernels --------------------
 echo
 echo "aarch64 instruction mix in the kernels (scripts/kernel-isa.sh):"
-sh scripts/kernel-isa.sh build/aarch64/obj/nn/kernels*.o | sed 's/^/  /'
+sh scripts/kernel-isa.sh build/aarch64/obj/nn/kernels*.o | sed 's/^/  /' ||
+    fail "kernel-isa" "(no aarch64 kernel objects?)"
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
-    printf 'check-ports: failed: %s' "${failures[0]}"
-    printf '; %s' "${failures[@]:1}"
-    echo
+    list=$(printf '; %s' "${failures[@]}")
+    echo "check-ports: failed: ${list#; }"
     exit 1
 fi
 echo "check-ports: clang, gcc and aarch64 builds pass and write the same bytes: passed"

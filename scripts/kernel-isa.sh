@@ -8,23 +8,24 @@
 #   sh scripts/kernel-isa.sh OBJ...     (OBJDUMP: the disassembler,
 #                                        aarch64-linux-gnu-objdump unless set)
 #
-# Functions without any of these instructions are left out.
+# One line per function (object: function); functions without any of
+# these instructions are left out.
 set -eu
 objdump=${OBJDUMP:-aarch64-linux-gnu-objdump}
 [ $# -gt 0 ] || { echo "usage: sh scripts/kernel-isa.sh OBJ..." >&2; exit 2; }
 command -v "$objdump" >/dev/null 2>&1 ||
     { echo "kernel-isa: $objdump not found (apt-get install binutils-aarch64-linux-gnu)" >&2; exit 1; }
 
-printf '%-36s %7s %7s %7s %7s %7s %7s\n' function fmla.v fmadd fmul.v fadd.v fmul fadd
+printf '%-52s %6s %6s %6s %6s %6s %6s\n' function fmla.v fmadd fmul.v fadd.v fmul fadd
 for obj in "$@"; do
     [ -f "$obj" ] || { echo "kernel-isa: no such object: $obj" >&2; exit 1; }
     # objdump -d prints "ADDR <name>:" before each function, then one
     # instruction a line: "ADDR:<tab>MNEMONIC<tab>OPERANDS".  A vector
     # instruction's first operand is a v register; a scalar one's s or d.
-    "$objdump" -d --no-show-raw-insn "$obj" | awk -F'\t' '
+    "$objdump" -d --no-show-raw-insn "$obj" | awk -F'\t' -v obj="${obj##*/}" '
         function flush() {
             if (fn != "" && n["fmla.v"] + n["fmadd"] + n["fmul.v"] + n["fadd.v"] + n["fmul"] + n["fadd"] > 0)
-                printf "%-36s %7d %7d %7d %7d %7d %7d\n", fn, n["fmla.v"], n["fmadd"],
+                printf "%-52s %6d %6d %6d %6d %6d %6d\n", obj ": " fn, n["fmla.v"], n["fmadd"],
                        n["fmul.v"], n["fadd.v"], n["fmul"], n["fadd"]
             split("", n)
         }
