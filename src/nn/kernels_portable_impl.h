@@ -27,7 +27,8 @@
  * without reordering any sum.  K blocks store and reload a running sum
  * exactly, so no tiling changes a bit.
  *
- * The includer defines, per inclusion (undefined again at the end):
+ * kernels_portable_path.h includes this once per precision.  The includer
+ * defines, per inclusion (undefined again at the end):
  *   REAL, SFX(name)     element type; appends _f32 / _f64 to a name
  *   PORT_FMA(a, b, c)   a*b + c rounded once: fmaf or fma
  * and once per file PORT_TARGET, a function attribute (empty for the
