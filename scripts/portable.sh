@@ -42,7 +42,7 @@ fi
 # only CMD gets the signal, not the processes it started, and a caller that
 # waits for CMD's locks to go finds them gone.  timeout(1) does it where it
 # takes those flags (GNU coreutils, FreeBSD; gtimeout from Homebrew's
-# coreutils), else a watcher process that sleeps, then signals.  CMD's
+# coreutils), else a watcher process that polls, then signals.  CMD's
 # standard input is then /dev/null (it runs in the background).
 wt_timeout=
 for wt_try in timeout gtimeout; do
@@ -63,23 +63,23 @@ else
         shift 2
         "$@" &
         wt_pid=$!
-        # The watcher: a sleep, then the signal.  Told to stop (TERM), it
-        # ends its sleep too, whenever the TERM comes: before the sleep's
-        # pid is known, the flag has the sleep ended as soon as it is.
+        # The watcher: every 0.1 s it checks that CMD still runs (it ends as
+        # soon as CMD is reaped); at SECS it signals CMD.  Polling, not a
+        # long sleep stopped by a signal: a signal can arrive before the
+        # watcher's trap is in place and leave the sleep behind.
         (
-            wt_stop='' wt_sleep=''
-            trap 'wt_stop=1; [ -z "$wt_sleep" ] || kill "$wt_sleep" 2>/dev/null' TERM
-            sleep "$wt_secs" &
-            wt_sleep=$!
-            [ -z "$wt_stop" ] || kill "$wt_sleep" 2>/dev/null
-            wait "$wt_sleep" || :
-            [ -n "$wt_stop" ] || kill -s "$wt_sig" "$wt_pid" 2>/dev/null
+            wt_ticks=$(awk -v s="$wt_secs" 'BEGIN { t = int(s * 10); if (t < s * 10) t++; print t }')
+            while [ "$wt_ticks" -gt 0 ]; do
+                sleep 0.1
+                kill -0 "$wt_pid" 2>/dev/null || exit 0
+                wt_ticks=$((wt_ticks - 1))
+            done
+            kill -s "$wt_sig" "$wt_pid" 2>/dev/null
             exit 0
         ) &
         wt_watch=$!
         wt_status=0
         wait "$wt_pid" 2>/dev/null || wt_status=$? # no "Killed" from the shell
-        kill "$wt_watch" 2>/dev/null || :
         wait "$wt_watch" 2>/dev/null || :
         return "$wt_status"
     }
