@@ -44,7 +44,7 @@
 #pragma pop_macro("REAL")
 #pragma pop_macro("SFX")
 
-/* Name of the vector path chosen at run time ("avx512", "avx2", "portable"). */
+/* Name of the kernel path chosen at run time (kern_path_str in kernels_path.h). */
 const char *kern_path_name(void);
 
 #endif
