@@ -15,12 +15,15 @@ passed=0
 failed=0
 failures=
 
+# Each test's wall time is printed, so a slow one is easy to find.
 run() {
     echo "=== $*"
+    t0=$(date +%s)
     if "$@"; then
         passed=$((passed + 1))
+        echo "=== ok in $(($(date +%s) - t0)) s: $1${2:+ $2}"
     else
-        echo "=== FAILED (exit $?): $*"
+        echo "=== FAILED (exit $?, $(($(date +%s) - t0)) s): $*"
         failed=$((failed + 1))
         failures="$failures $*"
     fi
