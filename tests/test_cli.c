@@ -96,6 +96,39 @@ static void every_command_has_help(void **state)
     EXPECT(0, W("usage: sublim <command>"), "help");
 }
 
+/* Every flag's help says what it takes: N, X, LIST, the choices, DIR or
+ * FILE for a path, nothing for a switch; never the bare TEXT a path
+ * without its placeholder would show. */
+static void help_says_what_flags_take(void **state)
+{
+    (void)state;
+    const char *cmds[] = {"experiment", "theorem", "bench", "merge", "sweep"};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char *h = help_of(cmds[c]);
+        if (strstr(h, " TEXT "))
+            fail_msg("sublim %s --help shows a TEXT placeholder:\n%s", cmds[c], h);
+        free(h);
+    }
+    char *h = help_of("experiment");
+    const char *exp[] = {"  --seeds N ", "  --lr X ", "  --init normal|uniform ",
+                         "  --data DIR ", "  --out DIR ", "  --save-teacher FILE ",
+                         "  --load-teacher FILE ", "  --trait none|prefer:C|swap:A:B ",
+                         "  --resume  "};
+    for (size_t i = 0; i < sizeof exp / sizeof exp[0]; i++)
+        tu_assert_contains(h, exp[i]);
+    free(h);
+    h = help_of("theorem");
+    tu_assert_contains(h, "  --eps LIST ");
+    tu_assert_contains(h, "  --loss kl|mse ");
+    free(h);
+    h = help_of("sweep");
+    const char *sweep[] = {"  --seeds N ", "  --m LIST ", "  --init LIST ", "  --task J ",
+                           "  --collect DIR ", "  --list  "};
+    for (size_t i = 0; i < sizeof sweep / sizeof sweep[0]; i++)
+        tu_assert_contains(h, sweep[i]);
+    free(h);
+}
+
 /* No command, or one that does not exist: usage, exit 2. */
 static void bad_commands_exit_2(void **state)
 {
@@ -716,6 +749,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, tu_dir_setup, tu_dir_teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_command_has_help),
+        cmocka_unit_test(help_says_what_flags_take),
         cmocka_unit_test(bad_commands_exit_2),
         T(bad_flags_exit_2),
         T(flag_as_value_exit_2),

@@ -43,7 +43,8 @@ static const setting SCIENCE[] = {
 };
 #undef AT
 static const setting OWN[] = {
-    {"out", SETTING_TEXT, offsetof(own, out), NULL, 0, 0, NULL, "output folder", 0},
+    {"out", SETTING_TEXT, offsetof(own, out), NULL, 0, 0, NULL, "output folder", 0,
+     .placeholder = "DIR"},
     {"check", SETTING_SWITCH, offsetof(own, check), NULL, 0, 0, NULL, "check", 0},
 };
 
@@ -219,7 +220,8 @@ static void help_and_takes_value(void **state)
             fail_msg("%s takes no value of its own", not[k]);
 }
 
-/* --help: the usage, then one line per flag with " X" for a value and the
+/* --help: the usage, then one line per flag with what it takes (N, X,
+ * LIST, the choices, the table's placeholder; nothing for a switch) and the
  * current value (after parsing, not only the default); no line for what no
  * flag sets. */
 static void help_text(void **state)
@@ -227,19 +229,26 @@ static void help_text(void **state)
     (void)state;
     opts o;
     err e;
-    assert_int_equal(parse(&o, &e, 2, "--seeds", "7"), 0);
+    assert_int_equal(parse(&o, &e, 4, "--seeds", "7", "--init", "uniform"), 0);
     char buf[4096] = {0};
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     assert_non_null(f);
     flags_print_help(f, "usage: sublim test", o.tables, 2);
     fclose(f);
     assert_true(strncmp(buf, "usage: sublim test\n", 19) == 0);
-    tu_assert_contains(buf, "--seeds X");
+    tu_assert_contains(buf, "  --seeds N ");
+    tu_assert_contains(buf, "  --seed N ");
     tu_assert_contains(buf, "replicates [7]");
+    tu_assert_contains(buf, "  --lr X ");
     tu_assert_contains(buf, "learning rate [0.0003]");
-    tu_assert_contains(buf, "[normal*|uniform]");
-    tu_assert_contains(buf, "--student-epochs X");
-    tu_assert_contains(buf, "--check ");
+    tu_assert_contains(buf, "  --lrs LIST ");
+    tu_assert_contains(buf, "  --init normal|uniform ");
+    tu_assert_contains(buf, " init [uniform]\n");
+    tu_assert_contains(buf, "  --student-epochs N ");
+    tu_assert_contains(buf, "  --out DIR ");
+    tu_assert_contains(buf, "  --check ");
+    tu_assert_contains(buf, " check\n");
+    assert_null(strstr(buf, "--seeds X"));
     assert_null(strstr(buf, "--check X"));
     assert_null(strstr(buf, "--hidden"));
     assert_null(strstr(buf, "--optimizer"));
@@ -288,7 +297,15 @@ static void assert_help_lists_every_flag(const flag_table *tables, size_t n_tabl
             snprintf(line, sizeof line, "  %s ", flag);
             if (setting_has_flag(s) != (strstr(buf, line) != NULL))
                 fail_msg("%s: help line %s", flag, setting_has_flag(s) ? "missing" : "shown");
-            if (setting_has_flag(s) && s->type != SETTING_CHOICE && s->type != SETTING_SWITCH) {
+            /* A value's flag says what it takes, and a path says which. */
+            char arg[100];
+            setting_placeholder(s, arg, sizeof arg);
+            snprintf(line, sizeof line, "  %s %s", flag, arg);
+            const char *at = strstr(buf, line);
+            if (setting_has_flag(s) && s->type != SETTING_SWITCH &&
+                (!*arg || !at || !strchr(" \n", at[strlen(line)]) || strcmp(arg, "TEXT") == 0))
+                fail_msg("%s: help shows no placeholder, or TEXT (%s)", flag, arg);
+            if (setting_has_flag(s) && s->type != SETTING_SWITCH) {
                 char value[256], shown[300];
                 setting_format(s, tables[t].cfg, value, sizeof value);
                 snprintf(shown, sizeof shown, "[%s]", value);

@@ -269,6 +269,28 @@ static void has_flag_semantics(void **state)
     assert_false(setting_has_flag(small("optimizer")));
 }
 
+/* What each type's flag takes: N, X, LIST, the choices, the table's own
+ * placeholder (TEXT only as a last resort); nothing without a value. */
+static void placeholders(void **state)
+{
+    (void)state;
+    const char *name[] = {"size", "first_seed", "lr", "eps", "init", "out", "check",
+                          "hidden", "optimizer"};
+    const char *want[] = {"N", "N", "X", "LIST", "normal|uniform|zero", "TEXT", "", "", ""};
+    char buf[64];
+    for (size_t k = 0; k < sizeof name / sizeof name[0]; k++) {
+        setting_placeholder(small(name[k]), buf, sizeof buf);
+        if (strcmp(buf, want[k]) != 0)
+            fail_msg("%s: placeholder '%s', want '%s'", name[k], buf, want[k]);
+    }
+    setting dir = *small("out");
+    dir.placeholder = "DIR";
+    setting_placeholder(&dir, buf, sizeof buf);
+    assert_string_equal(buf, "DIR");
+    setting_placeholder(small("init"), buf, 10); /* cut to its buffer */
+    assert_string_equal(buf, "normal|un");
+}
+
 /* ---- the real tables ---- */
 
 /* Bytes of s's field (TEXT and FIXED are not compared as bytes). */
@@ -424,6 +446,7 @@ int main(void)
         cmocka_unit_test(json_block_exact),
         cmocka_unit_test(flag_spelling),
         cmocka_unit_test(has_flag_semantics),
+        cmocka_unit_test(placeholders),
         cmocka_unit_test(real_tables_well_formed),
         cmocka_unit_test(seeds_and_no_flag_in_real_tables),
     };

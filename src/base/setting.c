@@ -56,6 +56,28 @@ void setting_flag(const setting *s, char *buf, size_t size)
             *c = '-';
 }
 
+void setting_placeholder(const setting *s, char *buf, size_t size)
+{
+    static const char *const BY_TYPE[] = {
+        [SETTING_SIZE] = "N",    [SETTING_U64] = "N",  [SETTING_REAL] = "X",
+        [SETTING_LIST] = "LIST", [SETTING_TEXT] = "TEXT", [SETTING_SPEC] = "TEXT",
+    };
+    buf[0] = '\0';
+    if (!setting_has_flag(s) || s->type == SETTING_SWITCH)
+        return;
+    if (s->placeholder) {
+        snprintf(buf, size, "%s", s->placeholder);
+        return;
+    }
+    if (s->type != SETTING_CHOICE) {
+        snprintf(buf, size, "%s", BY_TYPE[s->type]);
+        return;
+    }
+    size_t used = 0;
+    for (unsigned k = 0; s->choices[k] && used < size; k++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? "|" : "", s->choices[k]);
+}
+
 int setting_has_flag(const setting *s)
 {
     return s->type != SETTING_FIXED && !(s->flags & SETTING_NO_FLAG);

@@ -66,6 +66,8 @@ typedef struct {
     const char *help;           /* one line for --help */
     unsigned flags;             /* SETTING_NO_FLAG, SETTING_SEEDS, SETTING_IF_SET */
     const setting_codec *codec; /* SPEC: its grammar (other tables leave it out) */
+    const char *placeholder;    /* what the flag takes, for help ("DIR", "FILE"); NULL: from
+                                   the type (setting_placeholder) */
 } setting;
 
 /* Sets every field of cfg to its default; -1 (naming the setting) when a
@@ -83,6 +85,12 @@ const setting *settings_find(const setting *s, size_t n, const char *name);
 
 /* "--student-epochs" for "student_epochs". */
 void setting_flag(const setting *s, char *buf, size_t size);
+
+/* What s's flag takes, as --help and the man page show it: "" for a
+ * switch (and a setting without a flag), else s->placeholder when set,
+ * else from the type: N (an integer), X (a real number), LIST (numbers,
+ * comma-separated), the choices ("normal|uniform"), TEXT. */
+void setting_placeholder(const setting *s, char *buf, size_t size);
 
 /* 1 when the command line can set s. */
 int setting_has_flag(const setting *s);

@@ -14,8 +14,9 @@
 static const setting RUN_FLAGS[] = {
     {"threads", SETTING_SIZE, AT(threads), "0", 0, 256, NULL, "threads (0: online cores)", 0},
     {"data", SETTING_TEXT, AT(data_dir), "mnist", 0, 0, NULL,
-     "folder with the unpacked MNIST files", 0},
-    {"out", SETTING_TEXT, AT(out_dir), "out", 0, 0, NULL, "output folder", 0},
+     "folder with the unpacked MNIST files", 0, .placeholder = "DIR"},
+    {"out", SETTING_TEXT, AT(out_dir), "out", 0, 0, NULL, "output folder", 0,
+     .placeholder = "DIR"},
 };
 #undef AT
 

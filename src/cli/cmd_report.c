@@ -99,7 +99,7 @@ typedef struct {
 
 static const setting MERGE_FLAGS[] = {
     {"out", SETTING_TEXT, offsetof(merge_flags, out), NULL, 0, 0, NULL,
-     "the merged folder (new, or empty)", 0},
+     "the merged folder (new, or empty)", 0, .placeholder = "DIR"},
     {"force", SETTING_SWITCH, offsetof(merge_flags, force), NULL, 0, 0, NULL,
      "replace the results the merged folder holds", 0},
 };

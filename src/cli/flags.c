@@ -1,5 +1,6 @@
 #include "cli/flags.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The setting whose flag is name[0..len), or NULL (its table in *cfg). */
@@ -73,37 +74,48 @@ int flags_parse(int argc, char **argv, const flag_table *tables, size_t n_tables
     return 0;
 }
 
-/* The current value as help shows it: "normal*|uniform" for a choice. */
-static void current(const setting *s, const void *cfg, char *buf, size_t size)
+/* "--init normal|uniform": the flag with what it takes. */
+static void flag_with_placeholder(const setting *s, char *buf, size_t size)
 {
-    if (s->type != SETTING_CHOICE) {
-        setting_format(s, cfg, buf, size);
-        return;
-    }
-    unsigned k;
-    memcpy(&k, (const char *)cfg + s->offset, sizeof k);
-    size_t used = 0;
-    buf[0] = '\0';
-    for (unsigned c = 0; s->choices[c] && used < size; c++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s%s", c ? "|" : "",
-                                 s->choices[c], c == k ? "*" : "");
+    char arg[256];
+    setting_flag(s, buf, size);
+    setting_placeholder(s, arg, sizeof arg);
+    if (*arg)
+        snprintf(buf + strlen(buf), size - strlen(buf), " %s", arg);
 }
+
+/* Help's first column is as wide as its widest entry up to this; a wider
+ * one gets a line of its own, its help below it. */
+#define HELP_COLUMN_MAX 30
 
 void flags_print_help(FILE *out, const char *usage, const flag_table *tables, size_t n_tables)
 {
+    char flag[320], value[256];
+    int column = 22; /* at least: short tables line up with long ones */
+    for (size_t t = 0; t < n_tables; t++)
+        for (size_t i = 0; i < tables[t].n; i++) {
+            if (!setting_has_flag(&tables[t].settings[i]))
+                continue;
+            flag_with_placeholder(&tables[t].settings[i], flag, sizeof flag);
+            int len = (int)strlen(flag);
+            if (len <= HELP_COLUMN_MAX && len > column)
+                column = len;
+        }
     fprintf(out, "%s\n\nflags:\n", usage);
     for (size_t t = 0; t < n_tables; t++)
         for (size_t i = 0; i < tables[t].n; i++) {
             const setting *s = &tables[t].settings[i];
             if (!setting_has_flag(s))
                 continue;
-            char flag[80], def[256] = "";
-            setting_flag(s, flag, sizeof flag);
-            if (s->type != SETTING_SWITCH) {
-                strncat(flag, " X", sizeof flag - strlen(flag) - 1);
-                current(s, tables[t].cfg, def, sizeof def);
-            }
-            fprintf(out, "  %-22s %s%s%s%s\n", flag, s->help, *def ? " [" : "", def,
-                    *def ? "]" : "");
+            flag_with_placeholder(s, flag, sizeof flag);
+            /* The current value: the default until parsing changed it. */
+            value[0] = '\0';
+            if (s->type != SETTING_SWITCH)
+                setting_format(s, tables[t].cfg, value, sizeof value);
+            if ((int)strlen(flag) > column)
+                fprintf(out, "  %s\n  %-*s", flag, column, "");
+            else
+                fprintf(out, "  %-*s", column, flag);
+            fprintf(out, " %s%s%s%s\n", s->help, *value ? " [" : "", value, *value ? "]" : "");
         }
 }

@@ -32,11 +32,11 @@ static const setting OWN_FLAGS[] = {
     {"task", SETTING_TEXT, AT(task), NULL, 0, 0, NULL,
      "run job J only: tasks J*K ... J*K+K-1 of --list, K = --tasks-per-job (default: "
      "$SLURM_ARRAY_TASK_ID when set; else every task, then collect)",
-     0},
+     0, .placeholder = "J"},
     {"tasks_per_job", SETTING_SIZE, AT(tasks_per_job), "1", 1, 1000000, NULL,
      "tasks per job (--task, SLURM_ARRAY_TASK_ID)", 0},
     {"collect", SETTING_TEXT, AT(collect), NULL, 0, 0, NULL,
-     "collect the sweep in this folder (its plan from its sweep.txt)", 0},
+     "collect the sweep in this folder (its plan from its sweep.txt)", 0, .placeholder = "DIR"},
 };
 #undef AT
 #define N_OWN (sizeof OWN_FLAGS / sizeof OWN_FLAGS[0])
@@ -48,6 +48,7 @@ typedef struct {
     const setting *real[MAX_SETTINGS];
     const char *text[MAX_SETTINGS]; /* the struct the table describes */
     char help[MAX_SETTINGS][256];   /* the setting's, saying what it takes */
+    char placeholder[MAX_SETTINGS][64];
     size_t n;
 } text_settings;
 
@@ -80,8 +81,14 @@ static void text_settings_make(text_settings *t)
         if (setting_has_flag(&s[i])) {
             t->real[t->n] = &s[i];
             help_of(&s[i], t->help[t->n], sizeof t->help[t->n]);
+            /* The seeds take what experiment's take; the others a list. */
+            if (s[i].flags & SETTING_SEEDS)
+                setting_placeholder(&s[i], t->placeholder[t->n], sizeof t->placeholder[t->n]);
+            else
+                snprintf(t->placeholder[t->n], sizeof t->placeholder[t->n], "LIST");
             t->table[t->n] = (setting){s[i].name, SETTING_TEXT, t->n * sizeof(const char *),
-                                       s[i].def, 0, 0, NULL, t->help[t->n], 0};
+                                       s[i].def, 0, 0, NULL, t->help[t->n], 0,
+                                       .placeholder = t->placeholder[t->n]};
             t->n++;
         }
 }

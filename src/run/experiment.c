@@ -43,7 +43,7 @@ static const setting SETTINGS[] = {
      * they existed read as runs without them. */
     {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
      "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
-     SETTING_IF_SET, &TRAIT_CODEC},
+     SETTING_IF_SET, &TRAIT_CODEC, "none|prefer:C|swap:A:B"},
     {"trait_epochs", SETTING_SIZE, AT(trait_epochs), "1", 1, EXPERIMENT_MAX_EPOCHS, NULL,
      "the trait teacher's fine-tuning epochs", SETTING_IF_SET},
     {"student_width", SETTING_SIZE, AT(student_width), "0", 0, 65536, NULL,
@@ -52,7 +52,7 @@ static const setting SETTINGS[] = {
      "students of another shape: hidden layers (0: the teacher's)", SETTING_IF_SET},
     {"student_init", SETTING_SPEC, AT(student_init), "own", 0, 0, NULL,
      "how extra students start: own, embed (theta0 in a wider student), mix:A",
-     SETTING_IF_SET, &STUDENT_START_CODEC},
+     SETTING_IF_SET, &STUDENT_START_CODEC, "own|embed|mix:A"},
 };
 #undef AT
 
