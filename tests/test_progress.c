@@ -239,6 +239,22 @@ static void test_progress_format_duration(void **state)
     }
 }
 
+/* Escapes only on a terminal that takes them: not when stderr is no
+ * terminal, TERM is dumb, empty or unset, or NO_COLOR is set (an empty
+ * NO_COLOR counts as unset, as no-color.org says). */
+static void test_progress_mode_for(void **state)
+{
+    (void)state;
+    assert_int_equal(progress_mode_for(1, "xterm-256color", NULL), PROGRESS_TERMINAL);
+    assert_int_equal(progress_mode_for(1, "xterm", ""), PROGRESS_TERMINAL);
+    assert_int_equal(progress_mode_for(0, "xterm", NULL), PROGRESS_LINES);
+    assert_int_equal(progress_mode_for(1, "dumb", NULL), PROGRESS_LINES);
+    assert_int_equal(progress_mode_for(1, "", NULL), PROGRESS_LINES);
+    assert_int_equal(progress_mode_for(1, NULL, NULL), PROGRESS_LINES);
+    assert_int_equal(progress_mode_for(1, "xterm", "1"), PROGRESS_LINES);
+    assert_int_equal(progress_mode_for(1, "xterm", "0"), PROGRESS_LINES); /* any value */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_progress_trait_and_passes),
         cmocka_unit_test(test_progress_quiet),
         cmocka_unit_test(test_progress_format_duration),
+        cmocka_unit_test(test_progress_mode_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,7 +125,7 @@ int cmd_experiment(int argc, char **argv)
     o.save_teacher = own.save_teacher;
     o.load_teacher = own.load_teacher;
     o.quiet = own.quiet;
-    o.progress = isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LINES;
+    o.progress = progress_mode_for(isatty(STDERR_FILENO), getenv("TERM"), getenv("NO_COLOR"));
     o.argc = argc + 2;
     o.argv = cmd_command_line("experiment", argc, argv);
     if (!o.argv) {

@@ -9,6 +9,12 @@ static size_t batches_of(size_t epochs, size_t examples, size_t batch)
     return epochs * ((examples + batch - 1) / batch);
 }
 
+enum progress_mode progress_mode_for(int is_tty, const char *term, const char *no_color)
+{
+    int escapes = term && *term && strcmp(term, "dumb") != 0 && !(no_color && *no_color);
+    return is_tty && escapes ? PROGRESS_TERMINAL : PROGRESS_LINES;
+}
+
 void progress_init(progress *p, FILE *f, enum progress_mode mode, const experiment_config *cfg,
                    size_t n_train, size_t n_noise, double now)
 {

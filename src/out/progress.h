@@ -41,6 +41,13 @@ typedef struct {
     int line_open;            /* a terminal line waits for its end */
 } progress;
 
+/* The mode for a log: the terminal's (\r and erase-line escapes) only on a
+ * terminal (is_tty) that takes escapes: TERM set and not "dumb", and
+ * NO_COLOR unset or empty (no-color.org: a user who sets it wants plain
+ * text); else plain lines.  term and no_color are getenv's, NULL when
+ * unset. */
+enum progress_mode progress_mode_for(int is_tty, const char *term, const char *no_color);
+
 /* n_train and n_noise size the phases (for the time left). */
 void progress_init(progress *p, FILE *f, enum progress_mode mode,
                    const experiment_config *cfg, size_t n_train, size_t n_noise, double now);
