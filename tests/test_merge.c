@@ -99,6 +99,47 @@ static int run_merge(char **out, const char *a, const char *b, const char *c, co
 
 /* ---- merging ---- */
 
+/* dir's config.txt with its line `from` (whole) written `to`. */
+static void respell_config_line(const char *dir, const char *from, const char *to)
+{
+    char *text = tu_slurp(tu_path(dir, FOLDER_CONFIG), NULL), *at = strstr(text, from);
+    assert_non_null(at);
+    assert_true(at[strlen(from)] == '\n');
+    char *out = malloc(strlen(text) + strlen(to) + 1);
+    assert_non_null(out);
+    sprintf(out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    tu_write_file(tu_path(dir, FOLDER_CONFIG), out, strlen(out));
+    free(out);
+    free(text);
+}
+
+/* config.txt is compared by value: a folder whose config.txt spells the
+ * learning rate as an older writer did (%.17g: 0.00029999999999999997) or
+ * by hand (3e-4) merges with one that spells it 0.0003, and the merged
+ * config.txt is this program's (a run of both seeds'); another value is
+ * still refused, naming the key. */
+static void test_merge_compares_values_not_spellings(void **state)
+{
+    fixture *fx = *state;
+    make_a_and_b(fx);
+    experiment_config cfg = tu_small_config();
+    uint64_t s01[] = {0, 1};
+    tu_make_folder(fx->both, s01, 2, &cfg, TU_ALL_FILES);
+    respell_config_line(fx->a, "lr=0.0003", "lr=0.00029999999999999997");
+    respell_config_line(fx->b, "lr=0.0003", "lr=3e-4");
+    const char *ab[] = {fx->a, fx->b};
+    char notes[512];
+    err e;
+    if (merge_folders(ab, 2, fx->merged, 0, notes, sizeof notes, &e))
+        fail_msg("merge: %s", e.msg);
+    tu_assert_same_file(tu_path(fx->merged, FOLDER_CONFIG), tu_path(fx->both, FOLDER_CONFIG));
+    tu_assert_same_file(tu_path(fx->merged, FOLDER_RESULTS), tu_path(fx->both, FOLDER_RESULTS));
+
+    respell_config_line(fx->b, "lr=3e-4", "lr=0.00030000000000000003"); /* the next double */
+    assert_int_equal(merge_folders(ab, 2, fx->merged2, 0, notes, sizeof notes, &e), -1);
+    tu_assert_contains(e.msg, "lr=0.00030000000000000003");
+}
+
 /* Two one-seed folders merged (in either order) give the bytes of one
  * two-seed run: results.csv, curves.csv, config.txt, the figures, and
  * summary.json up to how the runs went (its "run" member: both runs' wall
@@ -405,6 +446,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_merge_equals_one_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_compares_values_not_spellings, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_merge_of_trait_folders_equals_one_run, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_merge_refuses_conflicts, setup, teardown),

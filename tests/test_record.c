@@ -185,6 +185,34 @@ static void resume_matches_an_uninterrupted_run(void **state)
     assert_int_equal(tu_count_temporaries(tu_path(d, "run")), 0);
 }
 
+/* A folder whose config.txt spells a value as an older writer did (the
+ * learning rate as %.17g writes it: 0.00029999999999999997) resumes: the
+ * configurations are compared by value, and the rows end as an
+ * uninterrupted run's. */
+static void resume_keeps_an_older_spelling(void **state)
+{
+    fixture *fx = *state;
+    load_data(fx);
+    record_options o = tiny(2);
+    record_ok(fx, "ref", &o, NULL);
+    record_options one = tiny(1);
+    record_ok(fx, "run", &one, NULL);
+    char *config = slurp_in(fx, "run", FOLDER_CONFIG), *lr = strstr(config, "\nlr=0.0003\n");
+    assert_non_null(lr);
+    char old[8192];
+    snprintf(old, sizeof old, "%.*s\nlr=0.00029999999999999997\n%s", (int)(lr - config), config,
+             lr + strlen("\nlr=0.0003\n"));
+    tu_write_file(tu_path(fx->d.dir, "run/" FOLDER_CONFIG), old, strlen(old));
+    free(config);
+
+    o.resume = 1;
+    record_outcome out;
+    record_ok(fx, "run", &o, &out);
+    assert_int_equal(out.kept, 1);
+    same(fx, "ref", "run", FOLDER_RESULTS);
+    same(fx, "ref", "run", FOLDER_CONFIG);
+}
+
 /* What --resume cannot keep is refused, saying why, and the folder's rows
  * are left alone: another configuration (naming the key), rows of seeds
  * this run does not have, curves.csv missing with curves on, a row twice,
@@ -576,6 +604,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(resume_matches_an_uninterrupted_run),
+        T(resume_keeps_an_older_spelling),
         T(resume_refuses_what_it_cannot_keep),
         T(resume_with_nothing_to_keep_is_a_fresh_run),
         T(results_refused_unless_forced),

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +40,25 @@ int text_parse_real(const char *s, double *out)
 
 void text_real(char *buf, size_t size, double x)
 {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            return;
+    if (!isfinite(x)) {
+        snprintf(buf, size, "%s", isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+        return;
     }
+    /* The fewest digits that read back; 17 always do. */
+    char e[TEXT_REAL_SIZE];
+    int digits = 1;
+    for (; digits < 17; digits++) {
+        snprintf(e, sizeof e, "%.*e", digits - 1, x);
+        if (strtod(e, NULL) == x)
+            break;
+    }
+    /* %g writes a number whose decimal exponent is below its precision in
+     * plain digits: a precision of at least exponent + 1 (up to 15) keeps
+     * 1000 as "1000" and 1e15 as "1e+15", as %.15g did, with no digit
+     * more than the fewest. */
+    snprintf(e, sizeof e, "%.*e", digits - 1, x);
+    int exponent = atoi(strchr(e, 'e') + 1), plain = exponent + 1 < 15 ? exponent + 1 : 15;
+    snprintf(buf, size, "%.*g", digits > plain ? digits : plain, x);
 }
 
 void text_seed_ranges(char *buf, size_t size, const uint64_t *s, size_t n)

@@ -17,9 +17,13 @@ int text_parse_size(const char *s, size_t *out);
  * matters). */
 int text_parse_real(const char *s, double *out);
 
-/* x as %.15g, or %.16g or %.17g where fewer digits would not read back
- * as exactly x: "0.0003", "1e-05", "1000", not 0.00029999999999999997.
- * Every number sublim writes as text goes through here. */
+/* x in its shortest round-trip form: the fewest significant digits (1 to
+ * 17) that strtod reads back as exactly x, "0.0003" and not
+ * 0.00029999999999999997, "5e-324" for the smallest subnormal.  Written
+ * as %g writes it, except that an integer below 1e15 stays in plain
+ * digits ("1000", not "1e+03"), as %.15g keeps it.  Every setting and
+ * number sublim writes as text goes through here; "inf", "-inf", "nan"
+ * for what is not finite. */
 #define TEXT_REAL_SIZE 32
 void text_real(char *buf, size_t size, double x);
 

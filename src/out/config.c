@@ -147,6 +147,26 @@ int config_write(const char *path, const kv_list *config, err *e)
     return atomic_commit(&af, e);
 }
 
+/* Each setting's value in its one text form (setting_format), so folders
+ * compare by value: "3e-4" or an older writer's 0.00029999999999999997
+ * equals this one's 0.0003.  A value that does not parse stays as it is,
+ * for config_apply or the comparison to name. */
+static void normalize(kv_list *config)
+{
+    size_t n;
+    const setting *s = experiment_settings(&n);
+    experiment_config scratch = experiment_defaults();
+    char v[448];
+    for (size_t i = 0; i < n; i++) {
+        const char *have = kv_get(config, s[i].name);
+        if (!have || s[i].type == SETTING_FIXED ||
+            setting_parse(&s[i], have, &scratch, s[i].name, NULL))
+            continue;
+        setting_format(&s[i], &scratch, v, sizeof v);
+        kv_set(config, s[i].name, v);
+    }
+}
+
 int config_read(const char *path, kv_list *config, err *e)
 {
     kv_list *lists;
@@ -155,6 +175,7 @@ int config_read(const char *path, kv_list *config, err *e)
         return -1;
     *config = lists[0];
     free(lists);
+    normalize(config);
     return 0;
 }
 
