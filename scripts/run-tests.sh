@@ -1,7 +1,15 @@
 #!/bin/sh
 # Run every test program: the programs given as arguments, then each
 # shell test tests/*.sh (run with sh).  Keeps going past failures, then
-# prints "N passed, N failed" and fails if anything failed.
+# prints how many programs and how many tests passed, the last line
+# "N passed, N failed, N skipped" counting tests, and fails if anything
+# failed.
+#
+# A test is what a program reports as one: a cmocka test case (its
+# "[  PASSED  ] N test(s)" and "[  FAILED  ] N test(s)" lines), a shell
+# test's "ok"/"FAIL"/"skip" check lines; a program that reports none (a
+# fuzz replay) is one test.  A program that fails without a failed test
+# of its own (a crash, a shell test's early exit) counts one failed test.
 #
 # RUNNER (from `make test RUNNER=...`): a command the programs run under,
 # such as qemu-aarch64 for a cross build.  The shell tests are then left
@@ -11,20 +19,58 @@ set -u
 runner=${RUNNER:-}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-passed=0
-failed=0
+log=$(mktemp "${TMPDIR:-/tmp}/sublim-run-tests.XXXXXX")
+trap 'rm -f "$log" "$log.rc"' EXIT
+programs_passed=0
+programs_failed=0
+tests_passed=0
+tests_failed=0
+tests_skipped=0
 failures=
 
-# Each test's wall time is printed, so a slow one is easy to find.
+# The sum of the numbers a program's cmocka summary lines give for what
+# ("PASSED", "FAILED", "SKIPPED"), 0 when there are none.
+cmocka_count() {
+    sed -n "s/^\[  *$1  *\] \([0-9][0-9]*\) test(s)[.,].*/\1/p" "$log" |
+        awk '{ n += $1 } END { print n + 0 }'
+}
+
+# Lines of a shell test's output starting with one of the words (ok, FAIL,
+# skip and their spellings).
+check_lines() {
+    grep -c -E "^($1)([ :-]|$)" "$log"
+}
+
+# Runs a program, its output shown as it comes and kept in $log; then
+# counts its tests.  Each program's wall time is printed, so a slow one is
+# easy to find.
 run() {
     echo "=== $*"
     t0=$(date +%s)
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "=== ok in $(($(date +%s) - t0)) s: $1${2:+ $2}"
+    { "$@" 2>&1; echo $? >"$log.rc"; } | tee "$log"
+    rc=$(cat "$log.rc")
+    if [ "$1" = sh ]; then
+        passed=$(check_lines 'ok')
+        failed=$(check_lines 'FAIL|not ok')
+        skipped=$(check_lines 'SKIPPED|skipped|skip')
     else
-        echo "=== FAILED (exit $?, $(($(date +%s) - t0)) s): $*"
-        failed=$((failed + 1))
+        passed=$(cmocka_count PASSED)
+        failed=$(cmocka_count FAILED)
+        skipped=$(cmocka_count SKIPPED)
+    fi
+    if [ $((passed + failed + skipped)) -eq 0 ]; then
+        [ "$rc" -eq 0 ] && passed=1 || failed=1
+    fi
+    [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+    tests_passed=$((tests_passed + passed))
+    tests_failed=$((tests_failed + failed))
+    tests_skipped=$((tests_skipped + skipped))
+    if [ "$rc" -eq 0 ]; then
+        programs_passed=$((programs_passed + 1))
+        echo "=== ok in $(($(date +%s) - t0)) s: $1${2:+ $2} ($passed passed, $skipped skipped)"
+    else
+        echo "=== FAILED (exit $rc, $(($(date +%s) - t0)) s): $* ($failed failed)"
+        programs_failed=$((programs_failed + 1))
         failures="$failures $*"
     fi
 }
@@ -42,6 +88,8 @@ if [ -z "$runner" ]; then
     done
 fi
 
-[ $failed -eq 0 ] || echo "failed:$failures"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+[ $programs_failed -eq 0 ] || echo "failed:$failures"
+echo "$((programs_passed + programs_failed)) programs: $programs_passed passed, $programs_failed failed"
+echo "$tests_passed passed, $tests_failed failed, $tests_skipped skipped" \
+     "(tests: cmocka cases, shell checks, other programs one each)"
+[ $programs_failed -eq 0 ]
