@@ -2,9 +2,10 @@
  * writer leaves, through the built program:
  *  - a command a signal stops ends cleanly: exit 130 (SIGINT) or 143
  *    (SIGTERM), no temporary file left, nothing half-written; an
- *    experiment's run.txt says "interrupted", it prints the command that
- *    resumes it, and that command ends with the bytes of an uninterrupted
- *    run;
+ *    experiment's (a sweep task's) run.txt says "interrupted", it prints
+ *    the command that resumes it (the program as run, the same flags plus
+ *    --resume, quoted for the shell), and that command, run by the shell
+ *    as printed, ends with the bytes of an uninterrupted run;
  *  - a report killed (SIGKILL) in the middle of a write leaves a
  *    temporary named with its pid, which the next command to open the
  *    folder removes, even one that only reads it;
@@ -152,6 +153,62 @@ static void assert_last_run(const char *dir, const char *status)
     free(runs);
 }
 
+/* The command an interrupted run printed to go on, malloc'ed (fails
+ * without one). */
+static char *printed_resume(const char *out)
+{
+    const char *at = strstr(out, "to go on where it stopped");
+    if (at)
+        at = strstr(at, "so far): ");
+    if (!at)
+        fail_msg("no command to resume in:\n%s", out);
+    at += strlen("so far): ");
+    char *command = strndup(at, strcspn(at, "\n"));
+    assert_non_null(command);
+    return command;
+}
+
+/* Runs command through the shell, as a user pasting it would: its exit
+ * code; *out gets what it printed (malloc'ed). */
+static int run_in_shell(const char *command, char **out)
+{
+    char *line = malloc(strlen(command) + 16);
+    assert_non_null(line);
+    sprintf(line, "%s 2>&1", command);
+    fflush(NULL);
+    FILE *p = popen(line, "r");
+    assert_non_null(p);
+    size_t cap = 4096, n = 0;
+    *out = malloc(cap);
+    assert_non_null(*out);
+    for (size_t got; (got = fread(*out + n, 1, cap - n - 1, p)) > 0;)
+        if ((n += got) == cap - 1) {
+            *out = realloc(*out, cap *= 2);
+            assert_non_null(*out);
+        }
+    (*out)[n] = '\0';
+    int status = pclose(p);
+    free(line);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* s in single quotes for the shell, a ' inside written '\'' (buf). */
+static void shell_quote(char *buf, size_t size, const char *s)
+{
+    assert_true(4 * strlen(s) + 3 <= size);
+    char *p = buf;
+    *p++ = '\'';
+    for (; *s; s++)
+        if (*s == '\'') {
+            memcpy(p, "'\\''", 4);
+            p += 4;
+        } else {
+            *p++ = *s;
+        }
+    *p++ = '\'';
+    *p = '\0';
+}
+
 /* ---- the library ---- */
 
 /* In a child (the note cannot be undone): no note before a signal; the
@@ -184,15 +241,16 @@ static void first_signal_noted_second_ends(void **state)
 
 /* SIGINT while seed 0 of 3 is being saved: the save completes, the run
  * stops before seed 1's first batch, exit 130, run.txt says interrupted,
- * no temporary, and the command printed (the same with --resume) finishes
- * the run with the bytes of an uninterrupted one. */
+ * no temporary, and the command printed (the program as run, the same
+ * flags plus --resume, an --out with a space and a quote quoted), pasted
+ * into the shell, finishes the run with the bytes of an uninterrupted one. */
 static void experiment_sigint_then_resume(void **state)
 {
     tu_dir *fx = *state;
     tu_need_mnist();
     char ref[600], dir[600], *out;
     snprintf(ref, sizeof ref, "%s/ref", fx->dir);
-    snprintf(dir, sizeof dir, "%s/run", fx->dir);
+    snprintf(dir, sizeof dir, "%s/run it's", fx->dir);
     int rc = sublim(&out, ARGS("experiment", TINY, "--seeds", "3", "--out", ref));
     if (rc != 0)
         fail_msg("the uninterrupted run: exit %d: %s", rc, out);
@@ -206,13 +264,15 @@ static void experiment_sigint_then_resume(void **state)
     rc = wait_end(&r, 60, &out);
     if (rc != 130)
         fail_msg("exit %d, want 130: %s", rc, out);
-    char resume[1024];
+    char resume[4096], quoted[4096];
+    shell_quote(quoted, sizeof quoted, dir);
     snprintf(resume, sizeof resume,
-             "sublim experiment --width 16 --epochs 1 --student-epochs 1 --noise-images 2048 "
+             "%s experiment --width 16 --epochs 1 --student-epochs 1 --noise-images 2048 "
              "--batch 512 --threads 2 --quiet --seeds 3 --out %s --resume",
-             dir);
+             SUBLIM_BIN, quoted);
     tu_assert_contains(out, "interrupted by SIGINT");
-    tu_assert_contains(out, resume);
+    char *command = printed_resume(out);
+    assert_string_equal(command, resume);
     free(out);
     assert_last_run(dir, "interrupted");
     assert_int_equal(tu_count_temporaries(dir), 0);
@@ -221,10 +281,11 @@ static void experiment_sigint_then_resume(void **state)
     assert_int_equal(tu_count(rows, "\n1,"), 0);
     free(rows);
 
-    rc = sublim(&out, ARGS("experiment", TINY, "--seeds", "3", "--out", dir, "--resume"));
+    rc = run_in_shell(command, &out);
     if (rc != 0)
-        fail_msg("the resumed run: exit %d: %s", rc, out);
+        fail_msg("the resumed run (%s): exit %d: %s", command, rc, out);
     free(out);
+    free(command);
     tu_assert_same_file(tu_path(ref, FOLDER_RESULTS), tu_path(dir, FOLDER_RESULTS));
     tu_assert_same_file(tu_path(ref, FOLDER_CURVES), tu_path(dir, FOLDER_CURVES));
     assert_last_run(dir, "finished");
@@ -278,6 +339,64 @@ static void experiment_sigint_stops_the_students(void **state)
                         ARGS("experiment", TINY, "--student-epochs", "300", "--noise-images",
                              "60000", "--seeds", "1", "--save-teacher",
                              tu_path(fx->dir, "t.ck"), "--out", tu_path(fx->dir, "run")));
+}
+
+/* ---- sweep ---- */
+
+/* Fails if a run.txt under dir (a sweep's tasks) still says running. */
+static void assert_no_task_running(const char *dir)
+{
+    char command[800], *out;
+    snprintf(command, sizeof command, "grep -rl status=running '%s' || true", dir);
+    assert_int_equal(run_in_shell(command, &out), 0);
+    if (*out)
+        fail_msg("a task's run.txt still says running: %s", out);
+    free(out);
+}
+
+/* SIGINT while the sweep's first task saves its results: that task ends
+ * whole, the sweep stops before the next one, exit 130, no task says
+ * running, and the command printed (the program, the same flags plus
+ * --resume), run by the shell, runs the rest and collects the sweep.csv of
+ * an uninterrupted sweep. */
+static void sweep_sigint_then_resume(void **state)
+{
+    tu_dir *fx = *state;
+    tu_need_mnist();
+    char ref[600], dir[600], *out;
+    snprintf(ref, sizeof ref, "%s/ref", fx->dir);
+    snprintf(dir, sizeof dir, "%s/sweep", fx->dir);
+    int rc = sublim(&out, ARGS("sweep", TINY, "--m", "1,3", "--seeds", "1", "--out", ref));
+    if (rc != 0)
+        fail_msg("the uninterrupted sweep: exit %d: %s", rc, out);
+    free(out);
+
+    running r = start(fx->dir, "m=1/seed-0/results.csv.tmp",
+                      ARGS("sweep", TINY, "--m", "1,3", "--seeds", "1", "--out", dir));
+    wait_stalled(&r);
+    kill(r.pid, SIGINT);
+    let_go(&r);
+    rc = wait_end(&r, 60, &out);
+    if (rc != 130)
+        fail_msg("exit %d, want 130: %s", rc, out);
+    tu_assert_contains(out, "interrupted by SIGINT");
+    char *command = printed_resume(out), resume[2048];
+    snprintf(resume, sizeof resume,
+             "%s sweep --width 16 --epochs 1 --student-epochs 1 --noise-images 2048 "
+             "--batch 512 --threads 2 --quiet --m 1,3 --seeds 1 --out %s --resume",
+             SUBLIM_BIN, dir);
+    assert_string_equal(command, resume);
+    free(out);
+    assert_no_task_running(dir);
+    assert_false(files_exists(tu_path(dir, "sweep.csv")));
+
+    rc = run_in_shell(command, &out);
+    if (rc != 0)
+        fail_msg("the resumed sweep (%s): exit %d: %s", command, rc, out);
+    free(out);
+    free(command);
+    tu_assert_same_file(tu_path(ref, "sweep.csv"), tu_path(dir, "sweep.csv"));
+    assert_no_task_running(dir);
 }
 
 /* ---- theorem ---- */
@@ -400,6 +519,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(first_signal_noted_second_ends),
         T(experiment_sigint_then_resume),
+        T(sweep_sigint_then_resume),
         T(experiment_sigterm_stops_the_teacher),
         T(experiment_sigint_stops_the_students),
         T(theorem_sigint_stops_between_trials),

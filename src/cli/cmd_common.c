@@ -111,7 +111,12 @@ char **cmd_command_line(const char *cmd, int argc, char **argv)
     return line;
 }
 
-void cmd_tell_resume(int argc, char **argv, const char *kept)
+const char *cmd_program(char **argv)
+{
+    return argv[-2];
+}
+
+void cmd_tell_resume(const char *program, int argc, char **argv, const char *kept)
 {
     char resume[] = "--resume", command[2 * FILES_PATH_MAX];
     char **line = malloc((size_t)(argc + 1) * sizeof *line);
@@ -122,6 +127,7 @@ void cmd_tell_resume(int argc, char **argv, const char *kept)
         line[i] = argv[i];
         resuming |= strcmp(line[i], resume) == 0;
     }
+    line[0] = (char *)program;
     if (!resuming)
         line[n++] = resume;
     runlog_command_line(command, sizeof command, n, line);

@@ -57,8 +57,9 @@ static void print_outcome(const record_options *o, const char *out_dir,
     printf("figure: %s/figure.svg\nreport: %s/report.md\n", out_dir, out_dir);
 }
 
-/* The run, once the flags are read: folder, data, threads, record. */
-static int run(record_options *o, const cmd_run_flags *rf)
+/* The run, once the flags are read: folder, data, threads, record;
+ * program (as the user ran it) for the command that resumes. */
+static int run(record_options *o, const cmd_run_flags *rf, const char *program)
 {
     folder f;
     dataset train, test;
@@ -81,7 +82,7 @@ static int run(record_options *o, const cmd_run_flags *rf)
         } else if (p) {
             fprintf(stderr, "sublim: %s\n", e.msg);
             if (out.resumable)
-                cmd_tell_resume(o->argc, o->argv, "seeds");
+                cmd_tell_resume(program, o->argc, o->argv, "seeds");
             else if (interrupt_signal())
                 fprintf(stderr, "sublim: no seed of this run was finished; the same command "
                                 "starts it again\n");
@@ -132,7 +133,7 @@ int cmd_experiment(int argc, char **argv)
         fprintf(stderr, "sublim: out of memory\n");
         return 1;
     }
-    rc = run(&o, &rf);
+    rc = run(&o, &rf, cmd_program(argv));
     free(o.argv);
     return rc;
 }

@@ -102,8 +102,6 @@ static int run_tasks(const sweep_args *a, sweep_run_options *o, size_t first, si
     pool_free(pl);
     if (rc) {
         fprintf(stderr, "sublim sweep: %s\n", e.msg);
-        if (interrupt_signal())
-            cmd_tell_resume(o->argc, o->argv, "tasks");
         return 1;
     }
     double seconds = clock_seconds() - start;
@@ -139,6 +137,8 @@ static int run(const sweep_args *a, int argc, char **argv)
         rc = 1;
     } else {
         rc = run_tasks(a, &o, first, count, local, &train, &test);
+        if (rc && interrupt_signal())
+            cmd_tell_resume(cmd_program(argv), o.argc, o.argv, "tasks");
         dataset_free(&train);
         dataset_free(&test);
     }

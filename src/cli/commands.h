@@ -60,9 +60,16 @@ int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
  * entries, malloc'ed; NULL when out of memory). */
 char **cmd_command_line(const char *cmd, int argc, char **argv);
 
+/* The program as the user ran it ("build/sublim", "sublim"), from a
+ * command's argv: main calls each command with its own argv + 2 (past the
+ * program and the command's name), so argv[-2] is the program. */
+const char *cmd_program(char **argv);
+
 /* How to go on after a failure or an interruption: the command line
  * (argc, argv as cmd_command_line made them) with --resume, which keeps
- * the `kept` (seeds, tasks) finished so far. */
-void cmd_tell_resume(int argc, char **argv, const char *kept);
+ * the `kept` (seeds, tasks) finished so far, as a shell command to paste:
+ * program (cmd_program) in place of "sublim", every word quoted as the
+ * shell needs. */
+void cmd_tell_resume(const char *program, int argc, char **argv, const char *kept);
 
 #endif

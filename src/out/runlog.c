@@ -19,8 +19,14 @@ void runlog_command_line(char *buf, size_t size, int argc, char **argv)
         for (const char *p = a; *p; p++)
             plain &= strchr("-_./=,:+@%0123456789abcdefghijklmnopqrstuvwxyz"
                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ", *p) != NULL;
-        used += (size_t)snprintf(buf + used, size - used, plain ? "%s%s" : "%s'%s'",
-                                 i ? " " : "", a);
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "",
+                                 plain ? a : "'");
+        /* Quoted: a ' inside closes the quote, adds \' and opens another. */
+        for (const char *p = a; !plain && *p && used < size; p++)
+            used += (size_t)(*p == '\'' ? snprintf(buf + used, size - used, "'\\''")
+                                         : snprintf(buf + used, size - used, "%c", *p));
+        if (!plain && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "'");
     }
 }
 
