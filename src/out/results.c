@@ -6,6 +6,7 @@
 #include "base/atomic.h"
 #include "base/files.h"
 #include "base/text.h"
+#include "base/version.h"
 
 int results_have_trait(const arm_result *rows, size_t n_rows)
 {
@@ -391,7 +392,8 @@ int results_write_summary(const char *path, const experiment_config *cfg,
     FILE *f = af.f;
     size_t n_settings;
     const setting *settings = experiment_settings(&n_settings);
-    fprintf(f, "{\n  \"tool\": \"sublim\",\n  \"config\": ");
+    fprintf(f, "{\n  \"tool\": \"sublim\",\n  \"version\": \"%s\",\n  \"config\": ",
+            SUBLIM_VERSION);
     settings_write_json(f, settings, n_settings, cfg, "  ");
     fprintf(f, ",\n  \"arms\": [\n");
     size_t n_run = experiment_arms_run(cfg, NULL), shown = 0;

@@ -8,6 +8,7 @@
 #endif
 #include "base/atomic.h"
 #include "base/pool.h"
+#include "base/version.h"
 
 void runlog_command_line(char *buf, size_t size, int argc, char **argv)
 {
@@ -67,6 +68,7 @@ void runlog_make(kv_list *run, int argc, char **argv, const char *data_dir, cons
     memset(run, 0, sizeof *run);
     runlog_command_line(buf, sizeof buf, argc, argv);
     kv_set(run, "command", buf);
+    kv_set(run, "version", SUBLIM_VERSION);
     kv_set(run, "data", data_dir);
     kv_set(run, "seeds", seeds);
     snprintf(buf, sizeof buf, "%zu", threads);
