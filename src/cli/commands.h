@@ -7,6 +7,7 @@
 #define SUBLIM_COMMANDS_H
 
 #include <stddef.h>
+#include "base/files.h"
 #include "base/pool.h"
 #include "cli/flags.h"
 #include "nn/idx.h"
@@ -21,21 +22,32 @@ int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
+/* The installed data fetch script (the Makefile installs it under this
+ * name; scripts/fetch-mnist.sh in the repository). */
+#define CMD_FETCH_SCRIPT "sublim-fetch-mnist"
+
 /* The flags of every command that runs the experiment's network. */
 typedef struct {
     size_t threads;       /* 0: online cores */
-    const char *data_dir; /* the unpacked MNIST files */
+    const char *data_dir; /* the unpacked MNIST files; NULL: found nowhere */
     const char *out_dir;  /* the result folder */
+    char data_found[FILES_PATH_MAX]; /* the user's data folder, when data_dir is it */
 } cmd_run_flags;
 
 /* Their table: --threads, --data, --out (in that order: a command without
- * an output folder takes the first two). */
+ * an output folder takes the first two).  Without --data, cmd_parse_flags
+ * sets data_dir to where MNIST is found: $SUBLIM_DATA when set, else the
+ * first of ./mnist and the user's data folder
+ * (${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist) that holds it, else
+ * NULL (cmd_load_mnist then says where it looked). */
 const setting *cmd_run_settings(size_t *n);
 /* The defaults. */
 cmd_run_flags cmd_run_defaults(void);
 
 /* Parses a command's flags: returns -1 to go on, else the exit code (0
- * after printing --help, 2 after printing the flag's error). */
+ * after printing --help, 2 after printing the flag's error).  Given only
+ * one of doc.h's DOC_ARG_* arguments, prints the command's part of the man
+ * page or of a shell completion instead, and returns 0. */
 int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
                     const flag_table *tables, size_t n_tables);
 
@@ -52,8 +64,8 @@ pool *cmd_make_pool(size_t threads);
  * quiet.  Returns 0 to go on, else the exit code. */
 int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
 
-/* MNIST's training and test sets from dir; prints why (and how to get
- * them) on failure. */
+/* MNIST's training and test sets from dir (NULL: found nowhere, see
+ * cmd_run_settings); prints why (and how to get them) on failure. */
 int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
 
 /* "sublim CMD ARGS...": the command line run.txt records (argc + 2

@@ -1,12 +1,16 @@
 /* sublim: the command line.  Commands live in cmd_*.c; they alone print
  * errors and choose exit codes: 0 ok, 1 failure at run time, 2 bad usage;
  * 128 + the signal's number when SIGINT or SIGTERM stopped them.  Output
- * that could not be written to stdout is a failure too. */
+ * that could not be written to stdout is a failure too.  `sublim --version`
+ * says which sublim this is; `sublim help --man` (--bash, --zsh) writes
+ * the man page (a completion) from the commands' flag tables. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "base/interrupt.h"
+#include "base/version.h"
 #include "cli/commands.h"
+#include "cli/doc.h"
 
 typedef struct {
     const char *name;
@@ -35,10 +39,40 @@ static const command COMMANDS[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sublim <command> [flags]    (sublim <command> --help for its flags)\n\n"
+    fprintf(f, "usage: sublim <command> [flags]    (sublim <command> --help for its flags)\n"
+               "       sublim --version\n\n"
                "commands:\n");
     for (size_t k = 0; k < N_COMMANDS; k++)
         fprintf(f, "  %-11s %s\n", COMMANDS[k].name, COMMANDS[k].help);
+}
+
+/* `sublim help --man` (--bash, --zsh): the man page or a completion, each
+ * command writing its own part from its flag tables (cli/doc.h). */
+static int write_doc(const char *which)
+{
+    doc_format f;
+    if (strncmp(which, "--", 2) != 0 || doc_format_named(which + 2, &f)) {
+        fprintf(stderr, "sublim help: unknown '%s' (--man, --bash or --zsh)\n", which);
+        return CMD_EXIT_USAGE;
+    }
+    doc_entry entries[N_COMMANDS];
+    for (size_t k = 0; k < N_COMMANDS; k++)
+        entries[k] = (doc_entry){COMMANDS[k].name, COMMANDS[k].help};
+    doc_head(stdout, f, entries, N_COMMANDS);
+    char arg[32];
+    snprintf(arg, sizeof arg, "%s", doc_command_arg(f));
+    for (size_t k = 0; k < N_COMMANDS; k++) {
+        char *argv[] = {arg, NULL};
+        if (COMMANDS[k].run(1, argv) != 0)
+            return 1;
+    }
+    doc_tail(stdout, f);
+    return 0;
+}
+
+static int is_one_of(const char *arg, const char *a, const char *b, const char *c)
+{
+    return strcmp(arg, a) == 0 || strcmp(arg, b) == 0 || strcmp(arg, c) == 0;
 }
 
 /* Runs the command argv names; its exit code. */
@@ -49,7 +83,13 @@ static int dispatch(int argc, char **argv)
         return CMD_EXIT_USAGE;
     }
     const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+    if (is_one_of(name, "--version", "-V", "version")) {
+        printf("sublim %s\n", SUBLIM_VERSION);
+        return 0;
+    }
+    if (is_one_of(name, "--help", "-h", "help")) {
+        if (argc > 2)
+            return write_doc(argv[2]);
         usage(stdout);
         return 0;
     }
