@@ -19,6 +19,9 @@ SUBLIM_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DARWIN_C_SOURCE \
 # (Tables leave out the trailing fields they do not use, such as a
 # setting's codec; C zeroes them.)
 LDFLAGS ?=
+# The preprocessor's flags (-I, -D), as packagers pass them: every compile
+# rule takes them.
+CPPFLAGS ?=
 LDLIBS  = -lm -pthread
 
 BUILD   = build
@@ -45,7 +48,7 @@ all: $(BIN)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(SUBLIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Isrc -c $< -o $@
 
 $(LIB): $(OBJ)
 	rm -f $@
@@ -60,6 +63,47 @@ $(BIN): $(BUILD)/obj/cli/main.o $(CLI_LIB) $(LIB)
 
 $(BUILD)/tests:
 	mkdir -p $@
+
+# The man page and the shell completions, written by the program itself
+# from the settings tables it parses its flags with (src/cli/doc.c), so
+# they cannot drift from it.  (RUNNER: a cross build's emulator.)
+DOCS = $(BUILD)/sublim.1 $(BUILD)/sublim.bash $(BUILD)/_sublim
+$(BUILD)/sublim.1: $(BIN)
+	$(RUNNER) $(BIN) help --man > $@.tmp && mv $@.tmp $@
+$(BUILD)/sublim.bash: $(BIN)
+	$(RUNNER) $(BIN) help --bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/_sublim: $(BIN)
+	$(RUNNER) $(BIN) help --zsh > $@.tmp && mv $@.tmp $@
+docs: $(DOCS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its man
+# page, bash and zsh completions, and the data fetch script (as
+# sublim-fetch-mnist, with its checksums and helper in share/sublim/; it
+# fetches into the user's data folder, where an installed sublim looks).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+MAN1DIR  = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR  = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR   = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+SHAREDIR = $(DESTDIR)$(PREFIX)/share/sublim
+INSTALLED = $(BINDIR)/sublim $(BINDIR)/sublim-fetch-mnist $(MAN1DIR)/sublim.1 \
+            $(BASHDIR)/sublim $(ZSHDIR)/_sublim $(SHAREDIR)/portable.sh $(SHAREDIR)/SHA256SUMS
+
+install: $(BIN) $(DOCS)
+	$(INSTALL) -d $(BINDIR) $(MAN1DIR) $(BASHDIR) $(ZSHDIR) $(SHAREDIR)
+	$(INSTALL) -m 755 $(BIN) $(BINDIR)/sublim
+	$(INSTALL) -m 755 scripts/fetch-mnist.sh $(BINDIR)/sublim-fetch-mnist
+	$(INSTALL) -m 644 scripts/portable.sh mnist/SHA256SUMS $(SHAREDIR)
+	$(INSTALL) -m 644 $(BUILD)/sublim.1 $(MAN1DIR)/sublim.1
+	$(INSTALL) -m 644 $(BUILD)/sublim.bash $(BASHDIR)/sublim
+	$(INSTALL) -m 644 $(BUILD)/_sublim $(ZSHDIR)/_sublim
+
+# Removes what install put there, and share/sublim/ (ours alone).
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(SHAREDIR) 2>/dev/null
 
 # The data: copied from $$MNIST_SRC when set, else downloaded; always verified.
 # The script is a quick no-op when the verified files are already there.
@@ -88,10 +132,10 @@ $(CMOCKA):
 # scripts/stall.c at a chosen rename, tests/stall_fsync.c in fsync.
 STALL = $(BUILD)/tests/stall.so
 $(STALL): scripts/stall.c | $(BUILD)/tests
-	$(CC) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
+	$(CC) $(CPPFLAGS) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
 STALL_SHIM = $(BUILD)/tests/stall_fsync.so
 $(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
+	$(CC) $(CPPFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -shared -fPIC $< -o $@
 
 # RUNNER: a command to run the test programs under, such as an emulator for
 # a cross build (make check-ports: RUNNER=qemu-aarch64).  The programs then
@@ -104,10 +148,10 @@ $(BUILD)/sublim-run: $(BIN)
 	chmod +x $@
 
 $(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(wildcard tests/tu_*.h) $(CLI_LIB) $(LIB) $(CMOCKA) $(STALL_SHIM) | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(TEST_BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ $(shell cat $(CMOCKA)) $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -DSUBLIM_BIN='"$(TEST_BIN)"' -DSUBLIM_STALL='"$(STALL)"' -DSUBLIM_STALL_SHIM='"$(STALL_SHIM)"' $< $(CLI_LIB) $(LIB) -o $@ $(shell cat $(CMOCKA)) $(LDLIBS)
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h $(CLI_LIB) $(LIB) | $(BUILD)/tests
-	$(CC) $(SUBLIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
+	$(CC) $(SUBLIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc $< tests/fuzz/replay_main.c $(CLI_LIB) $(LIB) -o $@ $(LDLIBS)
 
 # The test programs and fuzz replays, built but not run.
 test-programs: $(TESTS) $(REPLAYS) $(STALL) $(TEST_BIN)
@@ -162,10 +206,10 @@ $(BUILD)/fuzz/clang.ok:
 
 $(BUILD)/fuzz/obj/%.o: src/%.c $(BUILD)/fuzz/clang.ok
 	@mkdir -p $(@D)
-	clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -Isrc -fsanitize=fuzzer-no-link -c $< -o $@
+	clang $(SUBLIM_CFLAGS) $(CPPFLAGS) $(FUZZ_FLAGS) -Isrc -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ)
-	clang $(SUBLIM_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc $< $(FUZZ_OBJ) -o $@ $(LDLIBS)
+	clang $(SUBLIM_CFLAGS) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc $< $(FUZZ_OBJ) -o $@ $(LDLIBS)
 
 fuzz: $(FUZZERS)
 	@for t in $(FUZZ_TARGETS); do \
@@ -179,5 +223,6 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data run bench test-programs test check check-scaleout check-ports fuzz clean
+.PHONY: all data docs install uninstall run bench test-programs test check check-scaleout \
+        check-ports fuzz clean
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)

@@ -1,24 +1,54 @@
 #!/bin/sh
-# Fetch, verify and unpack MNIST into mnist/ (or $MNIST_DIR).
+# Fetch, verify and unpack MNIST into a folder:
+#
+#   sh scripts/fetch-mnist.sh [DIR]   in the repository (`make data`): DIR,
+#                                     else $MNIST_DIR, else mnist/ there
+#   sublim-fetch-mnist [DIR]          installed (`make install`): DIR, else
+#                                     $MNIST_DIR, else the user's data folder
+#                                     ${XDG_DATA_HOME:-~/.local/share}/sublim/mnist,
+#                                     where an installed sublim looks for it
 #
 #   MNIST_SRC=dir      copy the four .gz files from dir instead of downloading
 #   MNIST_MIRRORS=...  space-separated base URLs to try in turn (file:// works
 #                      with curl; the tests use this to stay off the network)
-#   MNIST_DIR=dir      target directory; must hold SHA256SUMS
+#   MNIST_DIR=dir      target directory
 #
-# Every .gz is checked against SHA256SUMS before it is used; every file is
-# written to a temp name and renamed, so an interrupted run leaves no
-# half-written data behind.  Every failure exits 1 with one line on stderr.
+# The checksums are the target's SHA256SUMS when it has one, else the list
+# that comes with the script (mnist/SHA256SUMS, or share/sublim/SHA256SUMS
+# installed), copied there.  Every .gz is checked against them before it is
+# used; every file is written to a temp name and renamed, so an interrupted
+# run leaves no half-written data behind.  Every failure exits 1 with one
+# line on stderr.
 set -u
 
 die() { echo "fetch-mnist: $*" >&2; exit 1; }
+[ $# -le 1 ] || die "usage: $0 [DIR] (at most one folder)"
 
-# User-given paths are relative to the caller's directory; the default target
-# is mnist/ in the project root (the parent of this script's directory).
+# User-given paths are relative to the caller's directory.  The script's
+# own files are beside it in the repository (scripts/portable.sh,
+# mnist/SHA256SUMS) and in ../share/sublim/ installed.
 here=$(pwd)
 abspath() { case $1 in /*) echo "$1" ;; *) echo "$here/$1" ;; esac; }
-root=$(cd "$(dirname "$0")/.." && pwd) || die "cannot find the project root"
-if [ -n "${MNIST_DIR:-}" ]; then dir=$(abspath "$MNIST_DIR"); else dir=$root/mnist; fi
+bin=$(cd "$(dirname "$0")" && pwd) || die "cannot find the folder of $0"
+if [ -f "$bin/portable.sh" ]; then
+    portable=$bin/portable.sh
+    shipped=$bin/../mnist/SHA256SUMS
+    default=$(cd "$bin/.." && pwd)/mnist
+elif [ -f "$bin/../share/sublim/portable.sh" ]; then
+    portable=$bin/../share/sublim/portable.sh
+    shipped=$bin/../share/sublim/SHA256SUMS
+    case ${XDG_DATA_HOME:-} in
+    /*) default=$XDG_DATA_HOME/sublim/mnist ;;
+    *) [ -n "${HOME:-}" ] || die "HOME is not set: name the folder (${0##*/} DIR)"
+       default=$HOME/.local/share/sublim/mnist ;;
+    esac
+else
+    die "cannot find portable.sh beside $0 or in $bin/../share/sublim/"
+fi
+if [ $# -eq 1 ]; then dir=$(abspath "$1")
+elif [ -n "${MNIST_DIR:-}" ]; then dir=$(abspath "$MNIST_DIR")
+else dir=$default; fi
+mkdir -p "$dir" || die "cannot create $dir"
 src=
 if [ -n "${MNIST_SRC:-}" ]; then src=$(abspath "$MNIST_SRC"); fi
 mirrors=${MNIST_MIRRORS:-https://ossci-datasets.s3.amazonaws.com/mnist/ https://storage.googleapis.com/cvdf-datasets/mnist/ http://yann.lecun.com/exdb/mnist/}
@@ -26,7 +56,10 @@ mirrors=${MNIST_MIRRORS:-https://ossci-datasets.s3.amazonaws.com/mnist/ https://
 names="train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte"
 sums=$dir/SHA256SUMS
 stamp=$dir/.verified   # a copy of the SHA256SUMS the unpacked files came from
-[ -f "$sums" ] || die "missing $sums (the committed checksum list)"
+if [ ! -f "$sums" ]; then
+    [ -f "$shipped" ] || die "missing $sums and $shipped (the committed checksum list)"
+    cat "$shipped" > "$sums.tmp.$$" && mv -f "$sums.tmp.$$" "$sums" || die "cannot write $sums"
+fi
 
 # Fast path: everything unpacked earlier, from these very checksums.
 done_already=yes
@@ -43,7 +76,7 @@ trap 'rm -f "$dir"/*."$tmp" "$stamp.$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 rm -f "$stamp"   # the data is no longer known-good until we finish
 
-. "$root/scripts/portable.sh" # sha256
+. "$portable" # sha256
 sha256 </dev/null >/dev/null 2>&1 || die "need sha256sum, shasum or sha256 to verify the data"
 hash_of() { sha256 < "$1" | cut -d' ' -f1; }
 
