@@ -313,7 +313,7 @@ static size_t field_size(const setting *s)
 static void check_table(const char *what, const setting *s, size_t n, size_t cfg_size,
                         const void *program_defaults)
 {
-    static _Alignas(max_align_t) unsigned char cfg[4096], back[4096];
+    static _Alignas(max_align_t) unsigned char cfg[8192], back[8192];
     assert_true(cfg_size <= sizeof cfg);
     memset(cfg, 0, sizeof cfg);
     err e = {{0}};

@@ -43,6 +43,8 @@ typedef struct {
 const setting *cmd_run_settings(size_t *n);
 /* The defaults. */
 cmd_run_flags cmd_run_defaults(void);
+/* Sets rf->data_dir, when --data did not, as cmd_run_settings says. */
+void cmd_find_data(cmd_run_flags *rf);
 
 /* Parses a command's flags: returns -1 to go on, else the exit code (0
  * after printing --help, 2 after printing the flag's error).  Given only
