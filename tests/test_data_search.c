@@ -1,0 +1,134 @@
+/* Tests of cli/data_search.c: where sublim looks for MNIST when --data is
+ * not given ($SUBLIM_DATA, then ./mnist, then the user's data folder
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist), through the flags
+ * as a command parses them.  Each test runs in a fresh folder with its own
+ * environment; no MNIST is read (a folder "holds" it when the first file
+ * read is there). */
+#include "testutil.h"
+
+#include <sys/stat.h>
+#include "cli/commands.h"
+
+#define PROBE "train-images-idx3-ubyte"
+
+typedef struct {
+    tu_dir d;
+    char was[1024]; /* the folder the test started in */
+} fixture;
+
+static int setup(void **state)
+{
+    void *d;
+    if (tu_dir_setup(&d))
+        return -1;
+    fixture *fx = realloc(d, sizeof *fx);
+    if (!fx || !getcwd(fx->was, sizeof fx->was) || chdir(fx->d.dir))
+        return -1;
+    unsetenv("SUBLIM_DATA");
+    unsetenv("XDG_DATA_HOME");
+    setenv("HOME", tu_path(fx->d.dir, "home"), 1);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    int rc = chdir(fx->was);
+    void *d = fx;
+    return tu_dir_teardown(&d) || rc ? -1 : 0;
+}
+
+/* dir/a/b/... made, with the probe file in it when holds is set. */
+static void make_data(const char *dir, int holds)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'%s%s%s", dir, holds ? " && touch '" : "",
+             holds ? dir : "", holds ? "/" PROBE "'" : "");
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The data folder `sublim theorem ARGS` would read (the flags parsed as
+ * the command parses them); NULL when found nowhere. */
+static const char *found(cmd_run_flags *rf, int argc, char **argv)
+{
+    size_t n;
+    const setting *s = cmd_run_settings(&n);
+    *rf = cmd_run_defaults();
+    const flag_table tables[] = {{s, n, rf}};
+    assert_int_equal(cmd_parse_flags("theorem", "usage", argc, argv, tables, 1), -1);
+    return rf->data_dir;
+}
+
+static void data_flag_first(void **state)
+{
+    (void)state;
+    cmd_run_flags rf;
+    make_data("mnist", 1);
+    setenv("SUBLIM_DATA", "elsewhere", 1);
+    char *argv[] = {"--data", "given"};
+    assert_string_equal(found(&rf, 2, argv), "given"); /* even without the files */
+}
+
+static void environment_second(void **state)
+{
+    (void)state;
+    cmd_run_flags rf;
+    make_data("mnist", 1);
+    setenv("SUBLIM_DATA", "from-env", 1);
+    assert_string_equal(found(&rf, 0, NULL), "from-env"); /* set on purpose: used */
+    setenv("SUBLIM_DATA", "", 1);                          /* empty: as if unset */
+    assert_string_equal(found(&rf, 0, NULL), "mnist");
+}
+
+static void here_before_user_folder(void **state)
+{
+    fixture *fx = *state;
+    cmd_run_flags rf;
+    char user[700];
+    snprintf(user, sizeof user, "%s/home/.local/share/sublim/mnist", fx->d.dir);
+    make_data(user, 1);
+    make_data("mnist", 0); /* a ./mnist without the files is passed over */
+    assert_string_equal(found(&rf, 0, NULL), user);
+    make_data("mnist", 1);
+    assert_string_equal(found(&rf, 0, NULL), "mnist");
+}
+
+static void xdg_data_home(void **state)
+{
+    fixture *fx = *state;
+    cmd_run_flags rf;
+    char xdg[700], in_xdg[800], in_home[800];
+    snprintf(xdg, sizeof xdg, "%s/xdg", fx->d.dir);
+    snprintf(in_xdg, sizeof in_xdg, "%s/sublim/mnist", xdg);
+    snprintf(in_home, sizeof in_home, "%s/home/.local/share/sublim/mnist", fx->d.dir);
+    make_data(in_xdg, 1);
+    make_data(in_home, 1);
+    setenv("XDG_DATA_HOME", xdg, 1);
+    assert_string_equal(found(&rf, 0, NULL), in_xdg);
+    setenv("XDG_DATA_HOME", "xdg", 1); /* relative: ignored, as the XDG spec says */
+    assert_string_equal(found(&rf, 0, NULL), in_home);
+}
+
+static void nowhere(void **state)
+{
+    (void)state;
+    cmd_run_flags rf;
+    assert_null(found(&rf, 0, NULL));
+    dataset train, test;
+    assert_int_equal(cmd_load_mnist(rf.data_dir, &train, &test), -1);
+    unsetenv("HOME");
+    assert_null(found(&rf, 0, NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(data_flag_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(environment_second, setup, teardown),
+        cmocka_unit_test_setup_teardown(here_before_user_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(xdg_data_home, setup, teardown),
+        cmocka_unit_test_setup_teardown(nowhere, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
