@@ -8,13 +8,7 @@ if [ -z "${BASH_VERSION:-}" ]; then
     command -v bash > /dev/null 2>&1 || { echo "skip - bash completion: no bash here"; exit 0; }
     exec bash "$0" "$@"
 fi
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${SUBLIM_BIN:-$root/build/sublim}
-t=$(mktemp -d) || exit 1
-trap 'rm -rf "$t"' EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/tu_shell"
 
 "$bin" help --bash > "$t/sublim.bash" || { echo "FAIL - sublim help --bash"; exit 1; }
 # shellcheck disable=SC1091
@@ -83,5 +77,4 @@ fi
 grep -q "'--init=\[weight init\]:init:(normal uniform)'" "$t/_sublim" &&
     ok "zsh: --init offers its choices" || fail "zsh: --init offers its choices"
 
-[ $fails -eq 0 ] && echo "test_completion: all ok" || echo "test_completion: $fails failed"
-[ $fails -eq 0 ]
+finish

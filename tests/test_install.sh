@@ -8,18 +8,7 @@
 # The make that runs this passes its BUILD and flags down (MAKEFLAGS), so
 # the program installed is the one under test (SUBLIM_BIN).
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-t=$(mktemp -d) || exit 1
-trap 'rm -rf "$t"' EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
-# check NAME CMD...: ok when CMD succeeds.
-check() {
-    name=$1
-    shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
+. "$(dirname "$0")/tu_shell"
 
 stage=$t/stage
 usr=$stage/usr
@@ -134,5 +123,4 @@ else
     find "$stage" ! -type d
 fi
 
-[ $fails -eq 0 ] && echo "test_install: all ok" || echo "test_install: $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -4,13 +4,7 @@
 # for, every command's section lists every flag that command's --help
 # lists, and its examples are command lines sublim accepts.
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${SUBLIM_BIN:-$root/build/sublim}
-t=$(mktemp -d) || exit 1
-trap 'rm -rf "$t"' EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+. "$(dirname "$0")/tu_shell"
 
 page=$t/sublim.1
 "$bin" help --man > "$page" || { echo "FAIL - sublim help --man"; exit 1; }
@@ -69,5 +63,4 @@ while read -r line; do
     fi
 done < "$t/examples"
 
-[ $fails -eq 0 ] && echo "test_man: all ok" || echo "test_man: $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -352,14 +352,15 @@ static void man_tail(FILE *out)
 
 /* ---- bash ---- */
 
-/* text inside single quotes, as the shell reads it back. */
-static void sh_quoted(FILE *out, const char *text)
+/* text inside single quotes, as the shell reads it back; the characters
+ * of `backslashed` get a backslash (for what reads the text next). */
+static void sh_quoted(FILE *out, const char *text, const char *backslashed)
 {
     for (const char *p = text; *p; p++)
         if (*p == '\'')
             fputs("'\\''", out);
         else
-            fputc(*p, out);
+            fprintf(out, "%s%c", strchr(backslashed, *p) ? "\\" : "", *p);
 }
 
 static void bash_head(FILE *out, const doc_entry *commands, size_t n)
@@ -443,16 +444,6 @@ static void bash_tail(FILE *out)
 
 /* ---- zsh ---- */
 
-/* text inside an _arguments description, itself in single quotes. */
-static void zsh_described(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++)
-        if (*p == '\'')
-            fputs("'\\''", out);
-        else
-            fprintf(out, "%s%c", strchr("[]:\\", *p) ? "\\" : "", *p);
-}
-
 static void zsh_head(FILE *out, const doc_entry *commands, size_t n)
 {
     fputs("#compdef sublim\n"
@@ -464,7 +455,7 @@ static void zsh_head(FILE *out, const doc_entry *commands, size_t n)
           out);
     for (size_t k = 0; k < n; k++) {
         fprintf(out, "        '%s:", commands[k].name);
-        sh_quoted(out, commands[k].help);
+        sh_quoted(out, commands[k].help, "");
         fputs("'\n", out);
     }
     fputs("        'help:the commands'\n"
@@ -491,7 +482,7 @@ static void zsh_command(FILE *out, const char *cmd, const char *usage,
         setting_flag(s, flag, sizeof flag);
         const char *what = doc_placeholder(s);
         fprintf(out, "            '%s%s[", flag, s->type == SETTING_SWITCH ? "" : "=");
-        zsh_described(out, s->help);
+        sh_quoted(out, s->help, "[]:\\"); /* an _arguments description */
         fputc(']', out);
         if (s->type == SETTING_CHOICE) {
             fprintf(out, ":%s:(", s->name);
