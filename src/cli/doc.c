@@ -9,14 +9,20 @@ static const char *const FORMAT_NAMES[] = {"man", "bash", "zsh"};
 static const char *const COMMAND_ARGS[] = {"--help=man", "--help=bash", "--help=zsh"};
 #define N_FORMATS (sizeof FORMAT_NAMES / sizeof FORMAT_NAMES[0])
 
-int doc_format_named(const char *name, doc_format *f)
+/* The format whose entry in names[] is s; -1 for none. */
+static int format_in(const char *const *names, const char *s, doc_format *f)
 {
     for (size_t k = 0; k < N_FORMATS; k++)
-        if (strcmp(name, FORMAT_NAMES[k]) == 0) {
+        if (strcmp(s, names[k]) == 0) {
             *f = (doc_format)k;
             return 0;
         }
     return -1;
+}
+
+int doc_format_named(const char *name, doc_format *f)
+{
+    return format_in(FORMAT_NAMES, name, f);
 }
 
 const char *doc_command_arg(doc_format f)
@@ -26,12 +32,7 @@ const char *doc_command_arg(doc_format f)
 
 int doc_format_of(const char *arg, doc_format *f)
 {
-    for (size_t k = 0; k < N_FORMATS; k++)
-        if (strcmp(arg, COMMAND_ARGS[k]) == 0) {
-            *f = (doc_format)k;
-            return 0;
-        }
-    return -1;
+    return format_in(COMMAND_ARGS, arg, f);
 }
 
 const char *doc_placeholder(const setting *s)
@@ -51,14 +52,18 @@ const char *doc_placeholder(const setting *s)
     }
 }
 
-/* Runs the statement that follows for every flag s of the tables, in
- * order. */
-#define FOR_EACH_FLAG(tables, n_tables, s)                                                   \
-    for (size_t t_ = 0; t_ < (n_tables); t_++)                                              \
-        for (const setting *s = (tables)[t_].settings; s < (tables)[t_].settings +          \
-                                                               (tables)[t_].n;              \
-             s++)                                                                           \
-            if (setting_has_flag(s))
+/* The settings of the tables that have a flag, in order, into flags[]
+ * (at most MAX_FLAGS); how many. */
+#define MAX_FLAGS 128
+static size_t flags_of(const flag_table *tables, size_t n_tables, const setting **flags)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < n_tables; t++)
+        for (size_t i = 0; i < tables[t].n && n < MAX_FLAGS; i++)
+            if (setting_has_flag(&tables[t].settings[i]))
+                flags[n++] = &tables[t].settings[i];
+    return n;
+}
 
 /* What the k-th synopsis line of usage ("usage: sublim CMD ...", then
  * lines "       sublim CMD ...", up to the first blank line) gives after
@@ -270,8 +275,9 @@ static void man_command(FILE *out, const char *cmd, const char *usage,
         man_prose(out, text + 2);
     }
     fputs(".Bl -tag -width Ds\n", out);
-    FOR_EACH_FLAG(tables, n_tables, s)
-    man_flag(out, s);
+    const setting *flags[MAX_FLAGS];
+    for (size_t k = 0, n = flags_of(tables, n_tables, flags); k < n; k++)
+        man_flag(out, flags[k]);
     fputs(".It Fl -help , Fl h\nprint these flags with their current values\n.El\n", out);
 }
 
@@ -315,8 +321,7 @@ static void man_tail(FILE *out)
           ".El\n"
           ".Sh FILES\n.Bl -tag -width Ds\n",
           out);
-    for (size_t k = 0; k < sizeof FOLDER_FILES / sizeof FOLDER_FILES[0]; k++)
-    {
+    for (size_t k = 0; k < sizeof FOLDER_FILES / sizeof FOLDER_FILES[0]; k++) {
         fprintf(out, ".It Pa OUT/%s\n", FOLDER_FILES[k].file);
         man_text(out, FOLDER_FILES[k].what);
     }
@@ -406,8 +411,10 @@ static void bash_command(FILE *out, const char *cmd, const char *usage,
                          const flag_table *tables, size_t n_tables)
 {
     fprintf(out, "    %s)\n        case $prev in\n", cmd);
-    FOR_EACH_FLAG(tables, n_tables, s)
-    {
+    const setting *flags[MAX_FLAGS];
+    size_t n = flags_of(tables, n_tables, flags);
+    for (size_t k = 0; k < n; k++) {
+        const setting *s = flags[k];
         if (s->type == SETTING_SWITCH)
             continue;
         char flag[80];
@@ -417,10 +424,9 @@ static void bash_command(FILE *out, const char *cmd, const char *usage,
         fputs("; return ;;\n", out);
     }
     fputs("        esac\n        words='", out);
-    FOR_EACH_FLAG(tables, n_tables, s)
-    {
+    for (size_t k = 0; k < n; k++) {
         char flag[80];
-        setting_flag(s, flag, sizeof flag);
+        setting_flag(flags[k], flag, sizeof flag);
         fprintf(out, "%s ", flag);
     }
     /* Folders named without a flag (report OUT, merge OUT1 OUT2 ...). */
@@ -476,8 +482,9 @@ static void zsh_command(FILE *out, const char *cmd, const char *usage,
                         const flag_table *tables, size_t n_tables)
 {
     fprintf(out, "    %s)\n        _arguments \\\n", cmd);
-    FOR_EACH_FLAG(tables, n_tables, s)
-    {
+    const setting *flags[MAX_FLAGS];
+    for (size_t k = 0, n = flags_of(tables, n_tables, flags); k < n; k++) {
+        const setting *s = flags[k];
         char flag[80];
         setting_flag(s, flag, sizeof flag);
         const char *what = doc_placeholder(s);
