@@ -35,23 +35,6 @@ int doc_format_of(const char *arg, doc_format *f)
     return format_in(COMMAND_ARGS, arg, f);
 }
 
-const char *doc_placeholder(const setting *s)
-{
-    switch (s->type) {
-    case SETTING_SIZE:
-    case SETTING_U64: return "N";
-    case SETTING_REAL: return "X";
-    case SETTING_LIST: return "LIST";
-    case SETTING_CHOICE: return "CHOICE";
-    case SETTING_SPEC: return "SPEC";
-    case SETTING_TEXT:
-        /* A path says which in its help ("output folder", "checkpoint
-         * file"); a sweep's settings are text lists that say neither. */
-        return strstr(s->help, "folder") ? "DIR" : strstr(s->help, "file") ? "FILE" : "TEXT";
-    default: return "";
-    }
-}
-
 /* The settings of the tables that have a flag, in order, into flags[]
  * (at most MAX_FLAGS); how many. */
 #define MAX_FLAGS 128
@@ -247,11 +230,13 @@ static void man_flag(FILE *out, const setting *s)
     char flag[80];
     setting_flag(s, flag, sizeof flag);
     fprintf(out, ".It Fl %s", flag + 1);
+    char what[64];
+    setting_placeholder(s, what, sizeof what);
     if (s->type == SETTING_CHOICE)
         for (unsigned c = 0; s->choices[c]; c++)
             fprintf(out, "%s Cm %s", c ? " |" : "", s->choices[c]);
-    else if (s->type != SETTING_SWITCH)
-        fprintf(out, " Ar %s", doc_placeholder(s));
+    else if (what[0])
+        fprintf(out, " Ar %s", what);
     fputc('\n', out);
     man_text(out, s->help);
     if (s->def && s->def[0] && s->type != SETTING_SWITCH) {
@@ -393,7 +378,8 @@ static void bash_head(FILE *out, const doc_entry *commands, size_t n)
 /* The completion of a flag's value: its choices, a path or nothing. */
 static void bash_value(FILE *out, const setting *s)
 {
-    const char *what = doc_placeholder(s);
+    char what[64];
+    setting_placeholder(s, what, sizeof what);
     if (s->type == SETTING_CHOICE) {
         fputs("COMPREPLY=($(compgen -W '", out);
         for (unsigned c = 0; s->choices[c]; c++)
@@ -487,7 +473,8 @@ static void zsh_command(FILE *out, const char *cmd, const char *usage,
         const setting *s = flags[k];
         char flag[80];
         setting_flag(s, flag, sizeof flag);
-        const char *what = doc_placeholder(s);
+        char what[64];
+        setting_placeholder(s, what, sizeof what);
         fprintf(out, "            '%s%s[", flag, s->type == SETTING_SWITCH ? "" : "=");
         sh_quoted(out, s->help, "[]:\\"); /* an _arguments description */
         fputc(']', out);

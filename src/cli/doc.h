@@ -36,9 +36,4 @@ void doc_command(FILE *out, doc_format f, const char *cmd, const char *usage,
 /* The end. */
 void doc_tail(FILE *out, doc_format f);
 
-/* What a flag's value is, for the man page and the completions: N, X (a
- * number), LIST, SPEC, DIR, FILE or TEXT; "" for a switch.  A choice is
- * "CHOICE" here: its choices are listed instead. */
-const char *doc_placeholder(const setting *s);
-
 #endif
