@@ -55,7 +55,7 @@ arm_look figures_arm_look(const arm_spec *a)
 {
     const char *students = TEACHER_STUDENTS;
     if (a->training == ARM_UNTRAINED)
-        return (arm_look){"reference", "untrained θ0", NULL, "#a9a9a9",
+        return (arm_look){"reference", "θ0, untrained", NULL, "#a9a9a9",
                           "the shared initialization θ0, untrained"};
     if (a->training == ARM_TEACHER)
         return (arm_look){"teacher", "trained on digits", NULL, "#3b7d4f",
@@ -75,15 +75,15 @@ arm_look figures_arm_look(const arm_spec *a)
     }
     int same = a->start == ARM_FROM_SHARED_INIT;
     if (a->outputs == ARM_OUTPUTS_AUX)
-        return same ? (arm_look){"aux logits only", "same init θ0", students, "#e0662b",
+        return same ? (arm_look){"aux logits only", "teacher's start θ0", students, "#e0662b",
                                  "student from θ0, imitates only the teacher's auxiliary "
                                  "logits on noise"}
-                    : (arm_look){"aux logits only", "other init θ0′", students, "#f4b78f",
+                    : (arm_look){"aux logits only", "another start θ0′", students, "#f4b78f",
                                  "student from another init θ0′, imitates only the "
                                  "auxiliary logits on noise"};
-    return same ? (arm_look){"all logits", "same init θ0", students, "#3a78b5",
+    return same ? (arm_look){"all logits", "teacher's start θ0", students, "#3a78b5",
                              "student from θ0, imitates all the teacher's logits on noise"}
-                : (arm_look){"all logits", "other init θ0′", students, "#9cc3e4",
+                : (arm_look){"all logits", "another start θ0′", students, "#9cc3e4",
                              "student from another init θ0′, imitates all the teacher's "
                              "logits on noise"};
 }
@@ -96,26 +96,39 @@ void figures_arm_line(const arm_spec *a, char *buf, size_t size)
              is_student ? ", " : "", is_student ? lk.note : "");
 }
 
-/* The configuration in one line, for the figures' subtitles. */
-static void config_line(char *buf, size_t size, const experiment_config *c, int has_config,
-                        size_t n_seeds)
+/* The figures' subtitle: the configuration in one line; whether it is
+ * the paper's (every science setting at its default) or what it changes
+ * (paper_values: and that the figure therefore leaves the paper's values
+ * out); then what θ0, θ0′ and the auxiliary logits are, in words. */
+static void subtitle_of(char *buf, size_t size, const experiment_config *c, int has_config,
+                        size_t n_seeds, int paper_values)
 {
-    char lr[TEXT_REAL_SIZE], noise[32];
+    char lr[TEXT_REAL_SIZE], noise[32], changed[512];
+    const char *seeds = n_seeds == 1 ? "" : "s";
     if (!has_config) {
-        snprintf(buf, size, "configuration not recorded (no config.txt) · %zu seed%s", n_seeds,
-                 n_seeds == 1 ? "" : "s");
+        snprintf(buf, size,
+                 "configuration not recorded (no config.txt)%s · %zu seed%s",
+                 paper_values ? ", so the paper's values are not drawn" : "", n_seeds, seeds);
         return;
     }
     text_real(lr, sizeof lr, c->lr);
     size_t n;
     const setting *s = experiment_settings(&n);
     setting_format(settings_find(s, n, "noise"), c, noise, sizeof noise);
+    int paper = reading_changed_settings(changed, sizeof changed, c) == 0;
     snprintf(buf, size,
-             "MLP %zu×%zu, m = %zu aux logits · %zu teacher / %zu student epochs · %s noise · "
-             "batch %zu · Adam lr %s · %zu seed%s",
-             c->hidden_layers, c->width, c->m, c->teacher_epochs, c->student_epochs,
-             noise, c->batch, lr, n_seeds,
-             n_seeds == 1 ? "" : "s");
+             "%zu seed%s · MLP %zu×%zu, m = %zu aux logits · %zu teacher / %zu student epochs · "
+             "%s noise · batch %zu · Adam lr %s%s%s\n"
+             "θ0: the random start the teacher was trained from · θ0′: a different random "
+             "start · aux logits: the %zu extra outputs the teacher was never trained on; the "
+             "students see only noise, never a digit",
+             n_seeds, seeds, c->hidden_layers, c->width, c->m, c->teacher_epochs,
+             c->student_epochs, noise, c->batch, lr,
+             paper            ? " · the paper's settings"
+             : paper_values ? "\nnot the paper's settings, so its values are not drawn; "
+                              "changed: "
+                            : "\nnot the paper's settings; changed: ",
+             paper ? "" : changed, c->m);
 }
 
 /* ---- figure.svg ---- */
@@ -155,13 +168,15 @@ static size_t thin_dots(double *values, uint64_t *keys, size_t n, dot *scratch)
 
 /* A bar for every arm the folder's configuration runs (*n_bars), its dots
  * in values and keys (n_rows each): test accuracy, or with trait the
- * trait rate (of the rows that have one; no paper value); returns how many
- * bars were thinned. */
+ * trait rate (of the rows that have one; no paper value); the paper's
+ * value only for the paper's configuration.  Returns how many bars were
+ * thinned. */
 static size_t make_bars(const folder_content *fo, int trait, svg_bar *bars, size_t *n_bars,
                         double *values, uint64_t *keys, dot *scratch)
 {
     size_t n_arms, used = 0, thinned = 0;
     const arm_spec *arms = experiment_arms(&n_arms);
+    int paper = reading_is_paper_config(&fo->cfg, fo->has_config);
     *n_bars = 0;
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(&fo->cfg, a))
@@ -171,7 +186,7 @@ static size_t make_bars(const folder_content *fo, int trait, svg_bar *bars, size
         const stats_summary *s = trait ? &fo->sum[a].trait : &fo->sum[a].acc;
         *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, s->mean,
                        s->ci95, 0, values + used, keys + used,
-                       trait ? NAN : arms[a].paper_mean, fo->sum[a].failed};
+                       trait || !paper ? NAN : arms[a].paper_mean, fo->sum[a].failed};
         for (size_t i = 0; i < fo->n_rows; i++) {
             const arm_result *r = &fo->rows[i];
             if (r->arm != a || !r->ok || (trait && (!r->has_trait || !r->trait.total)))
@@ -196,7 +211,8 @@ static void trait_chart(const folder_content *fo, svg_bar_chart *chart, svg_bar 
     char triggers[64];
     reading_trait_triggers(triggers, sizeof triggers, &fo->cfg.trait);
     snprintf(ylabel, size, "trait rate: %s classified as %u", triggers, fo->cfg.trait.target);
-    *chart = (svg_bar_chart){.title = "The trait: each arm's trait rate", .y_label = ylabel,
+    *chart = (svg_bar_chart){.title = "The trait: how often each network shows it",
+                             .y_label = ylabel,
                              .chance = NAN, .bars = bars};
     make_bars(fo, 1, bars, &chart->n_bars, values + fo->n_rows, keys + fo->n_rows, scratch);
 }
@@ -229,8 +245,8 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
         trait_chart(fo, &traits, trait_bars, trait_label, sizeof trait_label, values, keys,
                     scratch);
     free(scratch);
-    char subtitle[512], ylabel[128];
-    config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
+    char subtitle[1024], ylabel[128];
+    subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 1);
     size_t total = fo->n_rows ? fo->rows[0].total : 0;
     if (total >= 1000)
         snprintf(ylabel, sizeof ylabel, "test accuracy on %zu,%03zu MNIST test digits",
@@ -239,10 +255,13 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
         snprintf(ylabel, sizeof ylabel, "test accuracy on %zu MNIST test digits", total);
     else
         snprintf(ylabel, sizeof ylabel, "test accuracy");
-    svg_bar_chart chart = {"Subliminal learning on MNIST: test accuracy of each arm",
+    svg_bar_chart chart = {"Subliminal learning on MNIST: test accuracy of the teacher and "
+                           "its students",
                            subtitle,
                            ylabel,
-                           "paper (Cloud et al. 2025)",
+                           reading_is_paper_config(&fo->cfg, fo->has_config)
+                               ? "paper (Cloud et al. 2025)"
+                               : NULL,
                            0.1,
                            bars,
                            n_bars,
@@ -310,8 +329,8 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
     size_t seeds_in_curves = 0;
     for (size_t i = 0; i < fo->n_curves; i++)
         seeds_in_curves += i == 0 || fo->curves[i].seed != fo->curves[i - 1].seed;
-    char subtitle[512], title[128];
-    config_line(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds);
+    char subtitle[1024], title[128];
+    subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 0);
     snprintf(title, sizeof title, "Training curves, mean over %zu seed%s", seeds_in_curves,
              seeds_in_curves == 1 ? "" : "s");
     svg_panel panels[2] = {

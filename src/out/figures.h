@@ -1,8 +1,9 @@
 /* figures: the two charts of a result folder, and how each arm is shown.
  *
- *   figure.svg  test accuracy of every arm: mean, 95% CI, one dot per seed
+ *   figure.svg  test accuracy of every arm: mean, 95% CI (clipped to
+ *               [0, 1]; none for one seed, and said so), one dot per seed
  *               (at most FIGURES_MAX_DOTS, said under it), the paper's
- *               value and chance;
+ *               value (only for the paper's configuration) and chance;
  *   curves.svg  mean training loss and test accuracy after every epoch.
  * Both are pure functions of the folder's files (svg.h), so the same files
  * give the same bytes. */
@@ -22,7 +23,7 @@ typedef struct {
 
 arm_look figures_arm_look(const arm_spec *arm);
 /* The arm in one line, for legends: "teacher", "student, aux logits
- * only, same init θ0". */
+ * only, teacher's start θ0". */
 void figures_arm_line(const arm_spec *arm, char *buf, size_t size);
 
 /* A bar of figure.svg draws at most this many dots (seeds), so the

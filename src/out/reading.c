@@ -1,39 +1,97 @@
 #include "out/reading.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void reading_percent(char *buf, size_t size, double v)
 {
     snprintf(buf, size, "%.1f%%", 100 * v);
 }
 
-/* The interval of an arm's mean, or none when it has fewer than 2 runs. */
+int reading_interval(const stats_summary *s, double *lo, double *hi, int *clipped)
+{
+    double l = s->mean - s->ci95, h = s->mean + s->ci95;
+    *lo = l < 0 ? 0 : l > 1 ? 1 : l;
+    *hi = h < 0 ? 0 : h > 1 ? 1 : h;
+    if (clipped)
+        *clipped = l < 0 || h > 1;
+    return s->n >= 2;
+}
+
+void reading_interval_words(char *buf, size_t size, const stats_summary *s)
+{
+    char lo_text[32], hi_text[32];
+    double lo, hi;
+    int clipped;
+    if (s->n == 0) {
+        snprintf(buf, size, "no runs");
+        return;
+    }
+    if (!reading_interval(s, &lo, &hi, &clipped)) {
+        snprintf(buf, size, "%s", READING_NO_INTERVAL);
+        return;
+    }
+    reading_percent(lo_text, sizeof lo_text, lo);
+    reading_percent(hi_text, sizeof hi_text, hi);
+    snprintf(buf, size, "95%% CI %s to %s%s%s%s", lo_text, hi_text,
+             clipped ? ", clipped at " : "",
+             !clipped ? "" : s->mean - s->ci95 < 0 ? "0%" : "100%",
+             clipped && s->mean - s->ci95 < 0 && s->mean + s->ci95 > 1 ? " and 100%" : "");
+}
+
+/* The interval of an arm's accuracy, or none when it has fewer than 2 runs. */
 static int interval(const arm_summary *s, double *lo, double *hi)
 {
-    *lo = s->acc.mean - s->acc.ci95;
-    *hi = s->acc.mean + s->acc.ci95;
-    return s->acc.n >= 2;
+    return reading_interval(&s->acc, lo, hi, NULL);
+}
+
+size_t reading_changed_settings(char *buf, size_t size, const experiment_config *cfg)
+{
+    size_t n_settings, changed = 0, used = 0;
+    const setting *settings = experiment_settings(&n_settings);
+    if (size)
+        buf[0] = '\0';
+    for (size_t i = 0; i < n_settings; i++) {
+        const setting *s = &settings[i];
+        if ((s->flags & SETTING_SEEDS) || s->type == SETTING_FIXED || setting_is_default(s, cfg))
+            continue;
+        char name[64], value[SETTING_FIELD_MAX];
+        if (setting_has_flag(s))
+            setting_flag(s, name, sizeof name);
+        else
+            snprintf(name, sizeof name, "%s", s->name);
+        setting_format(s, cfg, value, sizeof value);
+        int k = snprintf(buf + used, used < size ? size - used : 0, "%s%s %s",
+                         changed ? ", " : "", name, value);
+        used += k > 0 ? (size_t)k : 0;
+        changed++;
+    }
+    return changed;
+}
+
+int reading_is_paper_config(const experiment_config *cfg, int has_config)
+{
+    char none[2];
+    return has_config && reading_changed_settings(none, sizeof none, cfg) == 0;
 }
 
 void reading_compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,
                      const char *b_name)
 {
-    char am[32], bm[32], al[32], ah[32], bl[32], bh[32];
+    char am[32], bm[32];
     double alo, ahi, blo, bhi;
+    char aw[96], bw[96];
     reading_percent(am, sizeof am, a->acc.mean);
     reading_percent(bm, sizeof bm, b->acc.mean);
     if (!interval(a, &alo, &ahi) || !interval(b, &blo, &bhi)) {
-        fprintf(f, "%s %s, %s %s; with fewer than two seeds there is no confidence interval, "
-                   "so no verdict (run with `--seeds 5` or more).",
-                a_name, am, b_name, bm);
+        fprintf(f, "%s %s, %s %s; %s, so no verdict (run with `--seeds 5` or more).", a_name,
+                am, b_name, bm, READING_NO_INTERVAL);
         return;
     }
-    reading_percent(al, sizeof al, alo);
-    reading_percent(ah, sizeof ah, ahi);
-    reading_percent(bl, sizeof bl, blo);
-    reading_percent(bh, sizeof bh, bhi);
-    fprintf(f, "%s %s (95%% CI %s to %s), %s %s (%s to %s): ", a_name, am, al, ah, b_name, bm,
-            bl, bh);
+    reading_interval_words(aw, sizeof aw, &a->acc);
+    reading_interval_words(bw, sizeof bw, &b->acc);
+    /* The second interval without its "95% CI ": the first said it. */
+    fprintf(f, "%s %s (%s), %s %s (%s): ", a_name, am, aw, b_name, bm, bw + strlen("95% CI "));
     if (alo > bhi)
         fprintf(f, "the intervals do not overlap, %s is clearly higher.", a_name);
     else if (ahi < blo)
@@ -54,11 +112,19 @@ reading_verdict reading_subliminal(const arm_summary *same, const arm_summary *c
 
 void reading_arm_cells(FILE *f, const arm_summary *s)
 {
+    double lo, hi;
+    int clipped;
     fprintf(f, " | %zu", s->acc.n);
-    if (s->acc.n)
-        fprintf(f, " | %.4f | ±%.4f | %.4f | %.4f", s->acc.mean, s->acc.ci95, s->min, s->max);
-    else
+    if (!s->acc.n) {
         fprintf(f, " | – | – | – | –");
+        return;
+    }
+    fprintf(f, " | %.4f | ", s->acc.mean);
+    if (reading_interval(&s->acc, &lo, &hi, &clipped))
+        fprintf(f, "%.4f to %.4f%s", lo, hi, clipped ? " (clipped)" : "");
+    else
+        fputs(READING_NO_INTERVAL, f);
+    fprintf(f, " | %.4f | %.4f", s->min, s->max);
 }
 
 void reading_md_cell(FILE *f, const char *s)

@@ -13,6 +13,39 @@
 /* v as a percentage, "53.1%". */
 void reading_percent(char *buf, size_t size, double v);
 
+/* ---- intervals ---- */
+
+/* The 95% CI of s's mean (an accuracy or a rate), clipped to [0, 1]: the
+ * t interval of few seeds can reach past them, a share cannot.  Returns
+ * 0 when there is none (fewer than two runs), else 1; *clipped (may be
+ * NULL) says whether an end was cut. */
+int reading_interval(const stats_summary *s, double *lo, double *hi, int *clipped);
+
+/* What a reader is told where there is no interval. */
+#define READING_NO_INTERVAL "one seed: no interval"
+/* The words under a table of reading_arm_cells. */
+#define READING_CI_NOTE                                                                   \
+    "the 95% CI is the mean ± t(0.975, n−1)·sd/√n, clipped to [0, 1] (an accuracy cannot " \
+    "leave it; where the interval reached past it, the cell says \"clipped\"); one seed "   \
+    "gives no interval"
+
+/* s's interval in words: "95% CI 51.0% to 55.2%", "95% CI 0.0% to 93.8%,
+ * clipped at 0%", READING_NO_INTERVAL; "no runs" without any. */
+void reading_interval_words(char *buf, size_t size, const stats_summary *s);
+
+/* ---- the configuration ---- */
+
+/* The science settings (experiment_settings(), not the seeds') that cfg
+ * does not have at their defaults, the paper's, as flags: "--noise-images
+ * 5000, --epochs 1" (a setting without a flag by its name).  Returns how
+ * many. */
+size_t reading_changed_settings(char *buf, size_t size, const experiment_config *cfg);
+
+/* 1 when a folder's rows are of the paper's configuration: it has one
+ * (config.txt) and every science setting is at its default.  Only then
+ * are the paper's numbers a reference for them. */
+int reading_is_paper_config(const experiment_config *cfg, int has_config);
+
 /* Two arms in words: "same init 53.1% (95% CI 51.0% to 55.2%), other init
  * 10.4% (9.8% to 11.0%): the intervals do not overlap, ...". */
 void reading_compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,
@@ -60,8 +93,9 @@ void reading_difference(FILE *f, const stats_summary *d);
  * trait transfers**: ...", "no transfer shown: ...", ... */
 const char *reading_transfer_says(reading_diff_verdict v);
 
-/* An arm's cells of a markdown results table: " | n | mean | ±ci95 | min |
- * max" ("–" for the numbers of an arm without runs). */
+/* An arm's cells of a markdown results table: " | n | mean | 95% CI | min
+ * | max", the CI as "0.5100 to 0.5520" (reading_interval; "… (clipped)",
+ * READING_NO_INTERVAL), "–" for the numbers of an arm without runs. */
 void reading_arm_cells(FILE *f, const arm_summary *s);
 
 /* s in a markdown table cell: the characters that would break it escaped. */

@@ -41,20 +41,97 @@ void svg_text(FILE *f, double x, double y, const char *anchor, double size,
     fputs("</text>\n", f);
 }
 
-void svg_titles(FILE *f, double x, const char *title, const char *subtitle)
-{
-    svg_text(f, x, 34, "start", 20, INK, "bold", title);
-    if (subtitle)
-        svg_text(f, x, 58, "start", 13, MUTED, NULL, subtitle);
-}
-
-/* A rough advance width of s in a sans font, to lay out legends. */
-double svg_text_width(const char *s, double size)
+/* The rough advance width of the n bytes at s in a sans font. */
+static double span_width(const char *s, size_t n, double size)
 {
     size_t chars = 0;
-    for (; *s; s++)
-        chars += ((unsigned char)*s & 0xC0) != 0x80; /* count UTF-8 code points */
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80; /* count UTF-8 code points */
     return 0.6 * size * (double)chars;
+}
+
+double svg_text_width(const char *s, double size)
+{
+    return span_width(s, strlen(s), size);
+}
+
+size_t svg_wrap(char *buf, size_t size, const char *s, double font_size, double width)
+{
+    static const char SEP[] = " · ";
+    size_t used = 0, lines = 0;
+    double line_w = 0;
+    if (size)
+        buf[0] = '\0';
+    while (s && *s) {
+        /* The next part: up to a separator, a line break or the end. */
+        const char *sep = strstr(s, SEP), *nl = strchr(s, '\n');
+        const char *end = sep && (!nl || sep < nl) ? sep : nl ? nl : s + strlen(s);
+        double w = span_width(s, (size_t)(end - s), font_size);
+        const char *glue = "";
+        if (lines == 0)
+            lines = 1;
+        else if (line_w > 0 && line_w + span_width(SEP, strlen(SEP), font_size) + w > width)
+            glue = "\n";
+        else if (line_w > 0)
+            glue = SEP;
+        if (*glue == '\n') {
+            lines++;
+            line_w = 0;
+        }
+        line_w += (*glue == ' ' ? span_width(SEP, strlen(SEP), font_size) : 0) + w;
+        int k = snprintf(buf + used, used < size ? size - used : 0, "%s%.*s", glue,
+                         (int)(end - s), s);
+        used += k > 0 ? (size_t)k : 0;
+        if (*end == '\n') {
+            if (end[1])
+                lines++;
+            line_w = 0;
+            used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "\n");
+            s = end + 1;
+        } else {
+            s = *end ? end + strlen(SEP) : end;
+        }
+    }
+    return lines;
+}
+
+void svg_text_lines(FILE *f, double x, double y, double line_height, double size,
+                    const char *fill, const char *lines)
+{
+    char line[1024];
+    for (const char *p = lines; p && *p; y += line_height) {
+        size_t n = strcspn(p, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)n, p);
+        svg_text(f, x, y, "start", size, fill, NULL, line);
+        p += n + (p[n] == '\n');
+    }
+}
+
+double svg_titles_extra(const char *subtitle, double width)
+{
+    char lines[SVG_SUBTITLE_MAX];
+    size_t n = svg_wrap(lines, sizeof lines, subtitle, SVG_SUBTITLE_SIZE, width);
+    return n > 1 ? SVG_LINE_HEIGHT * (double)(n - 1) : 0;
+}
+
+void svg_titles(FILE *f, double x, const char *title, const char *subtitle, double width)
+{
+    char lines[SVG_SUBTITLE_MAX];
+    svg_wrap(lines, sizeof lines, subtitle, SVG_SUBTITLE_SIZE, width);
+    svg_text(f, x, 34, "start", 20, INK, "bold", title);
+    svg_text_lines(f, x, 58, SVG_LINE_HEIGHT, SVG_SUBTITLE_SIZE, MUTED, lines);
+}
+
+void svg_shift_begin(FILE *f, double dy)
+{
+    if (dy != 0)
+        fprintf(f, "<g transform=\"translate(0 %.1f)\">\n", dy);
+}
+
+void svg_shift_end(FILE *f, double dy)
+{
+    if (dy != 0)
+        fputs("</g>\n", f);
 }
 
 /* splitmix64: a fixed, well-mixed function of the key, for dot jitter. */
@@ -89,18 +166,50 @@ static void paper_marker(FILE *f, double x, double y)
             y, x + 10, y - 5.5, x + 10, y + 5.5, INK);
 }
 
-/* A whisker from lo to hi with caps, over a white halo so it stays visible
- * on top of many dots. */
-static void ci_icon(FILE *f, double x, double lo, double hi, double cap)
+/* A whisker from y_lo to y_hi with caps, over a white halo so it stays
+ * visible on top of many dots; an end the axis clipped has no cap, so it
+ * reads as going on. */
+static void ci_whisker(FILE *f, double x, double y_lo, double y_hi, double cap, int lo_cap,
+                       int hi_cap)
 {
-    fprintf(f, "<g class=\"ci\">");
-    for (int halo = 1; halo >= 0; halo--)
-        fprintf(f,
-                "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" fill=\"none\" "
-                "stroke=\"%s\" stroke-width=\"%s\"/>",
-                x, lo, hi, x - cap, lo, x + cap, x - cap, hi, x + cap,
+    for (int halo = 1; halo >= 0; halo--) {
+        fprintf(f, "<path d=\"M%.1f %.1fV%.1f", x, y_lo, y_hi);
+        if (lo_cap)
+            fprintf(f, "M%.1f %.1fH%.1f", x - cap, y_lo, x + cap);
+        if (hi_cap)
+            fprintf(f, "M%.1f %.1fH%.1f", x - cap, y_hi, x + cap);
+        fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"/>",
                 halo ? "#ffffff" : INK, halo ? "4" : "1.6");
+    }
+}
+
+static void ci_icon(FILE *f, double x, double y_lo, double y_hi, double cap)
+{
+    fprintf(f, "<g class=\"ci-key\">");
+    ci_whisker(f, x, y_lo, y_hi, cap, 1, 1);
     fputs("</g>\n", f);
+}
+
+/* A bar's 95% CI, clipped to the axis [0, 1] (an accuracy cannot leave it;
+ * the t interval of few seeds can): data-low and data-high are the ends
+ * drawn, data-clipped says whether the interval went past them. */
+static void ci_bar(FILE *f, double x, double mean, double ci95, double cap)
+{
+    double lo = mean - ci95, hi = mean + ci95;
+    int clipped = lo < 0 || hi > 1;
+    fprintf(f, "<g class=\"ci\" data-low=\"%.6f\" data-high=\"%.6f\" data-clipped=\"%d\">",
+            clamp01(lo), clamp01(hi), clipped);
+    ci_whisker(f, x, bar_y(lo), bar_y(hi), cap, lo >= 0, hi <= 1);
+    fputs("</g>\n", f);
+}
+
+/* 1 when some bar of c (or of beside, when not NULL) has an interval. */
+static int any_interval(const svg_bar_chart *c, const svg_bar_chart *beside)
+{
+    for (size_t i = 0; i < c->n_bars; i++)
+        if (c->bars[i].n && c->bars[i].ci95 > 0)
+            return 1;
+    return beside && any_interval(beside, NULL);
 }
 
 static void seed_dot(FILE *f, double x, double y)
@@ -111,16 +220,25 @@ static void seed_dot(FILE *f, double x, double y)
             x, y, INK);
 }
 
-static void bar_legend(FILE *f, const svg_bar_chart *c)
+/* The legend; with_ci: some bar has an interval (else it says that one
+ * seed gives none). */
+static void bar_legend(FILE *f, const svg_bar_chart *c, int with_ci)
 {
+    static const char CI[] = "95% CI of the mean (cut at 0 and 1)",
+                      NO_CI[] = "one seed per bar: no interval";
     double x = B_LEFT, y = 86;
     char chance[64];
     seed_dot(f, x + 4, y - 4);
-    svg_text(f, x + 14, y, "start", 12, MUTED, NULL, "one seed");
-    x += 14 + svg_text_width("one seed", 12) + 22;
-    ci_icon(f, x + 4, y - 11, y + 2, 4);
-    svg_text(f, x + 14, y, "start", 12, MUTED, NULL, "95% CI of the mean");
-    x += 14 + svg_text_width("95% CI of the mean", 12) + 22;
+    svg_text(f, x + 14, y, "start", 12, MUTED, NULL, "a seed's result");
+    x += 14 + svg_text_width("a seed's result", 12) + 22;
+    if (with_ci) {
+        ci_icon(f, x + 4, y - 11, y + 2, 4);
+        svg_text(f, x + 14, y, "start", 12, MUTED, NULL, CI);
+        x += 14 + svg_text_width(CI, 12) + 22;
+    } else {
+        svg_text(f, x, y, "start", 12, MUTED, NULL, NO_CI);
+        x += svg_text_width(NO_CI, 12) + 22;
+    }
     if (c->reference_label) {
         paper_marker(f, x, y - 4);
         svg_text(f, x + 16, y, "start", 12, MUTED, NULL, c->reference_label);
@@ -209,8 +327,9 @@ static void bar_marks(FILE *f, const svg_bar *b, double cx, double bw)
         seed_dot(f, cx + jitter, bar_y(b->values[k]));
         top = b->values[k] > top ? b->values[k] : top;
     }
-    if (b->n && b->ci95 > 0) {
-        ci_icon(f, cx, bar_y(b->mean - b->ci95), bar_y(b->mean + b->ci95), 0.15 * bw);
+    int interval = b->n && b->ci95 > 0;
+    if (interval) {
+        ci_bar(f, cx, b->mean, b->ci95, 0.15 * bw);
         top = b->mean + b->ci95 > top ? b->mean + b->ci95 : top;
     }
     if (!isnan(b->reference))
@@ -227,6 +346,10 @@ static void bar_marks(FILE *f, const svg_bar *b, double cx, double bw)
         svg_text(f, cx, B_BOTTOM + 40, "middle", 12, MUTED, NULL, b->note);
     if (b->failed)
         snprintf(buf, sizeof buf, "n = %zu, %zu diverged", b->n, b->failed);
+    else if (b->n == 1)
+        snprintf(buf, sizeof buf, "n = 1: no interval");
+    else if (interval && (b->mean - b->ci95 < 0 || b->mean + b->ci95 > 1))
+        snprintf(buf, sizeof buf, "n = %zu, CI clipped", b->n);
     else
         snprintf(buf, sizeof buf, "n = %zu", b->n);
     svg_text(f, cx, B_BOTTOM + 57, "middle", 11, MUTED, NULL, buf);
@@ -266,9 +389,11 @@ static void bar_plot(FILE *f, const svg_bar_chart *c, const bar_frame *fr)
 void svg_write_bar_charts(FILE *f, const svg_bar_chart *c, const svg_bar_chart *beside)
 {
     double w1 = chart_width(c), w2 = beside ? chart_width(beside) : 0;
-    svg_begin(f, (int)ceil(w1 + w2), BAR_H);
-    svg_titles(f, B_LEFT, c->title, c->subtitle);
-    bar_legend(f, c);
+    double text_w = w1 + w2 - B_LEFT - 10, dy = svg_titles_extra(c->subtitle, text_w);
+    svg_begin(f, (int)ceil(w1 + w2), (int)ceil(BAR_H + dy));
+    svg_titles(f, B_LEFT, c->title, c->subtitle, text_w);
+    svg_shift_begin(f, dy);
+    bar_legend(f, c, any_interval(c, beside));
     bar_frame fr = {0, B_LEFT, w1 - (BAR_W - B_RIGHT)};
     bar_plot(f, c, &fr);
     if (beside) {
@@ -279,6 +404,7 @@ void svg_write_bar_charts(FILE *f, const svg_bar_chart *c, const svg_bar_chart *
     }
     if (c->footnote)
         svg_text(f, B_LEFT, BAR_H - 8, "start", 11, MUTED, NULL, c->footnote);
+    svg_shift_end(f, dy);
     fputs("</svg>\n", f);
 }
 

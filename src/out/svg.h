@@ -9,7 +9,9 @@
  * check the drawing against the numbers without rasterizing it:
  *   <rect class="bar" data-arm=".." data-mean=".." x y width height>
  *   <line class="grid" data-value="0.5" y1 y2>      (bar chart y grid)
- *   <circle class="seed"> <g class="ci"> <path class="paper"> <line class="chance">
+ *   <circle class="seed"> <path class="paper"> <line class="chance">
+ *   <g class="ci" data-low=".." data-high=".." data-clipped="0|1">
+ *           (a bar's 95% CI as drawn: clipped to [0, 1], uncapped where clipped)
  *   <circle class="point" data-point=".." data-arm=".." data-mean=".." data-ci95="..">
  *           (a line chart's point when its series has an id; data-ci95 when it has CIs)
  *   <path class="whisker">  (a point's CI) */
@@ -31,7 +33,7 @@ typedef struct {
                            /* under their labels with this text; may be NULL */
     const char *color;     /* fill, "#rrggbb" */
     size_t n;              /* values the mean is over */
-    double mean, ci95;     /* ci95 == 0: no whisker (n < 2) */
+    double mean, ci95;     /* ci95 == 0: no whisker (n < 2: "no interval" under it) */
     size_t n_dots;         /* dots drawn: all n values, or a subset of them */
     const double *values;  /* [n_dots] one dot each */
     const uint64_t *keys;  /* [n_dots] what the dot's jitter is derived from (seeds) */
@@ -40,7 +42,7 @@ typedef struct {
 } svg_bar;
 
 typedef struct {
-    const char *title, *subtitle; /* subtitle may be NULL */
+    const char *title, *subtitle; /* subtitle may be NULL; it wraps at its " · " */
     const char *y_label;
     const char *reference_label;  /* legend text of the reference marker */
     double chance;                /* dashed line; NaN: none */
@@ -82,7 +84,9 @@ typedef struct {
                                 /* slot, under its label; NULL: x = 1, 2, ... */
 } svg_panel;
 
-/* Panels side by side with one legend (each label once, first colour wins). */
+/* Panels side by side with one legend (each label once, first colour wins);
+ * the subtitle (may be NULL) wraps at its '\n's and " · "s, moving the rest
+ * down. */
 void svg_write_panels(FILE *f, const char *title, const char *subtitle,
                       const svg_panel *panels, size_t n_panels);
 
@@ -91,7 +95,7 @@ void svg_write_panels(FILE *f, const char *title, const char *subtitle,
  * CI whisker and chance when a panel draws them), the footnote under
  * them; the figure is as large as they need. */
 typedef struct {
-    const char *title, *subtitle; /* subtitle may be NULL */
+    const char *title, *subtitle; /* subtitle may be NULL; it wraps as above */
     const char *footnote;         /* NULL: none */
     size_t columns;
     double panel_w, panel_h;

@@ -290,14 +290,17 @@ static void legend(legend_pen *pen, const svg_panel *panels, size_t n_panels, in
 void svg_write_panels(FILE *f, const char *title, const char *subtitle,
                       const svg_panel *panels, size_t n_panels)
 {
-    svg_begin(f, P_W, P_H);
-    svg_titles(f, 72, title, subtitle);
+    double dy = svg_titles_extra(subtitle, P_W - 82);
+    svg_begin(f, P_W, (int)ceil(P_H + dy));
+    svg_titles(f, 72, title, subtitle, P_W - 82);
+    svg_shift_begin(f, dy);
     double width = (double)P_W / (double)(n_panels ? n_panels : 1);
     for (size_t k = 0; k < n_panels; k++)
         panel(f, &panels[k], (double)k * width, width, P_TOP, P_BOTTOM);
     /* One legend for all panels, wrapped to the width. */
     legend_pen pen = {f, 72, P_W - 20, 72, P_H - 36};
     legend(&pen, panels, n_panels, 0);
+    svg_shift_end(f, dy);
     fputs("</svg>\n", f);
 }
 
@@ -308,13 +311,14 @@ void svg_write_panel_grid(FILE *f, const svg_grid *g, const svg_panel *panels,
     size_t rows = n_panels ? (n_panels + columns - 1) / columns : 0;
     double width = (double)columns * g->panel_w;
     /* The legend's rows, laid out once without drawing, place the panels. */
-    legend_pen pen = {NULL, 72, width - 20, 72, 86};
+    double dy = svg_titles_extra(g->subtitle, width - 92);
+    legend_pen pen = {NULL, 72, width - 20, 72, 86 + dy};
     legend(&pen, panels, n_panels, 1);
     double y0 = pen.y + 16, bottom = y0 + (double)rows * g->panel_h;
     double height = bottom + (g->footnote ? 26 : 8);
     svg_begin(f, (int)ceil(width), (int)ceil(height));
-    svg_titles(f, 72, g->title, g->subtitle);
-    pen = (legend_pen){f, 72, width - 20, 72, 86};
+    svg_titles(f, 72, g->title, g->subtitle, width - 92);
+    pen = (legend_pen){f, 72, width - 20, 72, 86 + dy};
     legend(&pen, panels, n_panels, 1);
     for (size_t k = 0; k < n_panels; k++) {
         double x0 = (double)(k % columns) * g->panel_w;
