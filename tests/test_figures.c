@@ -137,14 +137,24 @@ static void test_figure_bars_match_accuracy(void **state)
     tu_assert_close(bars[bar_of[t]].h / bars[bar_of[s]].h, mean[t] / mean[s], 1e-3, 0);
 
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 5 * n_arms + 1); /* + legend's */
-    assert_int_equal(tu_count(svg, "<g class=\"ci\""), n_arms + 1);
-    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_arms + 1);
+    assert_int_equal(tu_count(svg, "<g class=\"ci\""), n_arms);
+    assert_int_equal(tu_count(svg, "<g class=\"ci-key\""), 1);
     tu_assert_contains(svg, "class=\"chance\"");
     tu_assert_contains(svg, "stroke-dasharray");
     tu_assert_contains(svg, "MLP 2×64");
     tu_assert_contains(svg, "Adam lr 0.0003");
     tu_assert_contains(svg, "5 seeds");
     assert_null(strstr(svg, "Dots:")); /* every dot drawn: no note */
+    /* Width 64 and 3 epochs are not the paper's: said, and no paper marker. */
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), 0);
+    assert_null(strstr(svg, "paper (Cloud"));
+    tu_assert_contains(svg, "not the paper's settings, so its values are not drawn; "
+                            "changed: --epochs 3, --student-epochs 3, --width 64");
+    /* θ0, θ0′ and the auxiliary logits in words; no bare "arm". */
+    tu_assert_contains(svg, "θ0: the random start the teacher was trained from");
+    tu_assert_contains(svg, "θ0′: a different random start");
+    tu_assert_contains(svg, "aux logits: the 3 extra outputs the teacher was never trained on");
+    assert_null(strstr(svg, " arm"));
     free(svg);
 
     char *curves = tu_slurp(tu_path(fx->dir, FOLDER_CURVES_FIGURE), NULL);
@@ -156,6 +166,80 @@ static void test_figure_bars_match_accuracy(void **state)
     tu_assert_contains(curves, "mean over 5 seeds");
     free(curves);
     folder_content_free(&c);
+}
+
+/* The paper's configuration (every science setting at its default; seeds
+ * are not science): the paper's value beside every bar the paper has one
+ * for, in the legend too, and the subtitle says it is the paper's. */
+static void test_paper_markers_only_for_the_papers_settings(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1, 2};
+    experiment_config cfg = experiment_defaults();
+    cfg.seeds = 3;
+    cfg.seed_start = 7;
+    tu_make_folder(fx->dir, seeds, 3, &cfg, 0);
+    tu_regenerate_ok(fx->dir);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which), n_paper = 0;
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    for (size_t i = 0; i < n_arms; i++)
+        n_paper += !isnan(arms[which[i]].paper_mean);
+    assert_true(n_paper > 0);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_paper + 1); /* + legend's */
+    tu_assert_contains(svg, "paper (Cloud et al. 2025)");
+    tu_assert_contains(svg, " · the paper's settings");
+    assert_null(strstr(svg, "not the paper"));
+    free(svg);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    assert_null(strstr(md, "Not the paper's settings"));
+    tu_assert_contains(md, "triangles the paper's values");
+    free(md);
+
+    /* One setting off the paper's (here --noise-images): no marker, and named. */
+    cfg.n_noise = 5000;
+    tu_make_folder(fx->dir, seeds, 3, &cfg, 0);
+    tu_regenerate_ok(fx->dir);
+    svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), 0);
+    tu_assert_contains(svg, "changed: --noise-images 5000");
+    free(svg);
+    md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "**Not the paper's settings:** this run changed --noise-images 5000");
+    assert_null(strstr(md, "triangles the paper's values"));
+    free(md);
+}
+
+/* The seeds of every arm at two accuracies far apart: the t interval of
+ * two seeds reaches past 0 and 1, and is drawn clipped to the axis, said
+ * under each bar, in the legend, and in report.md's table and text. */
+static void test_intervals_are_clipped(void **state)
+{
+    fixture *fx = *state;
+    experiment_config def = experiment_defaults();
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&def, which);
+    arm_result rows[2 * EXPERIMENT_MAX_ARMS];
+    for (size_t s = 0; s < 2; s++)
+        for (size_t i = 0; i < n_arms; i++)
+            rows[s * n_arms + i] = (arm_result){.seed = s, .arm = which[i], .ok = 1,
+                                                .correct = s ? 9500 : 500, .total = TU_TOTAL};
+    err e;
+    assert_int_equal(results_write_csv(tu_path(fx->dir, FOLDER_RESULTS), rows, 2 * n_arms, &e),
+                     0);
+    tu_regenerate_ok(fx->dir);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    tu_assert_well_formed(svg, "svg");
+    assert_int_equal(tu_count(svg, "<g class=\"ci\" data-low=\"0.000000\" "
+                                   "data-high=\"1.000000\" data-clipped=\"1\">"),
+                     n_arms);
+    assert_int_equal(tu_count(svg, ">n = 2, CI clipped</text>"), n_arms);
+    tu_assert_contains(svg, "95% CI of the mean (cut at 0 and 1)");
+    free(svg);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "| 0.5000 | 0.0000 to 1.0000 (clipped) |");
+    tu_assert_contains(md, "(95% CI 0.0% to 100.0%, clipped at 0% and 100%)");
+    assert_null(strstr(md, "CI -"));
+    free(md);
 }
 
 /* A folder with results.csv alone, one seed, and an arm whose row
@@ -185,13 +269,25 @@ static void test_figure_without_rows_for_an_arm(void **state)
     tu_assert_contains(svg, "no data");
     tu_assert_contains(svg, "1 diverged");
     tu_assert_contains(svg, "configuration not recorded");
+    /* One seed: no interval drawn, and said so (under a bar, in the legend). */
+    assert_int_equal(tu_count(svg, "<g class=\"ci\""), 0);
+    assert_int_equal(tu_count(svg, "<g class=\"ci-key\""), 0);
+    tu_assert_contains(svg, ">one seed per bar: no interval</text>");
+    assert_int_equal(tu_count(svg, ">n = 1: no interval</text>"), n_arms - 1);
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), 0); /* settings unknown */
     free(svg);
+    char *json = tu_slurp(tu_path(fx->dir, FOLDER_SUMMARY), NULL);
+    assert_int_equal(tu_count(json, "\"ci95\": null"), n_arms);
+    assert_null(strstr(json, "\"ci95\": 0"));
+    free(json);
     /* No curves.csv: no curves.svg either. */
     assert_int_not_equal(access(tu_path(fx->dir, FOLDER_CURVES_FIGURE), F_OK), 0);
     char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
     tu_assert_contains(md, "not recorded (this folder has no `config.txt`)");
     tu_assert_contains(md, "not recorded (no `run.txt`)");
     tu_assert_contains(md, "1 run diverged");
+    tu_assert_contains(md, "| 1 | 0.9000 | one seed: no interval | 0.9000 | 0.9000 |");
+    assert_null(strstr(md, "±0"));
     assert_null(strstr(md, "](curves.svg)"));
     free(md);
 }
@@ -295,8 +391,12 @@ static void test_arm_looks_follow_what_the_arm_is(void **state)
 static size_t check_rendered_bars(const char *svg, const tu_image *img, const bar_box *bars,
                                   size_t n)
 {
-    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1");
-    double top = grid_y(svg, "1.0");
+    /* The chart sits in a group moved down under a subtitle of several
+     * lines: its coordinates are in that group's frame. */
+    const char *shift = strstr(svg, "<g transform=\"translate(0 ");
+    double dy = shift ? strtod(shift + strlen("<g transform=\"translate(0 "), NULL) : 0;
+    double chance_y = tu_attr_num(strstr(svg, "<line class=\"chance\""), "y1") + dy;
+    double top = grid_y(svg, "1.0") + dy;
     size_t checked = 0;
     for (size_t i = 0; i < n; i++) {
         const bar_box *b = &bars[i];
@@ -306,7 +406,7 @@ static size_t check_rendered_bars(const char *svg, const tu_image *img, const ba
         int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
         double x = b->x + 0.1 * b->w;
         for (int k = 1; k <= 3; k++) {
-            double y = b->y + b->h * k / 4.0;
+            double y = b->y + dy + b->h * k / 4.0;
             if (fabs(y - chance_y) < 4)
                 continue;
             const unsigned char *px = tu_pixel(img, x, y);
@@ -318,7 +418,7 @@ static size_t check_rendered_bars(const char *svg, const tu_image *img, const ba
         }
         /* Just above the bar's top: the background (white or a light grid
          * line). */
-        double above = b->y - 5;
+        double above = b->y + dy - 5;
         if (above > top && fabs(above - chance_y) >= 4) {
             const unsigned char *px = tu_pixel(img, x, above);
             if (px[0] < 200 || px[1] < 200 || px[2] < 200)
@@ -366,7 +466,7 @@ static void test_trait_panel_beside_accuracy(void **state)
     tu_regenerate_ok(fx->dir);
     char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
     tu_assert_well_formed(svg, "svg");
-    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which), n_paper = 0;
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(&cfg, which);
     const arm_spec *arms = experiment_arms(&(size_t){0});
     bar_box bars[2 * EXPERIMENT_MAX_ARMS];
     assert_int_equal(find_bars(svg, bars, 2 * EXPERIMENT_MAX_ARMS), 2 * n_arms);
@@ -383,11 +483,11 @@ static void test_trait_panel_beside_accuracy(void **state)
         if (fabs(b->h - rate * (y0 - y1)) > 0.02 || fabs(b->y + b->h - y0) > 0.02)
             fail_msg("trait bar %s: y %.2f height %.2f for rate %.4f", b->arm, b->y, b->h,
                      rate);
-        n_paper += !isnan(arms[which[i]].paper_mean);
     }
     assert_int_equal(tu_count(svg, "<circle class=\"seed\""), 2 * 3 * n_arms + 1);
-    assert_int_equal(tu_count(svg, "<path class=\"paper\""), n_paper + 1);
-    tu_assert_contains(svg, ">The trait: each arm's trait rate</text>");
+    /* Width 64: not the paper's settings, so no paper marker at all. */
+    assert_int_equal(tu_count(svg, "<path class=\"paper\""), 0);
+    tu_assert_contains(svg, ">The trait: how often each network shows it</text>");
     tu_assert_contains(svg, ">trait rate: held-out noise images classified as 3</text>");
 
     tu_image img;
@@ -402,6 +502,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xml_checker_catches_errors),
         cmocka_unit_test_setup_teardown(test_figure_bars_match_accuracy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paper_markers_only_for_the_papers_settings, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_are_clipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_without_rows_for_an_arm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_size_is_bounded, setup, teardown),
         cmocka_unit_test(test_arm_looks_follow_what_the_arm_is),

@@ -3,6 +3,7 @@
  * numbers they are given, and table cells stay cells. */
 #include "testutil.h"
 
+#include <math.h>
 #include "out/reading.h"
 
 /* An arm of n runs with this mean and 95% CI half-width. */
@@ -62,8 +63,65 @@ static void test_compare_says_the_numbers(void **state)
     text = written(f);
     tu_assert_contains(text, "x is clearly *lower*.");
     tu_assert_contains(text, "the intervals overlap");
-    tu_assert_contains(text, "x 53.1%, y 20.0%; with fewer than two seeds");
+    tu_assert_contains(text, "x 53.1%, y 20.0%; one seed: no interval, so no verdict");
     free(text);
+}
+
+/* An interval is clipped to [0, 1] and says so; one run has none, and
+ * says that instead of "± 0". */
+static void test_intervals_clipped_and_named(void **state)
+{
+    (void)state;
+    char buf[96];
+    arm_summary wide = arm(2, 0.187, 0.75), high = arm(3, 0.95, 0.1), both = arm(2, 0.5, 0.9);
+    arm_summary one = arm(1, 0.4, 0), none = {{0, 0, 0, 0}, 0, 0, 0};
+    double lo, hi;
+    int clipped;
+    assert_int_equal(reading_interval(&wide.acc, &lo, &hi, &clipped), 1);
+    assert_true(lo == 0 && fabs(hi - 0.937) < 1e-12 && clipped);
+    assert_int_equal(reading_interval(&one.acc, &lo, &hi, &clipped), 0);
+    reading_interval_words(buf, sizeof buf, &wide.acc);
+    assert_string_equal(buf, "95% CI 0.0% to 93.7%, clipped at 0%");
+    reading_interval_words(buf, sizeof buf, &high.acc);
+    assert_string_equal(buf, "95% CI 85.0% to 100.0%, clipped at 100%");
+    reading_interval_words(buf, sizeof buf, &both.acc);
+    assert_string_equal(buf, "95% CI 0.0% to 100.0%, clipped at 0% and 100%");
+    reading_interval_words(buf, sizeof buf, &one.acc);
+    assert_string_equal(buf, "one seed: no interval");
+    reading_interval_words(buf, sizeof buf, &none.acc);
+    assert_string_equal(buf, "no runs");
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    reading_compare(f, &wide, &high, "x", "y");
+    reading_arm_cells(f, &wide);
+    reading_arm_cells(f, &one);
+    char *text = written(f);
+    tu_assert_contains(text, "x 18.7% (95% CI 0.0% to 93.7%, clipped at 0%), y 95.0% (85.0% "
+                             "to 100.0%, clipped at 100%): the intervals overlap");
+    tu_assert_contains(text, " | 2 | 0.1870 | 0.0000 to 0.9370 (clipped) |");
+    tu_assert_contains(text, " | 1 | 0.4000 | one seed: no interval | 0.4000 | 0.4000");
+    assert_null(strstr(text, "CI -")); /* no end below 0 */
+    free(text);
+}
+
+/* The settings a configuration changes from the paper's, by their flags;
+ * the seeds are not among them. */
+static void test_changed_settings(void **state)
+{
+    (void)state;
+    char buf[256];
+    experiment_config c = experiment_defaults();
+    c.seeds = 1;
+    c.seed_start = 9;
+    assert_int_equal(reading_changed_settings(buf, sizeof buf, &c), 0);
+    assert_string_equal(buf, "");
+    assert_true(reading_is_paper_config(&c, 1));
+    assert_false(reading_is_paper_config(&c, 0)); /* unknown is not the paper's */
+    c.n_noise = 5000;
+    c.hidden_layers = 3;
+    assert_int_equal(reading_changed_settings(buf, sizeof buf, &c), 2);
+    assert_string_equal(buf, "hidden_layers 3, --noise-images 5000");
+    assert_false(reading_is_paper_config(&c, 1));
 }
 
 static void test_arm_cells(void **state)
@@ -75,7 +133,8 @@ static void test_arm_cells(void **state)
     reading_arm_cells(f, &a);
     reading_arm_cells(f, &none);
     char *text = written(f);
-    assert_string_equal(text, " | 3 | 0.5000 | ±0.2500 | 0.2500 | 0.7500 | 0 | – | – | – | –");
+    assert_string_equal(text, " | 3 | 0.5000 | 0.2500 to 0.7500 | 0.2500 | 0.7500 | 0 | – | – | "
+                              "– | –");
     free(text);
     f = tmpfile();
     assert_non_null(f);
@@ -138,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_verdict_follows_the_intervals),
         cmocka_unit_test(test_compare_says_the_numbers),
         cmocka_unit_test(test_arm_cells),
+        cmocka_unit_test(test_intervals_clipped_and_named),
+        cmocka_unit_test(test_changed_settings),
         cmocka_unit_test(test_trait_difference_pairs_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,9 +43,11 @@ static void write_reading(FILE *f, const folder_content *fo)
     if (s[teacher].acc.n) {
         reading_percent(buf, sizeof buf, s[teacher].acc.mean);
         reading_percent(paper, sizeof paper, arms[teacher].paper_mean);
-        fprintf(f, "The teacher, trained on digits, reaches %s test accuracy (the paper: "
+        fprintf(f, "The teacher, trained on digits, reaches %s test accuracy (the paper%s: "
                    "%s).\n\n",
-                buf, paper);
+                buf,
+                reading_is_paper_config(&fo->cfg, fo->has_config) ? "" : ", with its own settings",
+                paper);
     }
     if (aux_same >= 0 && aux_cross >= 0 && s[aux_same].acc.n && s[aux_cross].acc.n) {
         const arm_summary *a = &s[aux_same], *b = &s[aux_cross];
@@ -54,7 +56,9 @@ static void write_reading(FILE *f, const folder_content *fo)
                    "teacher's own initialization against one from another: ");
         reading_compare(f, a, b, "same init", "other init");
         fprintf(f, "\n- ");
-        reading_percent(lo, sizeof lo, a->acc.mean - a->acc.ci95);
+        double lo_v, hi_v;
+        reading_interval(&a->acc, &lo_v, &hi_v, NULL);
+        reading_percent(lo, sizeof lo, lo_v);
         switch (reading_subliminal(a, b)) {
         case READING_NO_VERDICT:
             fprintf(f, "One seed cannot give a verdict.");
@@ -81,7 +85,10 @@ static void write_reading(FILE *f, const folder_content *fo)
         }
         reading_percent(buf, sizeof buf, arms[aux_same].paper_mean);
         reading_percent(paper, sizeof paper, arms[aux_cross].paper_mean);
-        fprintf(f, " The paper reports %s and %s.\n", buf, paper);
+        fprintf(f, " The paper reports %s and %s%s.\n", buf, paper,
+                reading_is_paper_config(&fo->cfg, fo->has_config)
+                    ? ""
+                    : " with its own settings, not this run's (see Results)");
     }
     if (all_same >= 0 && all_cross >= 0 && s[all_same].acc.n && s[all_cross].acc.n) {
         fprintf(f, "- Control, students imitating all logits (the regular logits carry the "
@@ -199,6 +206,22 @@ static int write_trait(FILE *f, const folder_content *fo, err *e)
     return 0;
 }
 
+/* Whether the paper's numbers are a reference for this run: only for its
+ * settings, so a changed one is named. */
+static void write_paper_note(FILE *f, const folder_content *fo)
+{
+    char changed[1024];
+    if (!fo->has_config) {
+        fprintf(f, "**Not known to be the paper's settings** (no `config.txt`): the figure "
+                   "leaves the paper's values out.\n\n");
+    } else if (reading_changed_settings(changed, sizeof changed, &fo->cfg)) {
+        fprintf(f, "**Not the paper's settings:** this run changed ");
+        reading_md_cell(f, changed);
+        fprintf(f, ", so the paper's column is for another configuration and the figure "
+                   "leaves its values out.\n\n");
+    }
+}
+
 static void write_results_table(FILE *f, const folder_content *fo)
 {
     size_t n_arms;
@@ -220,10 +243,10 @@ static void write_results_table(FILE *f, const folder_content *fo)
             fprintf(f, " %zu diverged |", s->failed);
         fputc('\n', f);
     }
-    fprintf(f, "\nAccuracy on the %zu MNIST test digits; n successful seeds; the 95%% CI is "
-               "the half-width t(0.975, n−1)·sd/√n; paper: Cloud et al. (2025), MNIST figure, "
-               "mean of 100 runs.\n\n",
-            fo->n_rows ? fo->rows[0].total : (size_t)0);
+    fprintf(f, "\nAccuracy on the %zu MNIST test digits; n successful seeds; %s; paper: "
+               "Cloud et al. (2025), MNIST figure, mean of 100 runs.\n\n",
+            fo->n_rows ? fo->rows[0].total : (size_t)0, READING_CI_NOTE);
+    write_paper_note(f, fo);
 }
 
 /* theorem.csv, as a markdown table. */
@@ -392,8 +415,9 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
     fprintf(f, "## Results\n\n");
     write_results_table(f, fo);
     fprintf(f, "![Test accuracy of each arm: bars are means over seeds, whiskers 95%% "
-               "confidence intervals, dots single seeds, triangles the paper's values, dashed "
-               "line chance](figure.svg)\n\n");
+               "confidence intervals, dots single seeds,%s dashed line chance](figure.svg)\n\n",
+            reading_is_paper_config(&fo->cfg, fo->has_config) ? " triangles the paper's values,"
+                                                              : "");
     if (fo->has_curves)
         fprintf(f, "![Training curves: mean training loss and test accuracy after each epoch, "
                    "per arm](curves.svg)\n\n");

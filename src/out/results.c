@@ -380,6 +380,16 @@ int results_summarize(const arm_result *rows, size_t n_rows, arm_summary *summar
     return 0;
 }
 
+/* A summary's ci95 in JSON: its half-width, or null for fewer than two
+ * runs (there is no interval, and 0 would read as a certain one). */
+static void json_ci95(char *buf, size_t size, const stats_summary *s)
+{
+    if (s->n < 2)
+        snprintf(buf, size, "null");
+    else
+        snprintf(buf, size, "%.6f", s->ci95);
+}
+
 int results_write_summary(const char *path, const experiment_config *cfg,
                           const arm_summary *s, size_t threads, const char *kernels,
                           double wall_seconds, err *e)
@@ -401,26 +411,40 @@ int results_write_summary(const char *path, const experiment_config *cfg,
         if (!experiment_arm_runs(cfg, a))
             continue;
         char paper[16] = "null"; /* an arm the paper did not run */
+        char ci[3][16];          /* null: fewer than two runs give no interval */
         if (!isnan(arms[a].paper_mean))
             snprintf(paper, sizeof paper, "%.3f", arms[a].paper_mean);
+        json_ci95(ci[0], sizeof ci[0], &s[a].acc);
+        json_ci95(ci[1], sizeof ci[1], &s[a].trait);
+        json_ci95(ci[2], sizeof ci[2], &s[a].target);
         fprintf(f,
                 "    {\"arm\": \"%s\", \"n\": %zu, \"failed\": %zu, \"mean\": %.6f, "
-                "\"sd\": %.6f, \"ci95\": %.6f, \"min\": %.6f, \"max\": %.6f, "
+                "\"sd\": %.6f, \"ci95\": %s, \"min\": %.6f, \"max\": %.6f, "
                 "\"paper_mean\": %s",
-                arms[a].name, s[a].acc.n, s[a].failed, s[a].acc.mean, s[a].acc.sd,
-                s[a].acc.ci95, s[a].min, s[a].max, paper);
+                arms[a].name, s[a].acc.n, s[a].failed, s[a].acc.mean, s[a].acc.sd, ci[0],
+                s[a].min, s[a].max, paper);
         if (cfg->trait.kind != TRAIT_NONE)
             fprintf(f,
-                    ", \"trait_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %.6f}, "
-                    "\"target_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %.6f}",
-                    s[a].trait.n, s[a].trait.mean, s[a].trait.ci95, s[a].target.n,
-                    s[a].target.mean, s[a].target.ci95);
+                    ", \"trait_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %s}, "
+                    "\"target_rate\": {\"n\": %zu, \"mean\": %.6f, \"ci95\": %s}",
+                    s[a].trait.n, s[a].trait.mean, ci[1], s[a].target.n, s[a].target.mean,
+                    ci[2]);
         fprintf(f, "}%s\n", ++shown < n_run ? "," : "");
     }
     fprintf(f, "  ],\n  \"run\": {\"threads\": %zu, \"kernels\": \"%s\", "
                "\"wall_seconds\": %.3f}\n}\n",
             threads, kernels, wall_seconds);
     return atomic_commit(&af, e);
+}
+
+/* A table's 95% CI cell, 9 wide: " ±0.0123", or "no CI" for one run,
+ * which has no interval (±0 would read as a certain mean). */
+static void print_ci95(FILE *f, const stats_summary *s)
+{
+    if (s->n < 2)
+        fprintf(f, "%9s", "no CI");
+    else
+        fprintf(f, " ±%7.4f", s->ci95);
 }
 
 void results_print_table(FILE *f, const experiment_config *cfg, const arm_summary *s)
@@ -447,11 +471,14 @@ void results_print_table(FILE *f, const experiment_config *cfg, const arm_summar
             fprintf(f, "%-*s %5zu %8s %9s %8s %8s %s", w, arms[a].name, (size_t)0, "-", "-",
                     "-", "-", paper);
         } else {
-            fprintf(f, "%-*s %5zu %8.4f  ±%7.4f %8.4f %8.4f %s", w, arms[a].name, s[a].acc.n,
-                    s[a].acc.mean, s[a].acc.ci95, s[a].min, s[a].max, paper);
+            fprintf(f, "%-*s %5zu %8.4f ", w, arms[a].name, s[a].acc.n, s[a].acc.mean);
+            print_ci95(f, &s[a].acc);
+            fprintf(f, " %8.4f %8.4f %s", s[a].min, s[a].max, paper);
         }
-        if (trait && s[a].trait.n)
-            fprintf(f, " %8.4f  ±%7.4f", s[a].trait.mean, s[a].trait.ci95);
+        if (trait && s[a].trait.n) {
+            fprintf(f, " %8.4f ", s[a].trait.mean);
+            print_ci95(f, &s[a].trait);
+        }
         else if (trait)
             fprintf(f, " %8s %9s", "-", "-");
         if (s[a].failed)

@@ -395,11 +395,11 @@ static void write_table(FILE *f, const sweep_plan *p, const sweep_point_result *
             fprintf(f, " | %zu |\n", r[point].sum[a].failed);
         }
     }
-    fprintf(f, "\nTest accuracy on the MNIST test digits; n successful seeds; the 95%% CI is "
-               "the half-width t(0.975, n−1)·sd/√n.\n\n"
+    fprintf(f, "\nTest accuracy on the MNIST test digits; n successful seeds; %s.\n\n"
                "![The students' test accuracy against the swept settings: means over seeds "
                "with 95%% confidence intervals for the students imitating the auxiliary "
-               "logits, the other arms lighter, dashed line chance](" SWEEP_FIGURE ")\n\n");
+               "logits, the other arms lighter, dashed line chance](" SWEEP_FIGURE ")\n\n",
+            READING_CI_NOTE);
 }
 
 static void write_plan(FILE *f, const sweep_plan *p)
