@@ -11,6 +11,7 @@
 #include "out/folder.h"
 #include "out/report.h"
 #include "out/results.h"
+#include "out/theorem_out.h"
 #include "run/experiment.h"
 
 typedef tu_dir fixture;
@@ -75,8 +76,11 @@ static void test_report_regenerates_identically(void **state)
     tu_assert_contains(md, "](figure.svg)");
     tu_assert_contains(md, "](curves.svg)");
     tu_assert_contains(md, "## Theorem check");
-    tu_assert_contains(md, "| variant | eps | trials | aligned_frac | cos_mean |");
-    tu_assert_contains(md, "| same_init | 0.001 | 20 | 1.000000 | 0.912 |");
+    tu_assert_contains(md, "| variant | eps | n | aligned | cos mean | cos min |");
+    tu_assert_contains(md, "| same_init | 0.001 | 20 | 100.0% | 0.912 | - |");
+    tu_assert_contains(md, "- **aligned**: trials with Δθ_S·Δθ_T > 0");
+    tu_assert_contains(md, "**Configuration:** not recorded (this `theorem.csv` was written "
+                           "before");
     tu_assert_contains(md, "**Subliminal learning shows:**");
     tu_assert_contains(md, "**Seeds** (5): 0-4");
     tu_assert_contains(md, "| width | --width | 64 |");
@@ -343,11 +347,25 @@ static void test_report_refuses_malformed_input(void **state)
     tu_assert_contains(e.msg, "curves.csv:3");
 
     tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
-    const char bad_theorem[] = "a,b,c\n1,2\n";
-    tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CSV), bad_theorem, sizeof bad_theorem - 1);
+    const char *const bad_theorems[][2] = {
+        {"a,b,c\n1,2\n", "theorem.csv:1: not a theorem.csv header"},
+        {"variant,eps,trials\nsame_init,0.1\n", "theorem.csv:2: no trials field"},
+        {"variant,eps\nsame_init,tiny\n", "theorem.csv:2: eps 'tiny' is not a number"},
+    };
+    for (size_t k = 0; k < sizeof bad_theorems / sizeof bad_theorems[0]; k++) {
+        tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CSV), bad_theorems[k][0],
+                      strlen(bad_theorems[k][0]));
+        assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
+        tu_assert_contains(e.msg, bad_theorems[k][1]);
+    }
+    const char good_theorem[] = "variant,eps\nsame_init,0.1\n";
+    tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CSV), good_theorem, sizeof good_theorem - 1);
+    const char bad_config[] = "width=wide\n";
+    tu_write_file(tu_path(fx->dir, FOLDER_THEOREM_CONFIG), bad_config, sizeof bad_config - 1);
     assert_int_not_equal(tu_regenerate(fx->dir, &e), 0);
-    tu_assert_contains(e.msg, "theorem.csv:2");
+    tu_assert_contains(e.msg, "theorem.txt: width");
     unlink(tu_path(fx->dir, FOLDER_THEOREM_CSV));
+    unlink(tu_path(fx->dir, FOLDER_THEOREM_CONFIG));
 
     const char bad_run[] = "command=x\n";
     tu_write_file(tu_path(fx->dir, FOLDER_RUNS), bad_run, sizeof bad_run - 1);
@@ -416,6 +434,91 @@ static void test_report_command_exit_codes(void **state)
     assert_int_equal(run_report(NULL, "--help", NULL), 0);
 }
 
+/* ---- the theorem check ---- */
+
+/* Writes a theorem.csv of two rows and theorem.txt of cfg into dir. */
+static void write_theorem_files(const char *dir, const theorem_config *cfg)
+{
+    theorem_row rows[2] = {
+        {.variant = "same_init", .eps = 1e-3, .trials = 20, .aligned_frac = 1, .cos_mean = 0.9,
+         .cos_min = 0.8, .cos_max = 0.95, .has_prediction = 1, .ratio_mean = 0.999,
+         .ratio_maxdev = 0.002, .kinked_frac = 0.25, .ratio_maxdev_smooth = 0.001,
+         .loss_drop_frac = 1},
+        {.variant = "cross_init", .eps = 1e-3, .trials = 20, .aligned_frac = 0.5,
+         .cos_mean = 0.01, .cos_min = -0.1, .cos_max = 0.1, .loss_drop_frac = 0.5},
+    };
+    err e;
+    assert_int_equal(theorem_out_write_csv(tu_path(dir, FOLDER_THEOREM_CSV), rows, 2, &e), 0);
+    assert_int_equal(theorem_out_write_config(tu_path(dir, FOLDER_THEOREM_CONFIG), cfg, &e), 0);
+}
+
+/* report.md shows the theorem's configuration with its table; a theorem
+ * run of the experiment's network says so, one of another network gets a
+ * section of its own that names every difference first. */
+static void test_report_theorem_configuration(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1};
+    experiment_config cfg = tu_small_config(); /* width 64 */
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
+    theorem_config t = theorem_defaults();
+    t.width = 64;
+    write_theorem_files(fx->dir, &t);
+    tu_regenerate_ok(fx->dir);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "## Theorem check\n");
+    tu_assert_contains(md, "Same network and imitation as the experiment above.");
+    tu_assert_contains(md, "**Configuration** (`theorem.txt`):");
+    tu_assert_contains(md, "| width | --width | 64 |\n| hidden_layers | (fixed) | 2 |\n| m | "
+                           "--m | 3 |\n| init | --init | normal |"); /* the theorem's */
+    tu_assert_contains(md, "| same_init | 0.001 | 20 | 100.0% | 0.9 | 0.8 | 0.95 | "
+                           "0.9990000000 | 0.002 | 25.0% | 0.001 | 100.0% |");
+    tu_assert_contains(md, "| cross_init | 0.001 | 20 | 50.0% | 0.01 | -0.1 | 0.1 | - | - | - "
+                           "| - | 50.0% |");
+    tu_assert_contains(md, "| variant | eps | n | aligned | cos mean | cos min | cos max | "
+                           "ratio mean | max\\|r-1\\| | kinked | (smooth) | L_T drop |");
+    assert_null(strstr(md, "another network"));
+    free(md);
+
+    t.width = 32;
+    t.loss = THEOREM_LOSS_MSE;
+    t.lr = 0.5; /* η, not Adam's rate: never a difference */
+    write_theorem_files(fx->dir, &t);
+    tu_regenerate_ok(fx->dir);
+    md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "## Theorem check, on another network than the experiment's\n\n"
+                           "**Not the experiment's configuration:** `sublim theorem` ran here "
+                           "with --loss mse (the experiment: kl), --width 32 (the experiment: "
+                           "64). ");
+    assert_null(strstr(md, "Same network"));
+    assert_null(strstr(md, "--lr 0.5 ("));
+    free(md);
+}
+
+/* A folder with a theorem check alone: `sublim report` writes report.md
+ * (the check, its configuration, its legend) and no experiment file. */
+static void test_report_theorem_only_folder(void **state)
+{
+    fixture *fx = *state;
+    theorem_config t = theorem_defaults();
+    write_theorem_files(fx->dir, &t);
+    tu_write_file(tu_path(fx->dir, FOLDER_FIGURE), "stale", 5);
+    char *out;
+    assert_int_equal(run_report(&out, fx->dir, NULL), 0);
+    tu_assert_contains(out, tu_path(fx->dir, FOLDER_REPORT));
+    assert_null(strstr(out, "figure:"));
+    free(out);
+    assert_int_not_equal(access(tu_path(fx->dir, FOLDER_FIGURE), F_OK), 0);
+    assert_int_not_equal(access(tu_path(fx->dir, FOLDER_SUMMARY), F_OK), 0);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "no experiment (no `results.csv`");
+    tu_assert_contains(md, "## Theorem check\n");
+    tu_assert_contains(md, "| width | --width | 256 |");
+    tu_assert_contains(md, "- **L_T drop**: ");
+    assert_null(strstr(md, "Same network"));
+    free(md);
+}
+
 /* ---- the lock ---- */
 
 /* `sublim report` writes the folder, so it takes its lock: while another
@@ -454,6 +557,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_refuses_results_resume_would_not_keep, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_command_exit_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_theorem_configuration, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_theorem_only_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_refused_while_folder_is_written, setup,
                                         teardown),
     };

@@ -416,6 +416,87 @@ static void reports(void **state)
     theorem_result_free(&r);
 }
 
+/* theorem.csv and theorem.txt read back as written (every number exact,
+ * NaN where a cell is empty); stdout's table and report.md's share their
+ * column titles, cells and legend. */
+static void csv_config_and_table_read_back(void **state)
+{
+    (void)state;
+    theorem_row rows[2] = {
+        {.variant = "same_init", .eps = 1e-4, .trials = 3, .aligned_frac = 1, .cos_mean = 0.1,
+         .cos_min = 0.05, .cos_max = 1.0 / 3, .inner_mean = 2e-9, .has_prediction = 1,
+         .predicted_mean = 2.1e-9, .ratio_mean = 0.9999796166, .ratio_maxdev = 6e-5,
+         .flips_mean = 0.5, .kinked_frac = 0.25, .ratio_maxdev_smooth = NAN,
+         .loss_drop_frac = 2.0 / 3},
+        {.variant = "cross_init", .eps = 1e-4, .trials = 3, .aligned_frac = 1.0 / 3,
+         .cos_mean = -0.01, .cos_min = -0.1, .cos_max = 0.1, .inner_mean = -1e-12,
+         .loss_drop_frac = 0.5},
+    };
+    char dir[64], csv[128], txt[128];
+    tu_tempdir(dir, sizeof dir);
+    snprintf(csv, sizeof csv, "%s/theorem.csv", dir);
+    snprintf(txt, sizeof txt, "%s/theorem.txt", dir);
+    err e;
+    assert_int_equal(theorem_out_write_csv(csv, rows, 2, &e), 0);
+    theorem_row *back;
+    size_t n;
+    assert_int_equal(theorem_out_read_csv(csv, &back, &n, &e), 0);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(back[i].variant, rows[i].variant);
+        assert_int_equal(back[i].trials, rows[i].trials);
+        assert_int_equal(back[i].has_prediction, rows[i].has_prediction);
+        assert_true(back[i].eps == rows[i].eps && back[i].cos_max == rows[i].cos_max &&
+                    back[i].loss_drop_frac == rows[i].loss_drop_frac &&
+                    back[i].inner_mean == rows[i].inner_mean);
+    }
+    assert_true(back[0].ratio_mean == rows[0].ratio_mean && isnan(back[0].ratio_maxdev_smooth));
+    assert_true(isnan(back[1].ratio_mean) && isnan(back[1].predicted_mean));
+
+    theorem_config c = theorem_defaults(), c2;
+    c.width = 32;
+    c.loss = THEOREM_LOSS_MSE;
+    c.eps = (setting_list){2, {1e-2, 1e-4}};
+    c.trials = 4;
+    assert_int_equal(theorem_out_write_config(txt, &c, &e), 0);
+    assert_int_equal(theorem_out_read_config(txt, &c2, &e), 0);
+    assert_memory_equal(&c, &c2, sizeof c);
+    char *text = slurp(txt);
+    tu_assert_contains(text, "\nwidth=32\n");
+    tu_assert_contains(text, "\nloss=mse\n");
+    tu_assert_contains(text, "\neps=0.01,0.0001\n");
+    free(text);
+
+    /* The same titles, cells and legend on stdout and in markdown. */
+    FILE *out = tmpfile(), *md = tmpfile();
+    assert_non_null(out);
+    assert_non_null(md);
+    theorem_out_print_table(out, back, n);
+    theorem_out_print_legend(out);
+    theorem_out_markdown_table(md, back, n);
+    fputc('\0', out);
+    fputc('\0', md);
+    rewind(out);
+    rewind(md);
+    char a[8192] = "", b[8192] = "";
+    assert_true(fread(a, 1, sizeof a - 1, out) > 0);
+    assert_true(fread(b, 1, sizeof b - 1, md) > 0);
+    fclose(out);
+    fclose(md);
+    static const char *const shared[] = {"ratio mean", "L_T drop", "(smooth)", "0.9999796166",
+                                         "25.0%", "66.7%", "trials with Δθ_S·Δθ_T > 0"};
+    for (size_t k = 0; k < sizeof shared / sizeof shared[0]; k++) {
+        tu_assert_contains(a, shared[k]);
+        tu_assert_contains(b, shared[k]);
+    }
+    tu_assert_contains(b, "| max\\|r-1\\| |");
+    tu_assert_contains(b, "- **kinked**: trials where some ReLU");
+    free(back);
+    remove(csv);
+    remove(txt);
+    remove(dir);
+}
+
 /* ---- validation ---- */
 
 static void validate_rejects_bad_configs(void **state)
@@ -492,6 +573,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_step_ratio_independent_of_lr, setup, teardown),
         cmocka_unit_test_setup_teardown(check_names_what_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(reports, setup, teardown),
+        cmocka_unit_test(csv_config_and_table_read_back),
         cmocka_unit_test_setup_teardown(validate_rejects_bad_configs, setup, teardown),
         cmocka_unit_test_setup_teardown(other_directions_and_inputs, setup, teardown),
     };

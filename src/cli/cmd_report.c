@@ -49,14 +49,19 @@ static int parse_folder_args(const char *cmd, const char *usage, int argc, char 
     return rc;
 }
 
+/* The derived files dir now has. */
 static void print_outputs(const char *dir)
 {
+    static const struct {
+        const char *what, *name;
+    } outputs[] = {{"figure", FOLDER_FIGURE},
+                   {"curves", FOLDER_CURVES_FIGURE},
+                   {"report", FOLDER_REPORT}};
     char path[FILES_PATH_MAX];
-    printf("figure: %s/%s\n", dir, FOLDER_FIGURE);
-    if (files_join(path, sizeof path, dir, FOLDER_CURVES_FIGURE, NULL) == 0 &&
-        files_exists(path))
-        printf("curves: %s\n", path);
-    printf("report: %s/%s\n", dir, FOLDER_REPORT);
+    for (size_t k = 0; k < sizeof outputs / sizeof outputs[0]; k++)
+        if (files_join(path, sizeof path, dir, outputs[k].name, NULL) == 0 &&
+            files_exists(path))
+            printf("%s: %s\n", outputs[k].what, path);
 }
 
 int cmd_report(int argc, char **argv)
@@ -65,8 +70,10 @@ int cmd_report(int argc, char **argv)
         "usage: sublim report OUT\n\n"
         "Regenerates OUT/summary.json, figure.svg, curves.svg and report.md from\n"
         "the files an experiment wrote there: results.csv (the results), config.txt\n"
-        "(the settings), run.txt (machine, threads, wall time), curves.csv and\n"
-        "theorem.csv.  The same files give the same bytes.";
+        "(the settings), run.txt (machine, threads, wall time), curves.csv, and\n"
+        "theorem.csv and theorem.txt (a theorem check and its settings).  A folder\n"
+        "with a theorem check alone gets report.md alone.  The same files give the\n"
+        "same bytes.";
     folder_args fa;
     int rc = parse_folder_args("report", usage, argc, argv, NULL, 0, &fa);
     if (rc >= 0)

@@ -6,7 +6,8 @@
  *                absent after a --no-curves run);
  *   config.txt   what the rows depend on: settings, data read, data sums (config.h);
  *   run.txt      how each run that produced rows went (runlog.h);
- *   theorem.csv, theorem.json   written by `sublim theorem`;
+ *   theorem.csv, theorem.json, theorem.txt   written by `sublim theorem`
+ *                (theorem.txt: the configuration the table was made with);
  *   summary.json, figure.svg, curves.svg, report.md   derived from the above;
  *   .lock        the lock (below);
  *   .staging/, .switching/   new files on their way in (folder_switch).
@@ -37,6 +38,7 @@
 #define FOLDER_SUMMARY "summary.json"
 #define FOLDER_THEOREM_CSV "theorem.csv"
 #define FOLDER_THEOREM_JSON "theorem.json"
+#define FOLDER_THEOREM_CONFIG "theorem.txt"
 #define FOLDER_FIGURE "figure.svg"
 #define FOLDER_CURVES_FIGURE "curves.svg"
 #define FOLDER_REPORT "report.md"

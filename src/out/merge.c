@@ -212,26 +212,32 @@ static int write_text(const folder *f, const char *name, const char *text, size_
     return atomic_commit(&af, e);
 }
 
-/* theorem.csv and theorem.json as the input `from` has them, or neither
- * (what is not written is removed at the switch, so a replaced folder
- * keeps no theorem of other rows). */
+/* theorem.csv, theorem.json and theorem.txt as the input `from` has them,
+ * or none (what is not written is removed at the switch, so a replaced
+ * folder keeps no theorem of other rows). */
 static int write_theorem(const folder *f, const char *from, const char *csv, size_t csv_len,
                          err *e)
 {
-    char path[FILES_PATH_MAX], *json;
-    size_t json_len;
+    static const char *const beside[] = {FOLDER_THEOREM_JSON, FOLDER_THEOREM_CONFIG};
+    char path[FILES_PATH_MAX], *text;
+    size_t len;
     if (!csv)
         return 0;
-    if (write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e) ||
-        files_join(path, sizeof path, from, FOLDER_THEOREM_JSON, e))
+    if (write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e))
         return -1;
-    if (!files_exists(path))
-        return 0;
-    if (files_read_all(path, &json, &json_len, e))
-        return -1;
-    int rc = write_text(f, FOLDER_THEOREM_JSON, json, json_len, e);
-    free(json);
-    return rc;
+    for (size_t k = 0; k < sizeof beside / sizeof beside[0]; k++) {
+        if (files_join(path, sizeof path, from, beside[k], e))
+            return -1;
+        if (!files_exists(path))
+            continue;
+        if (files_read_all(path, &text, &len, e))
+            return -1;
+        int rc = write_text(f, beside[k], text, len, e);
+        free(text);
+        if (rc)
+            return -1;
+    }
+    return 0;
 }
 
 /* Writes the merged folder's files into f, the staging folder of the
@@ -285,7 +291,7 @@ int merge_folders(const char *const *in, size_t n_in, const char *out, int force
     /* Written aside, then put in the place of what the folder held in one
      * step: a kill leaves the old files or the merged ones, never a mix. */
     static const char *const merged_files[] = {FOLDER_RUN_FILES, FOLDER_THEOREM_CSV,
-                                               FOLDER_THEOREM_JSON};
+                                               FOLDER_THEOREM_JSON, FOLDER_THEOREM_CONFIG};
     folder f, staged;
     if (rc == 0 && folder_open(&f, out, 1, e) == 0) {
         if (folder_has(&f, FOLDER_RESULTS) && !force)

@@ -9,17 +9,7 @@
 #include "out/config.h"
 #include "out/figures.h"
 #include "out/reading.h"
-
-/* A CSV cell; long numbers rounded to 6 significant digits to stay readable. */
-static void md_number_cell(FILE *f, const char *s, int round)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (round && *s && !*end && strlen(s) > 8 && isfinite(v))
-        fprintf(f, "%.6g", v);
-    else
-        reading_md_cell(f, s);
-}
+#include "out/theorem_out.h"
 
 static void write_extra_students(FILE *f, const folder_content *fo);
 
@@ -249,75 +239,132 @@ static void write_results_table(FILE *f, const folder_content *fo)
     write_paper_note(f, fo);
 }
 
-/* theorem.csv, as a markdown table. */
-static int write_theorem(FILE *f, const folder *dir, err *e)
+/* ---- the theorem check ---- */
+
+/* Theorem settings that share a name with an experiment setting but not
+ * its meaning: the theorem's lr is the step η of one plain gradient step,
+ * the experiment's Adam's rate. */
+static const char *const SAME_NAME_OTHER_MEANING[] = {"lr"};
+/* Theorem settings the experiment has no flag for, because its students
+ * always do one thing: imitate with KL, on noise. */
+static const struct {
+    const char *name, *experiment;
+} EXPERIMENT_ALWAYS[] = {{"loss", "kl"}, {"inputs", "noise"}};
+
+/* Where the theorem's network and imitation differ from the experiment's:
+ * "--width 32 (the experiment: 256), --loss mse (the experiment: kl)".
+ * Returns how many. */
+static size_t theorem_differences(char *buf, size_t size, const theorem_config *t,
+                                  const experiment_config *x)
 {
-    char path[FILES_PATH_MAX], line[2048];
+    size_t n_t, n_x, found = 0, used = 0;
+    const setting *ts = theorem_settings(&n_t), *xs = experiment_settings(&n_x);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n_t; i++) {
+        const setting *s = &ts[i];
+        char flag[64], tv[SETTING_FIELD_MAX], xv[SETTING_FIELD_MAX] = "";
+        const setting *same = settings_find(xs, n_x, s->name);
+        for (size_t k = 0; k < sizeof SAME_NAME_OTHER_MEANING / sizeof *SAME_NAME_OTHER_MEANING;
+             k++)
+            if (strcmp(s->name, SAME_NAME_OTHER_MEANING[k]) == 0)
+                same = NULL;
+        if (same && !(same->flags & SETTING_SEEDS) && same->type != SETTING_FIXED)
+            setting_format(same, x, xv, sizeof xv);
+        for (size_t k = 0; k < sizeof EXPERIMENT_ALWAYS / sizeof *EXPERIMENT_ALWAYS; k++)
+            if (strcmp(s->name, EXPERIMENT_ALWAYS[k].name) == 0)
+                snprintf(xv, sizeof xv, "%s", EXPERIMENT_ALWAYS[k].experiment);
+        setting_format(s, t, tv, sizeof tv);
+        if (!*xv || strcmp(tv, xv) == 0)
+            continue;
+        if (setting_has_flag(s))
+            setting_flag(s, flag, sizeof flag);
+        else
+            snprintf(flag, sizeof flag, "%s", s->name);
+        int k = snprintf(buf + used, used < size ? size - used : 0, "%s%s %s (the experiment: %s)",
+                         found ? ", " : "", flag, tv, xv);
+        used += k > 0 ? (size_t)k : 0;
+        found++;
+    }
+    return found;
+}
+
+/* theorem.txt as a table of setting, flag and value. */
+static void write_theorem_config(FILE *f, const theorem_config *t)
+{
+    size_t n;
+    const setting *ts = theorem_settings(&n);
+    fprintf(f, "**Configuration** (`theorem.txt`):\n\n| setting | flag | value |\n|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        char flag[64] = "(fixed)", value[SETTING_FIELD_MAX];
+        if (ts[i].type == SETTING_SWITCH || ts[i].type == SETTING_TEXT)
+            continue;
+        if (setting_has_flag(&ts[i]))
+            setting_flag(&ts[i], flag, sizeof flag);
+        setting_format(&ts[i], t, value, sizeof value);
+        fprintf(f, "| %s | %s | ", ts[i].name, flag);
+        reading_md_cell(f, value);
+        fprintf(f, " |\n");
+    }
+    fputc('\n', f);
+}
+
+/* "## Theorem check": theorem.csv as a table with its legend, the
+ * configuration it was made with (theorem.txt), and, when the folder also
+ * holds an experiment (x: its content, NULL when none), whether the two
+ * are of one network: a theorem run of another one gets a section of its
+ * own that says so first. */
+static int write_theorem(FILE *f, const folder *dir, const folder_content *x, err *e)
+{
+    char path[FILES_PATH_MAX], diff[2048];
+    theorem_row *rows;
+    size_t n_rows;
+    theorem_config t;
     if (!folder_has(dir, FOLDER_THEOREM_CSV))
         return 0;
-    if (folder_path(dir, FOLDER_THEOREM_CSV, path, sizeof path, e))
+    if (folder_path(dir, FOLDER_THEOREM_CSV, path, sizeof path, e) ||
+        theorem_out_read_csv(path, &rows, &n_rows, e))
         return -1;
-    FILE *in = files_open_read(path, e);
-    if (!in)
+    int has_config = folder_has(dir, FOLDER_THEOREM_CONFIG);
+    if (has_config && (folder_path(dir, FOLDER_THEOREM_CONFIG, path, sizeof path, e) ||
+                       theorem_out_read_config(path, &t, e))) {
+        free(rows);
         return -1;
-    fprintf(f, "## Theorem check\n\nFrom `theorem.csv` (written by `sublim theorem`; long "
-               "numbers rounded here to 6 significant digits): one gradient step of a student "
-               "on the teacher's outputs, from the same and from a different "
-               "initialization.\n\n");
-    size_t lineno = 0, n_fields = 0, shown = 0, rows = 0;
-    int rc = 0;
-    size_t len;
-    int got;
-    while ((got = files_read_line(in, line, sizeof line, &len)) != 0) {
-        lineno++;
-        if (got < 0) {
-            rc = err_set(e, "%s:%zu: %s", path, lineno, files_line_problem(got));
-            break;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!*line)
-            continue;
-        size_t k = 1;
-        for (const char *p = line; *p; p++)
-            k += *p == ',';
-        if (lineno == 1)
-            n_fields = k;
-        else if (k != n_fields) {
-            rc = err_set(e, "%s:%zu: %zu fields, the header has %zu", path, lineno, k,
-                         n_fields);
-            break;
-        }
-        if (lineno > 1 && ++rows > 200)
-            continue; /* a table past 200 rows is no longer read */
-        fputs("|", f);
-        for (char *p = line, *comma;; p = comma + 1) {
-            comma = strchr(p, ',');
-            if (comma)
-                *comma = '\0';
-            fputc(' ', f);
-            md_number_cell(f, p, lineno > 1);
-            fputs(" |", f);
-            if (!comma)
-                break;
-        }
-        fputc('\n', f);
-        if (lineno == 1) {
-            fputs("|", f);
-            for (size_t i = 0; i < n_fields; i++)
-                fputs("---|", f);
-            fputc('\n', f);
-        }
-        shown++;
     }
-    if (rc == 0 && ferror(in))
-        rc = err_set(e, "%s: read error", path);
-    fclose(in);
-    if (rc == 0 && lineno == 0)
-        rc = err_set(e, "%s: empty file", path);
-    if (rc == 0 && rows > 200)
-        fprintf(f, "\n(%zu more rows in theorem.csv)\n", rows - 200);
+    size_t differs = has_config && x && x->has_config
+                         ? theorem_differences(diff, sizeof diff, &t, &x->cfg)
+                         : 0;
+    if (differs) {
+        fprintf(f, "## Theorem check, on another network than the experiment's\n\n"
+                   "**Not the experiment's configuration:** `sublim theorem` ran here with ");
+        reading_md_cell(f, diff);
+        fprintf(f, ". Its numbers are about that network and imitation, not the experiment's "
+                   "above; to check the experiment's own, run `sublim theorem` with the "
+                   "experiment's settings.\n\n");
+    } else {
+        fprintf(f, "## Theorem check\n\n");
+    }
+    fprintf(f, "Cloud et al. (2025), Theorem 1, checked in double precision by `sublim "
+               "theorem`: a teacher is its start θ0 moved a little, θ_T = θ0 + ε Δθ_T; a "
+               "student from θ0 takes one gradient step imitating it, and the theorem says "
+               "that step Δθ_S points toward the teacher (Δθ_S·Δθ_T ≥ 0, to first order in "
+               "ε).%s\n\n",
+            x && !differs && has_config && x->has_config
+                ? " Same network and imitation as the experiment above."
+                : "");
+    if (has_config)
+        write_theorem_config(f, &t);
+    else
+        fprintf(f, "**Configuration:** not recorded (this `theorem.csv` was written before "
+                   "`sublim theorem` wrote `theorem.txt` beside it; `theorem.json` holds it)."
+                   "\n\n");
+    if (x && has_config && !x->has_config)
+        fprintf(f, "The experiment's configuration is not recorded (no `config.txt`), so "
+                   "whether the two are of one network is not known.\n\n");
+    fprintf(f, "From `theorem.csv` (every number exact there; rounded here):\n\n");
+    theorem_out_markdown_table(f, rows, n_rows);
     fputc('\n', f);
-    return rc;
+    free(rows);
+    return 0;
 }
 
 static void write_what_ran(FILE *f, const folder_content *fo)
@@ -422,13 +469,40 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
         fprintf(f, "![Training curves: mean training loss and test accuracy after each epoch, "
                    "per arm](curves.svg)\n\n");
     err terr;
-    if (write_theorem(f, dir, &terr)) {
+    if (write_theorem(f, dir, fo, &terr)) {
         atomic_abort(&af);
         return err_set(e, "%s", terr.msg);
     }
     write_what_ran(f, fo);
     fprintf(f, "\n---\nWritten by `sublim` from the files beside it (results.csv, config.txt, "
-               "run.txt, curves.csv, theorem.csv); `sublim report DIR` regenerates it.\n");
+               "run.txt, curves.csv, theorem.csv, theorem.txt); `sublim report DIR` "
+               "regenerates it.\n");
+    return atomic_commit(&af, e);
+}
+
+/* report.md of a folder with a theorem check and no experiment: the check
+ * alone; no experiment file is derived, and stale ones go. */
+static int write_theorem_only(const folder *dir, err *e)
+{
+    static const char *const experiment_derived[] = {FOLDER_SUMMARY, FOLDER_FIGURE,
+                                                     FOLDER_CURVES_FIGURE};
+    char path[FILES_PATH_MAX];
+    atomic_file af;
+    for (size_t k = 0; k < sizeof experiment_derived / sizeof *experiment_derived; k++)
+        if (folder_remove(dir, experiment_derived[k], e))
+            return -1;
+    if (folder_path(dir, FOLDER_REPORT, path, sizeof path, e) || atomic_open(&af, path, e))
+        return -1;
+    fprintf(af.f, "# Subliminal learning: sublim report\n\n"
+                  "This folder holds a theorem check and no experiment (no `results.csv`: "
+                  "`sublim experiment --out DIR` adds one).\n\n");
+    err terr;
+    if (write_theorem(af.f, dir, NULL, &terr)) {
+        atomic_abort(&af);
+        return err_set(e, "%s", terr.msg);
+    }
+    fprintf(af.f, "---\nWritten by `sublim` from the files beside it (theorem.csv, "
+                  "theorem.txt); `sublim report DIR` regenerates it.\n");
     return atomic_commit(&af, e);
 }
 
@@ -453,6 +527,8 @@ int report_write(const folder *f, const folder_content *c, err *e)
 
 int report_regenerate(const folder *f, err *e)
 {
+    if (!folder_has(f, FOLDER_RESULTS) && folder_has(f, FOLDER_THEOREM_CSV))
+        return write_theorem_only(f, e);
     folder_content c;
     if (folder_read(f, &c, e))
         return -1;

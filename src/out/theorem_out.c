@@ -8,7 +8,10 @@
 #include "base/clock.h"
 #include "base/stats.h"
 #include "base/text.h"
+#include "base/files.h"
 #include "nn/kernels.h"
+#include "out/kv.h"
+#include "out/reading.h"
 
 /* x exactly (base/text.h). */
 static void put_num(FILE *f, double x)
@@ -34,51 +37,210 @@ static void json_field(FILE *f, const char *name, double x)
     json_num(f, x);
 }
 
-/* A CSV field: empty where there is no number. */
-static void csv_num(FILE *f, double x)
-{
-    fputc(',', f);
-    if (isfinite(x))
-        put_num(f, x);
-}
+/* theorem.csv's columns, in THEOREM_CSV_HEADER's order: where each
+ * lives in a theorem_row.  A prediction-only column is empty for a
+ * variant without a prediction; a NaN is empty too. */
+enum csv_kind { CSV_TEXT, CSV_SIZE, CSV_REAL };
+typedef struct {
+    const char *name;
+    enum csv_kind kind;
+    size_t offset;
+    int prediction_only;
+} csv_column;
+
+#define AT(field) offsetof(theorem_row, field)
+static const csv_column CSV_COLUMNS[] = {
+    {"variant", CSV_TEXT, AT(variant), 0},
+    {"eps", CSV_REAL, AT(eps), 0},
+    {"trials", CSV_SIZE, AT(trials), 0},
+    {"aligned_frac", CSV_REAL, AT(aligned_frac), 0},
+    {"cos_mean", CSV_REAL, AT(cos_mean), 0},
+    {"ratio_mean", CSV_REAL, AT(ratio_mean), 1},
+    {"ratio_maxdev", CSV_REAL, AT(ratio_maxdev), 1},
+    {"loss_drop_frac", CSV_REAL, AT(loss_drop_frac), 0},
+    {"inner_mean", CSV_REAL, AT(inner_mean), 0},
+    {"predicted_mean", CSV_REAL, AT(predicted_mean), 1},
+    {"cos_min", CSV_REAL, AT(cos_min), 0},
+    {"cos_max", CSV_REAL, AT(cos_max), 0},
+    {"relu_flips_mean", CSV_REAL, AT(flips_mean), 1},
+    {"kinked_frac", CSV_REAL, AT(kinked_frac), 1},
+    {"ratio_maxdev_smooth", CSV_REAL, AT(ratio_maxdev_smooth), 1},
+};
+#undef AT
+#define N_CSV_COLUMNS (sizeof CSV_COLUMNS / sizeof CSV_COLUMNS[0])
 
 int theorem_out_write_csv(const char *path, const theorem_row *rows, size_t n_rows, err *e)
 {
     atomic_file af;
     if (atomic_open(&af, path, e))
         return -1;
-    fprintf(af.f, "%s\n", THEOREM_CSV_HEADER);
+    for (size_t c = 0; c < N_CSV_COLUMNS; c++)
+        fprintf(af.f, "%s%s", c ? "," : "", CSV_COLUMNS[c].name);
+    fputc('\n', af.f);
     for (size_t i = 0; i < n_rows; i++) {
-        const theorem_row *r = &rows[i];
-        fprintf(af.f, "%s,", r->variant);
-        put_num(af.f, r->eps);
-        fprintf(af.f, ",%zu", r->trials);
-        csv_num(af.f, r->aligned_frac);
-        csv_num(af.f, r->cos_mean);
-        if (r->has_prediction) {
-            csv_num(af.f, r->ratio_mean);
-            csv_num(af.f, r->ratio_maxdev);
-        } else {
-            fprintf(af.f, ",,");
+        const char *row = (const char *)&rows[i];
+        for (size_t c = 0; c < N_CSV_COLUMNS; c++) {
+            const csv_column *col = &CSV_COLUMNS[c];
+            if (c)
+                fputc(',', af.f);
+            if (col->prediction_only && !rows[i].has_prediction)
+                continue;
+            if (col->kind == CSV_TEXT)
+                fputs(row + col->offset, af.f);
+            else if (col->kind == CSV_SIZE)
+                fprintf(af.f, "%zu", *(const size_t *)(const void *)(row + col->offset));
+            else if (isfinite(*(const double *)(const void *)(row + col->offset)))
+                put_num(af.f, *(const double *)(const void *)(row + col->offset));
         }
-        csv_num(af.f, r->loss_drop_frac);
-        csv_num(af.f, r->inner_mean);
-        if (r->has_prediction)
-            csv_num(af.f, r->predicted_mean);
-        else
-            fprintf(af.f, ",");
-        csv_num(af.f, r->cos_min);
-        csv_num(af.f, r->cos_max);
-        if (r->has_prediction) {
-            csv_num(af.f, r->flips_mean);
-            csv_num(af.f, r->kinked_frac);
-            csv_num(af.f, r->ratio_maxdev_smooth);
-        } else {
-            fprintf(af.f, ",,,");
-        }
-        fprintf(af.f, "\n");
+        fputc('\n', af.f);
     }
     return atomic_commit(&af, e);
+}
+
+/* Field k of a CSV line (commas only: theorem.csv quotes nothing) into
+ * buf; -1 when the line has fewer fields. */
+static int csv_field(const char *line, size_t k, char *buf, size_t size)
+{
+    for (; k > 0; k--) {
+        line = strchr(line, ',');
+        if (!line)
+            return -1;
+        line++;
+    }
+    size_t n = strcspn(line, ",");
+    snprintf(buf, size, "%.*s", (int)n, line);
+    return 0;
+}
+
+/* One data line into r, its columns at where[c] (-1: absent from the
+ * file, left NaN). */
+static int parse_row(const char *line, const int *where, theorem_row *r, const char *path,
+                     size_t lineno, err *e)
+{
+    char cell[64], *end;
+    memset(r, 0, sizeof *r);
+    for (size_t c = 0; c < N_CSV_COLUMNS; c++) {
+        const csv_column *col = &CSV_COLUMNS[c];
+        void *field = (char *)r + col->offset;
+        if (col->kind == CSV_REAL)
+            *(double *)field = NAN;
+        if (where[c] < 0)
+            continue;
+        if (csv_field(line, (size_t)where[c], cell, sizeof cell))
+            return err_set(e, "%s:%zu: no %s field", path, lineno, col->name);
+        if (col->kind == CSV_TEXT) {
+            if (strlen(cell) >= sizeof r->variant)
+                return err_set(e, "%s:%zu: variant '%s' too long", path, lineno, cell);
+            memcpy(r->variant, cell, strlen(cell) + 1);
+            continue;
+        }
+        if (!*cell)
+            continue; /* no number: NaN, or a column without a prediction */
+        double v = strtod(cell, &end);
+        if (*end || end == cell)
+            return err_set(e, "%s:%zu: %s '%s' is not a number", path, lineno, col->name,
+                           cell);
+        if (col->kind == CSV_SIZE)
+            *(size_t *)field = v >= 0 && v < 1e15 ? (size_t)v : 0;
+        else
+            *(double *)field = v;
+    }
+    r->has_prediction = !isnan(r->ratio_mean);
+    return 0;
+}
+
+int theorem_out_read_csv(const char *path, theorem_row **rows, size_t *n_rows, err *e)
+{
+    char *text;
+    size_t len;
+    *rows = NULL;
+    *n_rows = 0;
+    if (files_read_all(path, &text, &len, e))
+        return -1;
+    int where[N_CSV_COLUMNS], rc = 0;
+    size_t lines = 0, lineno = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    theorem_row *r = calloc(lines + 1, sizeof *r);
+    if (!r) {
+        free(text);
+        return err_set(e, "out of memory reading %s", path);
+    }
+    for (char *line = text, *next; rc == 0 && line < text + len && *line; line = next) {
+        next = line + strcspn(line, "\n");
+        if (*next)
+            *next++ = '\0';
+        line[strcspn(line, "\r")] = '\0';
+        if (++lineno == 1) {
+            /* The columns by name: a file of another column order reads the same. */
+            for (size_t c = 0; c < N_CSV_COLUMNS; c++) {
+                char name[64];
+                where[c] = -1;
+                for (int k = 0; csv_field(line, (size_t)k, name, sizeof name) == 0; k++)
+                    if (strcmp(name, CSV_COLUMNS[c].name) == 0)
+                        where[c] = k;
+            }
+            if (where[0] < 0 || where[1] < 0)
+                rc = err_set(e, "%s:1: not a theorem.csv header (no variant or eps column)",
+                             path);
+        } else if (*line) {
+            rc = parse_row(line, where, &r[(*n_rows)++], path, lineno, e);
+        }
+    }
+    if (rc == 0 && lineno == 0)
+        rc = err_set(e, "%s: empty file", path);
+    free(text);
+    if (rc) {
+        free(r);
+        *n_rows = 0;
+        return -1;
+    }
+    *rows = r;
+    return 0;
+}
+
+/* ---- theorem.txt: the configuration ---- */
+
+int theorem_out_write_config(const char *path, const theorem_config *cfg, err *e)
+{
+    size_t n;
+    const setting *settings = theorem_settings(&n);
+    atomic_file af;
+    if (atomic_open(&af, path, e))
+        return -1;
+    fprintf(af.f, "# sublim theorem: the configuration theorem.csv and theorem.json were made "
+                  "with.\n");
+    for (size_t i = 0; i < n; i++) {
+        char value[SETTING_FIELD_MAX];
+        if (settings[i].type == SETTING_SWITCH || settings[i].type == SETTING_TEXT)
+            continue;
+        setting_format(&settings[i], cfg, value, sizeof value);
+        fprintf(af.f, "%s=%s\n", settings[i].name, value);
+    }
+    return atomic_commit(&af, e);
+}
+
+int theorem_out_read_config(const char *path, theorem_config *cfg, err *e)
+{
+    size_t n, n_lists;
+    const setting *settings = theorem_settings(&n);
+    kv_list *lists;
+    *cfg = theorem_defaults();
+    if (kv_read_file(path, NULL, &lists, &n_lists, e))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && n_lists && i < lists[0].n; i++) {
+        const kv_pair *kv = &lists[0].kv[i];
+        const setting *s = settings_find(settings, n, kv->key);
+        char label[FILES_PATH_MAX + 80];
+        snprintf(label, sizeof label, "%s: %s", path, kv->key);
+        if (!s)
+            rc = err_set(e, "%s: unknown setting", label);
+        else if (s->type != SETTING_FIXED)
+            rc = setting_parse(s, kv->value, cfg, label, e);
+    }
+    free(lists);
+    return rc;
 }
 
 /* One per-trial array of a row: field k of theorem_obs (0 inner, 1 cos,
@@ -181,44 +343,172 @@ int theorem_out_write_json(const char *path, const theorem_config *c,
     return atomic_commit(&af, e);
 }
 
-void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows)
+/* ---- the table and its legend: stdout and report.md ---- */
+
+/* The table's columns: a title, a width on stdout, and what it means (the
+ * legend; NULL: the title says it). */
+enum table_column {
+    COL_VARIANT, COL_EPS, COL_TRIALS, COL_ALIGNED, COL_COS_MEAN, COL_COS_MIN, COL_COS_MAX,
+    COL_RATIO, COL_RATIO_DEV, COL_KINKED, COL_SMOOTH, COL_DROP, N_TABLE_COLUMNS
+};
+typedef struct {
+    const char *title;
+    int width;
+    const char *meaning;
+} table_column;
+
+static const table_column TABLE[N_TABLE_COLUMNS] = {
+    [COL_VARIANT] = {"variant", -14,
+                     "same_init: the student starts at the teacher's own start θ0 (the "
+                     "theorem's case); cross_init: at an independent start θ0′ (a control, no "
+                     "prediction); same_init_k<K>: K steps toward the teacher (no prediction)"},
+    [COL_EPS] = {"eps", 7, "how far the teacher moved from θ0: θ_T = θ0 + ε Δθ_T"},
+    [COL_TRIALS] = {"n", 4, "trials (each its own seed)"},
+    [COL_ALIGNED] = {"aligned", 7, "trials with Δθ_S·Δθ_T > 0: the student moved toward the "
+                                   "teacher"},
+    [COL_COS_MEAN] = {"cos mean", 9, "cosine of Δθ_S with Δθ_T: mean, min and max over trials"},
+    [COL_COS_MIN] = {"cos min", 9, NULL},
+    [COL_COS_MAX] = {"cos max", 9, NULL},
+    [COL_RATIO] = {"ratio mean", 13, "measured Δθ_S·Δθ_T / predicted, the prediction being "
+                                     "first order in ε (1 when the theorem's formula holds)"},
+    [COL_RATIO_DEV] = {"max|r-1|", 9, "the largest |ratio − 1| over trials"},
+    [COL_KINKED] = {"kinked", 7, "trials where some ReLU (input, hidden unit) differs between "
+                                 "θ0 and θ_T: there the teacher left θ0's linear piece, which "
+                                 "makes the ratio's approach to 1 uneven"},
+    [COL_SMOOTH] = {"(smooth)", 9, "max|r-1| over the trials that are not kinked"},
+    [COL_DROP] = {"L_T drop", 8, "trials whose held-out teacher loss L_T fell after the "
+                                 "student's step(s)"},
+};
+
+/* The number of column c of r (NaN for the variant's text and count). */
+static double table_number(const theorem_row *r, enum table_column c)
 {
-    fprintf(f, "%-14s %7s %4s %7s %9s %9s %9s %13s %9s %7s %9s %8s\n", "variant", "eps", "n",
-            "aligned", "cos mean", "cos min", "cos max", "ratio mean", "max|r-1|", "kinked",
-            "(smooth)", "L_T drop");
-    for (size_t i = 0; i < n_rows; i++) {
-        const theorem_row *r = &rows[i];
-        if (i > 0 && strcmp(r->variant, rows[i - 1].variant) != 0)
-            fprintf(f, "\n");
-        fprintf(f, "%-14s %7.3g %4zu %6.1f%% %9.3g %9.3g %9.3g ", r->variant, r->eps,
-                r->trials, 100 * r->aligned_frac, r->cos_mean, r->cos_min, r->cos_max);
-        if (r->has_prediction) {
-            fprintf(f, "%13.10f %9.3g %6.1f%% ", r->ratio_mean, r->ratio_maxdev,
-                    100 * r->kinked_frac);
-            if (isnan(r->ratio_maxdev_smooth))
-                fprintf(f, "%9s", "-");
-            else
-                fprintf(f, "%9.3g", r->ratio_maxdev_smooth);
-        } else
-            fprintf(f, "%13s %9s %7s %9s", "-", "-", "-", "-");
-        fprintf(f, " %7.1f%%\n", 100 * r->loss_drop_frac);
+    switch (c) {
+    case COL_EPS: return r->eps;
+    case COL_ALIGNED: return r->aligned_frac;
+    case COL_COS_MEAN: return r->cos_mean;
+    case COL_COS_MIN: return r->cos_min;
+    case COL_COS_MAX: return r->cos_max;
+    case COL_RATIO: return r->has_prediction ? r->ratio_mean : NAN;
+    case COL_RATIO_DEV: return r->has_prediction ? r->ratio_maxdev : NAN;
+    case COL_KINKED: return r->has_prediction ? r->kinked_frac : NAN;
+    case COL_SMOOTH: return r->has_prediction ? r->ratio_maxdev_smooth : NAN;
+    case COL_DROP: return r->loss_drop_frac;
+    default: return NAN;
     }
 }
 
+/* Row r's cell of column c: "-" where the variant has no such number (no
+ * prediction; every trial kinked; a column an older theorem.csv lacks). */
+static void table_cell(char *buf, size_t size, const theorem_row *r, enum table_column c)
+{
+    if (c != COL_VARIANT && c != COL_TRIALS && isnan(table_number(r, c))) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    switch (c) {
+    case COL_VARIANT: snprintf(buf, size, "%s", r->variant); break;
+    case COL_EPS: snprintf(buf, size, "%.3g", r->eps); break;
+    case COL_TRIALS: snprintf(buf, size, "%zu", r->trials); break;
+    case COL_ALIGNED: snprintf(buf, size, "%.1f%%", 100 * r->aligned_frac); break;
+    case COL_COS_MEAN: snprintf(buf, size, "%.3g", r->cos_mean); break;
+    case COL_COS_MIN: snprintf(buf, size, "%.3g", r->cos_min); break;
+    case COL_COS_MAX: snprintf(buf, size, "%.3g", r->cos_max); break;
+    case COL_RATIO: snprintf(buf, size, "%.10f", r->ratio_mean); break;
+    case COL_RATIO_DEV: snprintf(buf, size, "%.3g", r->ratio_maxdev); break;
+    case COL_KINKED: snprintf(buf, size, "%.1f%%", 100 * r->kinked_frac); break;
+    case COL_SMOOTH: snprintf(buf, size, "%.3g", r->ratio_maxdev_smooth); break;
+    case COL_DROP: snprintf(buf, size, "%.1f%%", 100 * r->loss_drop_frac); break;
+    default: snprintf(buf, size, "?");
+    }
+}
+
+void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows)
+{
+    char cell[64];
+    for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
+        fprintf(f, "%s%*s", c ? " " : "", TABLE[c].width, TABLE[c].title);
+    fputc('\n', f);
+    for (size_t i = 0; i < n_rows; i++) {
+        if (i > 0 && strcmp(rows[i].variant, rows[i - 1].variant) != 0)
+            fputc('\n', f);
+        for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
+            table_cell(cell, sizeof cell, &rows[i], (enum table_column)c);
+            fprintf(f, "%s%*s", c ? " " : "", TABLE[c].width, cell);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* The terminal width the legend is wrapped to, and its indent. */
+enum { LEGEND_COLUMNS = 88, LEGEND_INDENT = 11 };
+
 void theorem_out_print_legend(FILE *f)
 {
-    fprintf(f, "\naligned: trials with Δθ_S·Δθ_T > 0.  ratio: measured / predicted, the "
-               "prediction\nbeing first order in ε.  kinked: trials where some ReLU (input, "
-               "hidden unit)\ndiffers between θ0 and θ_T: there the teacher left θ0's linear "
-               "piece, which makes\nthe ratio's approach to 1 uneven; (smooth): max|r-1| over "
-               "the other trials.\nL_T drop: trials whose held-out L_T fell after the "
-               "student's step(s).\n");
+    fputc('\n', f);
+    for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
+        const char *p = TABLE[c].meaning;
+        if (!p)
+            continue;
+        fprintf(f, "%-*s", LEGEND_INDENT, TABLE[c].title);
+        /* Words onto lines of at most LEGEND_COLUMNS characters (bytes, a
+         * little fewer where a line holds Greek letters). */
+        size_t at = LEGEND_INDENT;
+        while (*p) {
+            size_t word = strcspn(p, " ");
+            if (at > LEGEND_INDENT && at + 1 + word > LEGEND_COLUMNS) {
+                fprintf(f, "\n%*s", LEGEND_INDENT, "");
+                at = LEGEND_INDENT;
+            } else if (at > LEGEND_INDENT) {
+                fputc(' ', f);
+                at++;
+            }
+            fwrite(p, 1, word, f);
+            at += word;
+            p += word;
+            p += *p == ' ';
+        }
+        fputc('\n', f);
+    }
+}
+
+void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows)
+{
+    char cell[64];
+    fputc('|', f);
+    for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
+        fputc(' ', f);
+        reading_md_cell(f, TABLE[c].title); /* max|r-1| holds a '|' */
+        fputs(" |", f);
+    }
+    fputs("\n|", f);
+    for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
+        fputs(c < COL_TRIALS ? "---|" : "--:|", f);
+    fputc('\n', f);
+    for (size_t i = 0; i < n_rows; i++) {
+        fputc('|', f);
+        for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
+            table_cell(cell, sizeof cell, &rows[i], (enum table_column)c);
+            fputc(' ', f);
+            reading_md_cell(f, cell);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "\n");
+    for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
+        if (TABLE[c].meaning)
+        {
+            fputs("- **", f);
+            reading_md_cell(f, TABLE[c].title);
+            fprintf(f, "**: %s\n", TABLE[c].meaning);
+        }
 }
 
 int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
                        const dataset *heldout, pool *p, theorem_record *r, err *e)
 {
-    char csv[FILES_PATH_MAX], json[FILES_PATH_MAX];
+    char csv[FILES_PATH_MAX], json[FILES_PATH_MAX], txt[FILES_PATH_MAX];
     memset(r, 0, sizeof *r);
     if (theorem_result_init(&r->res, cfg, e))
         return -1;
@@ -231,14 +521,24 @@ int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset
         return -1;
     r->wall_seconds = clock_seconds() - start;
     theorem_summarize(&r->res, cfg, r->rows);
-    if (folder_path(f, FOLDER_THEOREM_CSV, csv, sizeof csv, e) ||
-        folder_path(f, FOLDER_THEOREM_JSON, json, sizeof json, e))
+    /* The three files in place in one step (folder_switch), so a table
+     * never sits beside another run's configuration. */
+    static const char *const files[] = {FOLDER_THEOREM_CSV, FOLDER_THEOREM_JSON,
+                                        FOLDER_THEOREM_CONFIG};
+    folder staged;
+    if (folder_stage(f, &staged, e))
         return -1;
-    return theorem_out_write_csv(csv, r->rows, r->n_rows, e) ||
-                   theorem_out_write_json(json, cfg, &r->res, r->rows, r->n_rows,
-                                          pool_threads(p), kern_path_name(), r->wall_seconds, e)
-               ? -1
-               : 0;
+    if (folder_path(&staged, FOLDER_THEOREM_CSV, csv, sizeof csv, e) ||
+        folder_path(&staged, FOLDER_THEOREM_JSON, json, sizeof json, e) ||
+        folder_path(&staged, FOLDER_THEOREM_CONFIG, txt, sizeof txt, e) ||
+        theorem_out_write_csv(csv, r->rows, r->n_rows, e) ||
+        theorem_out_write_json(json, cfg, &r->res, r->rows, r->n_rows, pool_threads(p),
+                               kern_path_name(), r->wall_seconds, e) ||
+        theorem_out_write_config(txt, cfg, e)) {
+        folder_unstage(f);
+        return -1;
+    }
+    return folder_switch(f, files, sizeof files / sizeof files[0], e);
 }
 
 void theorem_out_free(theorem_record *r)

@@ -6,6 +6,9 @@
  * OUT/theorem.json  the configuration, the same rows, the K-step control's
  *                   cosine per step, every trial's numbers and how the run
  *                   went;
+ * OUT/theorem.txt   the configuration as key=value lines (like config.txt),
+ *                   for `sublim report` (a folder from before it was
+ *                   written has none: its report says so);
  * and the table and its legend printed by the command.  Both files are
  * written atomically; numbers are exact (they read back as the same
  * double), NaN and infinities empty in CSV and null in JSON. */
@@ -27,6 +30,16 @@
 
 /* The rows (theorem_summarize) to path as CSV. */
 int theorem_out_write_csv(const char *path, const theorem_row *rows, size_t n_rows, err *e);
+/* theorem.csv back into rows (*rows malloc'ed, *n_rows of them), columns
+ * found by name: NaN where a cell is empty, has_prediction where the
+ * ratio is there. */
+int theorem_out_read_csv(const char *path, theorem_row **rows, size_t *n_rows, err *e);
+
+/* theorem.txt: every setting of cfg (theorem_settings(), seeds and trials
+ * included) as key=value lines, like config.txt; and back, checked like
+ * its flag (an unknown key is an error; a missing one keeps its default). */
+int theorem_out_write_config(const char *path, const theorem_config *cfg, err *e);
+int theorem_out_read_config(const char *path, theorem_config *cfg, err *e);
 
 /* Configuration, rows, per-step cosines of the K-step variant, per-trial
  * numbers, and how the run went (threads, kernels, wall time). */
@@ -43,8 +56,8 @@ typedef struct {
     double wall_seconds;
 } theorem_record;
 
-/* Runs every trial of cfg on p (theorem_run), then writes theorem.csv and
- * theorem.json into f.  Free r with theorem_out_free, whatever the result. */
+/* Runs every trial of cfg on p (theorem_run), then puts theorem.csv,
+ * theorem.json and theorem.txt into f in one step.  Free r with theorem_out_free, whatever the result. */
 int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
                        const dataset *heldout, pool *p, theorem_record *r, err *e);
 void theorem_out_free(theorem_record *r);
@@ -54,5 +67,9 @@ void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows);
 
 /* What the table's columns mean, after a blank line: printed under it. */
 void theorem_out_print_legend(FILE *f);
+
+/* The same table (the same columns, titles and cells) in markdown, and
+ * under it the same legend as a list: report.md's. */
+void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows);
 
 #endif
