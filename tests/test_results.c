@@ -434,6 +434,9 @@ static void results_summary_per_arm(void **state)
             assert_null(strstr(buf, arms[a].name));
     tu_assert_contains(buf, "0.9300");
     tu_assert_contains(buf, "(1 diverged)");
+    /* The reference's one seed has no interval: said, not "±0.0000". */
+    tu_assert_contains(buf, "   0.1100     no CI   0.1100");
+    assert_null(strstr(buf, "±0.0000"));
 }
 
 /* results_summarize gives stats_summarize's very bits for every arm (the
