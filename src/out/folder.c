@@ -7,6 +7,7 @@
 #include "base/atomic.h"
 #include "base/lock.h"
 #include "base/text.h"
+#include "out/classes.h"
 #include "out/config.h"
 #include "out/replace.h"
 #include "out/runlog.h"
@@ -174,6 +175,13 @@ int folder_read(const folder *f, folder_content *c, err *e)
     rc = results_check_whole_seeds(path, &c->cfg, c->rows, c->n_rows, e);
     if (rc == 0 && distinct_seeds(c->rows, c->n_rows, &c->seeds, &c->n_seeds))
         rc = err_set(e, "out of memory");
+    if (rc == 0 && folder_has(f, FOLDER_CLASSES)) {
+        c->has_classes = 1;
+        rc = folder_path(f, FOLDER_CLASSES, path, sizeof path, e) ||
+                     classes_read(path, c->rows, c->n_rows, e)
+                 ? -1
+                 : 0;
+    }
     if (rc == 0)
         rc = results_summarize(c->rows, c->n_rows, c->sum, e);
     if (rc == 0 && folder_has(f, FOLDER_RUNS)) {
@@ -283,9 +291,21 @@ int folder_write_seeds(const folder *f, seed_table *t, err *e)
             memcpy(t->packed + k, t->rows + s * t->n_arms, t->n_arms * sizeof *t->packed);
             k += t->n_arms;
         }
-    if (folder_path(f, FOLDER_RESULTS, path, sizeof path, e))
+    if (folder_write_classes(f, t->packed, k, e) ||
+        folder_path(f, FOLDER_RESULTS, path, sizeof path, e))
         return -1;
     return results_write_csv(path, t->packed, k, e);
+}
+
+int folder_write_classes(const folder *f, const arm_result *rows, size_t n_rows, err *e)
+{
+    char path[FILES_PATH_MAX];
+    if (!classes_complete(rows, n_rows))
+        return folder_remove(f, FOLDER_CLASSES, e);
+    return folder_path(f, FOLDER_CLASSES, path, sizeof path, e) ||
+                   classes_write(path, rows, n_rows, e)
+               ? -1
+               : 0;
 }
 
 /* ---- resuming ---- */
@@ -391,6 +411,19 @@ static int resume_curves(const folder *f, seed_table *t, err *e)
     return rc;
 }
 
+/* classes.csv's counts into the rows read (when the folder has it: one
+ * made before it existed resumes without, and ends without it). */
+static int resume_classes(const folder *f, arm_result *rows, size_t n_rows, err *e)
+{
+    char path[FILES_PATH_MAX];
+    if (!folder_has(f, FOLDER_CLASSES))
+        return 0;
+    return folder_path(f, FOLDER_CLASSES, path, sizeof path, e) ||
+                   classes_read(path, rows, n_rows, e)
+               ? -1
+               : 0;
+}
+
 /* run.txt's blocks, each of a run on the data config records; one still
  * "running" was killed. */
 static int resume_runs(const folder *f, const kv_list *config, kv_list **runs, size_t *n_runs,
@@ -440,7 +473,10 @@ int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list
         return -1;
     int rc = 0;
     if (n_rows > 0)
-        rc = resume_config(f, config, path, e) || resume_rows(path, rows, n_rows, t, log, e);
+        rc = resume_config(f, config, path, e) || resume_classes(f, rows, n_rows, e) ||
+                     resume_rows(path, rows, n_rows, t, log, e)
+                 ? -1
+                 : 0;
     if (rc == 0 && seed_table_count(t, 1) > 0)
         rc = resume_curves(f, t, e) || resume_runs(f, config, runs, n_runs, e) ? -1 : 0;
     free(rows);

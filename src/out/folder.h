@@ -4,11 +4,16 @@
  *   results.csv  one row per seed × arm: the source of truth (results.h);
  *   curves.csv   loss and test accuracy per trained arm and epoch (curves.h;
  *                absent after a --no-curves run);
+ *   classes.csv  each ok row's test predictions per digit (classes.h; absent
+ *                in a folder made before it existed);
+ *   samples.pgm  a few training digits and noise images of the first seed,
+ *                as the networks see them (samples.h);
  *   config.txt   what the rows depend on: settings, data read, data sums (config.h);
  *   run.txt      how each run that produced rows went (runlog.h);
  *   theorem.csv, theorem.json, theorem.txt   written by `sublim theorem`
  *                (theorem.txt: the configuration the table was made with);
- *   summary.json, figure.svg, curves.svg, report.md   derived from the above;
+ *   summary.json, figure.svg, curves.svg, report.md, report.html   derived
+ *                from the above;
  *   .lock        the lock (below);
  *   .staging/, .switching/   new files on their way in (folder_switch).
  *
@@ -42,13 +47,19 @@
 #define FOLDER_FIGURE "figure.svg"
 #define FOLDER_CURVES_FIGURE "curves.svg"
 #define FOLDER_REPORT "report.md"
+#define FOLDER_REPORT_HTML "report.html"
+#define FOLDER_CLASSES "classes.csv"
+#define FOLDER_SAMPLES "samples.pgm"
 #define FOLDER_LOCK ".lock"
 
 /* What is derived from the results (`sublim report` redoes them). */
-#define FOLDER_DERIVED FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE, FOLDER_REPORT
+#define FOLDER_DERIVED \
+    FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE, FOLDER_REPORT, FOLDER_REPORT_HTML
 /* The files of one experiment: its results, what they depend on and what
  * is derived from them (not theorem.*: `sublim theorem` writes those). */
-#define FOLDER_RUN_FILES FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CONFIG, FOLDER_RUNS, FOLDER_DERIVED
+#define FOLDER_RUN_FILES                                                              \
+    FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CLASSES, FOLDER_CONFIG, FOLDER_RUNS,          \
+        FOLDER_SAMPLES, FOLDER_DERIVED
 
 typedef struct {
     char dir[FILES_PATH_MAX];
@@ -110,11 +121,13 @@ typedef struct {
     int has_curves;
     curve_point *curves;
     size_t n_curves;
+    int has_classes;        /* classes.csv: every ok row has its counts */
 } folder_content;
 
 /* Reads results.csv (required; whole seeds only, results.h) and whichever
- * of config.txt, run.txt and curves.csv are there; refuses runs of run.txt
- * on other data than config.txt's (config_check_runs). */
+ * of config.txt, run.txt, curves.csv and classes.csv are there (the last
+ * into the rows); refuses runs of run.txt on other data than config.txt's
+ * (config_check_runs). */
 int folder_read(const folder *f, folder_content *c, err *e);
 void folder_content_free(folder_content *c);
 
@@ -144,10 +157,15 @@ void seed_table_free(seed_table *t);
 void seed_table_list(const seed_table *t, int done, char *buf, size_t size);
 size_t seed_table_count(const seed_table *t, int done);
 
-/* Writes curves.csv (when t->cfg->curves), then results.csv, from every
- * finished slot.  In that order: a kill in between leaves curve points of
- * a seed results.csv does not have yet, which a resume drops. */
+/* Writes curves.csv (when t->cfg->curves), classes.csv, then results.csv,
+ * from every finished slot.  In that order: a kill in between leaves curve
+ * points or counts of a seed results.csv does not have yet, which a
+ * resume or a reader drops. */
 int folder_write_seeds(const folder *f, seed_table *t, err *e);
+
+/* classes.csv of rows when every ok row has its counts (classes_complete);
+ * else (rows kept from a folder made before classes.csv) it is removed. */
+int folder_write_classes(const folder *f, const arm_result *rows, size_t n_rows, err *e);
 
 /* --resume: fills t with the rows and curve points of the seeds an earlier
  * run of this configuration (config, the lines config.txt would hold)

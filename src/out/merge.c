@@ -5,6 +5,7 @@
 #include <string.h>
 #include "base/atomic.h"
 #include "base/files.h"
+#include "out/classes.h"
 #include "out/config.h"
 #include "out/folder.h"
 #include "out/report.h"
@@ -240,11 +241,38 @@ static int write_theorem(const folder *f, const char *from, const char *csv, siz
     return 0;
 }
 
+/* samples.pgm of the input whose rows hold the merged rows' first seed
+ * (its samples are of that seed), when it has one. */
+static int write_samples(const folder *f, const merged *m, const char *from, err *e)
+{
+    char path[FILES_PATH_MAX], *text;
+    size_t len;
+    if (m->n_rows == 0 || files_join(path, sizeof path, from, FOLDER_SAMPLES, e))
+        return m->n_rows == 0 ? 0 : -1;
+    if (!files_exists(path))
+        return 0;
+    if (files_read_all(path, &text, &len, e))
+        return -1;
+    int rc = write_text(f, FOLDER_SAMPLES, text, len, e);
+    free(text);
+    return rc;
+}
+
+/* The input holding the seed of the merged rows' first row (0 without rows). */
+static size_t first_seed_input(const inputs *x, const merged *m)
+{
+    for (size_t i = 0; m->n_rows && i < x->n; i++)
+        for (size_t j = 0; j < x->in[i].n_rows; j++)
+            if (x->in[i].rows[j].seed == m->rows[0].seed)
+                return i;
+    return 0;
+}
+
 /* Writes the merged folder's files into f, the staging folder of the
  * output: every file of it, derived ones included. */
 static int write_merged(const folder *f, const merged *m, const kv_list *config,
                         const char *theorem_from, const char *theorem, size_t theorem_len,
-                        char *notes, size_t notes_size, err *e)
+                        const char *samples_from, char *notes, size_t notes_size, err *e)
 {
     char path[FILES_PATH_MAX];
     if (folder_path(f, FOLDER_RESULTS, path, sizeof path, e) ||
@@ -261,7 +289,13 @@ static int write_merged(const folder *f, const merged *m, const kv_list *config,
         add_note(notes, notes_size,
                  "curves.csv left out: not every folder has one (a --no-curves run)");
     }
-    if (write_theorem(f, theorem_from, theorem, theorem_len, e))
+    if (folder_write_classes(f, m->rows, m->n_rows, e))
+        return -1;
+    if (!classes_complete(m->rows, m->n_rows))
+        add_note(notes, notes_size,
+                 "classes.csv left out: not every folder has one (made before it existed)");
+    if (write_theorem(f, theorem_from, theorem, theorem_len, e) ||
+        write_samples(f, m, samples_from, e))
         return -1;
     return report_regenerate(f, e);
 }
@@ -301,7 +335,8 @@ int merge_folders(const char *const *in, size_t n_in, const char *out, int force
         else if (folder_stage(&f, &staged, e))
             rc = -1;
         else if (write_merged(&staged, &m, &x.in[0].config, in[theorem_from], theorem,
-                              theorem_len, notes, notes_size, e)) {
+                              theorem_len, in[first_seed_input(&x, &m)], notes, notes_size,
+                              e)) {
             folder_unstage(&f);
             rc = -1;
         } else {

@@ -9,6 +9,7 @@
 #include "out/config.h"
 #include "out/report.h"
 #include "out/runlog.h"
+#include "out/samples.h"
 #include "run/teachers.h"
 
 /* Everything a run keeps between its hooks. */
@@ -18,6 +19,7 @@ typedef struct {
     seed_table seeds;
     teachers teach;
     progress prog;
+    const dataset *train;  /* for samples.pgm */
     const kv_list *config; /* config.txt's lines for this run */
     const kv_list *runs;   /* run.txt's blocks, this run's last */
     size_t n_runs;
@@ -26,14 +28,27 @@ typedef struct {
 
 /* ---- the files of this run ---- */
 
-/* config.txt and run.txt of this run into f. */
+/* samples.pgm: the first digits, and the noise of the run's first seed. */
+static int write_samples(const folder *f, const run_state *r, err *e)
+{
+    char path[FILES_PATH_MAX];
+    samples s;
+    if (folder_path(f, FOLDER_SAMPLES, path, sizeof path, e) ||
+        samples_make(&s, r->train, r->o->cfg.seed_start, r->o->cfg.noise, e))
+        return -1;
+    int rc = samples_write(path, &s, e);
+    samples_free(&s);
+    return rc;
+}
+
+/* config.txt, run.txt and samples.pgm of this run into f. */
 static int write_run_files(const folder *f, const run_state *r, err *e)
 {
     char path[FILES_PATH_MAX];
     return folder_path(f, FOLDER_RUNS, path, sizeof path, e) ||
                    runlog_write(path, r->runs, r->n_runs, e) ||
                    folder_path(f, FOLDER_CONFIG, path, sizeof path, e) ||
-                   config_write(path, r->config, e)
+                   config_write(path, r->config, e) || write_samples(f, r, e)
                ? -1
                : 0;
 }
@@ -165,7 +180,8 @@ static int prepare_folder(run_state *r, err *e)
         return 0;
     int ok = seed_table_count(&r->seeds, 1)
                  ? folder_write_seeds(f, &r->seeds, e) == 0
-                 : folder_remove(f, FOLDER_RESULTS, e) == 0 && folder_remove(f, FOLDER_CURVES, e) == 0;
+                 : folder_remove(f, FOLDER_RESULTS, e) == 0 && folder_remove(f, FOLDER_CURVES, e) == 0 &&
+                       folder_remove(f, FOLDER_CLASSES, e) == 0;
     for (size_t i = 0; ok && i < sizeof derived / sizeof derived[0]; i++)
         ok = folder_remove(f, derived[i], e) == 0;
     return ok ? write_run_files(f, r, e) : -1;
@@ -304,7 +320,7 @@ int record_experiment(const folder *f, const record_options *o, const dataset *t
                       const dataset *test, pool *p, record_outcome *out, err *e)
 {
     memset(out, 0, sizeof *out);
-    run_state r = {.f = f, .o = o};
+    run_state r = {.f = f, .o = o, .train = train};
     checkpoint_key key;
     config_data data;
     kv_list config, *runs = NULL;

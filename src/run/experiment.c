@@ -225,6 +225,16 @@ static loss_outputs outputs_of(enum arm_outputs o, size_t m)
     return sel;
 }
 
+/* The correct predictions of a confusion matrix: its diagonal (the same
+ * count as train_count_correct: one argmax decides both). */
+static size_t confusion_trace(const size_t *confusion)
+{
+    size_t correct = 0;
+    for (size_t c = 0; c < EXPERIMENT_CLASSES; c++)
+        correct += confusion[c * EXPERIMENT_CLASSES + c];
+    return correct;
+}
+
 /* Bridges the training loops' callbacks to the experiment's: names the
  * arm, and measures test accuracy per epoch when curves are asked for
  * (whether or not anyone listens: the final counts reuse the last one). */
@@ -236,10 +246,11 @@ typedef struct {
     const dataset *test;
     uint64_t seed;
     size_t arm_of[EXPERIMENT_MAX_ARMS]; /* network k in training -> its arm */
-    /* Test predictions of an arm's final parameters, counted for its last
-     * curve point, so the final evaluation need not count them again. */
-    size_t final_correct[EXPERIMENT_MAX_ARMS];
-    int has_final_correct[EXPERIMENT_MAX_ARMS];
+    /* Test predictions of an arm's final parameters per digit, counted
+     * for its last curve point, so the final evaluation need not count
+     * them again: [arm][label * EXPERIMENT_CLASSES + predicted]. */
+    size_t final_confusion[EXPERIMENT_MAX_ARMS][EXPERIMENT_CLASSES * EXPERIMENT_CLASSES];
+    int has_final_confusion[EXPERIMENT_MAX_ARMS];
     double teacher_peak; /* the teacher's highest epoch mean loss so far */
 } bridge;
 
@@ -261,10 +272,13 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
         b->teacher_peak = fmax(b->teacher_peak, loss);
     double acc = NAN;
     if (b->cfg->curves) {
-        size_t correct = train_count_correct(b->tr, params, b->test);
+        size_t correct;
         if (epoch + 1 == experiment_arm_epochs(b->cfg, &b->st->arms[arm])) {
-            b->final_correct[arm] = correct;
-            b->has_final_correct[arm] = 1;
+            train_confusion(b->tr, params, b->test, b->final_confusion[arm]);
+            b->has_final_confusion[arm] = 1;
+            correct = confusion_trace(b->final_confusion[arm]);
+        } else {
+            correct = train_count_correct(b->tr, params, b->test);
         }
         acc = (double)correct / (double)b->test->n;
     }
@@ -400,25 +414,28 @@ static int train_trait_teacher(run_state *st, const experiment_config *cfg, brid
     return 0;
 }
 
-/* An arm's final test counts and, with a trait, its trait counts. */
+/* An arm's final test counts, per digit too, and with a trait its trait
+ * counts. */
 static void evaluate(run_state *st, const experiment_config *cfg, const bridge *br,
                      const dataset *test, size_t a, arm_result *r)
 {
     const float *params = st->arms[a].training == ARM_UNTRAINED ? st->init[0] : st->net[a];
     trainer *tr = of_other_shape(&st->arms[a]) ? &st->tr_other : &st->tr;
-    if (cfg->trait.kind == TRAIT_NONE) {
-        r->correct = br->has_final_correct[a] ? br->final_correct[a]
-                                              : train_count_correct(tr, params, test);
+    size_t confusion[EXPERIMENT_CLASSES * EXPERIMENT_CLASSES];
+    if (br->has_final_confusion[a])
+        memcpy(confusion, br->final_confusion[a], sizeof confusion);
+    else
+        train_confusion(tr, params, test, confusion);
+    r->correct = confusion_trace(confusion);
+    r->has_classes = 1;
+    for (size_t k = 0; k < EXPERIMENT_CLASSES * EXPERIMENT_CLASSES; k++)
+        r->classes[k] = (uint32_t)confusion[k];
+    if (cfg->trait.kind == TRAIT_NONE)
         return;
-    }
-    size_t confusion[EXPERIMENT_CLASSES * EXPERIMENT_CLASSES], votes[EXPERIMENT_CLASSES] = {0};
-    train_confusion(tr, params, test, confusion);
+    size_t votes[EXPERIMENT_CLASSES] = {0};
     if (cfg->trait.kind == TRAIT_PREFER)
         train_noise_votes(tr, params, br->seed, cfg->noise, TRAIT_HELDOUT_FIRST, test->n,
                           votes);
-    r->correct = 0;
-    for (size_t c = 0; c < EXPERIMENT_CLASSES; c++)
-        r->correct += confusion[c * EXPERIMENT_CLASSES + c];
     r->has_trait = 1;
     r->trait = trait_count(&cfg->trait, confusion, votes, test->n, EXPERIMENT_CLASSES);
 }

@@ -145,6 +145,13 @@ typedef struct {
     /* With a trait (else 0), on this arm's final parameters: */
     int has_trait;
     trait_counts trait;
+    /* classes[label * EXPERIMENT_CLASSES + predicted]: its test predictions
+     * per digit, by the argmax that counts correct (so the diagonal sums to
+     * correct).  A run fills it for every ok row; a row read back has it
+     * only when its folder has classes.csv (has_classes).  uint32_t: a
+     * count is at most the test set's size, which idx files hold in 32 bits. */
+    int has_classes;
+    uint32_t classes[EXPERIMENT_CLASSES * EXPERIMENT_CLASSES];
     char why[160];
 } arm_result;
 
