@@ -54,7 +54,8 @@ static void print_outcome(const record_options *o, const char *out_dir,
                r->wall_seconds, r->kept, out_dir);
     else
         printf("\n%zu seed(s) in %.1f s; results in %s/\n", ran, r->wall_seconds, out_dir);
-    printf("figure: %s/figure.svg\nreport: %s/report.md\n", out_dir, out_dir);
+    printf("figure: %s/%s\nreport: %s/%s\npage: %s/%s\n", out_dir, FOLDER_FIGURE, out_dir,
+           FOLDER_REPORT, out_dir, FOLDER_REPORT_HTML);
 }
 
 /* The run, once the flags are read: folder, data, threads, record;

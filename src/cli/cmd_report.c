@@ -56,7 +56,8 @@ static void print_outputs(const char *dir)
         const char *what, *name;
     } outputs[] = {{"figure", FOLDER_FIGURE},
                    {"curves", FOLDER_CURVES_FIGURE},
-                   {"report", FOLDER_REPORT}};
+                   {"report", FOLDER_REPORT},
+                   {"page", FOLDER_REPORT_HTML}};
     char path[FILES_PATH_MAX];
     for (size_t k = 0; k < sizeof outputs / sizeof outputs[0]; k++)
         if (files_join(path, sizeof path, dir, outputs[k].name, NULL) == 0 &&

@@ -9,6 +9,7 @@
 #include "out/config.h"
 #include "out/figures.h"
 #include "out/reading.h"
+#include "out/report_html.h"
 #include "out/theorem_out.h"
 
 static void write_extra_students(FILE *f, const folder_content *fo);
@@ -520,7 +521,7 @@ int report_write(const folder *f, const folder_content *c, err *e)
         return -1;
     }
     return folder_path(f, FOLDER_REPORT, path, sizeof path, e) ||
-                   write_markdown(f, c, path, e)
+                   write_markdown(f, c, path, e) || report_html_write(f, c, e)
                ? -1
                : 0;
 }

@@ -1,8 +1,9 @@
 /* report: everything derived from a result folder's files.
  *
- * report_write makes summary.json, figure.svg, curves.svg and report.md
- * from the folder's results.csv, config.txt, run.txt, curves.csv,
- * theorem.csv and theorem.txt alone, so the same files give byte-identical outputs:
+ * report_write makes summary.json, figure.svg, curves.svg, report.md and
+ * report.html (report_html.h) from the folder's results.csv, classes.csv,
+ * samples.pgm, config.txt, run.txt, curves.csv, theorem.csv and
+ * theorem.txt alone, so the same files give byte-identical outputs:
  * nothing is read from the clock or the machine at report time (machine,
  * threads and wall time come from run.txt, written when the run happened).
  * `sublim experiment` ends with it, so its report is the one `sublim
