@@ -21,6 +21,7 @@
 #include <math.h>
 #include <sys/stat.h>
 #include "base/text.h"
+#include "out/classes.h"
 #include "out/config.h"
 #include "out/curves.h"
 #include "out/folder.h"
@@ -92,8 +93,25 @@ static inline const config_data *tu_data_read(void)
 enum {
     TU_RUN_TXT = 1,    /* run.txt: one finished run of 12.5 s, 2 threads */
     TU_CURVES_CSV = 2, /* curves.csv: every trained arm's epochs */
-    TU_ALL_FILES = TU_RUN_TXT | TU_CURVES_CSV,
+    TU_CLASSES_CSV = 4, /* classes.csv: each row's correct answers spread over the digits */
+    TU_ALL_FILES = TU_RUN_TXT | TU_CURVES_CSV | TU_CLASSES_CSV,
 };
+
+/* r's counts per digit (classes.csv) as a run would give them: TU_TOTAL
+ * images, a tenth of each digit; its correct answers spread over the
+ * digits' diagonal, the wrong ones answered as the next digit. */
+static inline void tu_synthetic_classes(arm_result *r)
+{
+    size_t per = TU_TOTAL / EXPERIMENT_CLASSES;
+    for (size_t d = 0; d < EXPERIMENT_CLASSES; d++) {
+        size_t right = r->correct / EXPERIMENT_CLASSES + (d < r->correct % EXPERIMENT_CLASSES);
+        for (size_t k = 0; k < EXPERIMENT_CLASSES; k++)
+            r->classes[d * EXPERIMENT_CLASSES + k] =
+                k == d ? (uint32_t)right
+                       : k == (d + 1) % EXPERIMENT_CLASSES ? (uint32_t)(per - right) : 0;
+    }
+    r->has_classes = 1;
+}
 
 /* Makes dir (one level, when missing) and writes results.csv, config.txt
  * and what files (TU_RUN_TXT, TU_CURVES_CSV) says for seeds under cfg:
@@ -126,6 +144,8 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
                     (size_t)lround(rate * TU_TRAIT_TOTAL), TU_TRAIT_TOTAL,
                     (size_t)lround((0.1 + 0.1 * rate) * TU_TOTAL)};
             }
+            if (files & TU_CLASSES_CSV)
+                tu_synthetic_classes(&rows[s * n_arms + i]);
             for (size_t ep = 1; ep <= epochs; ep++)
                 pts[n_pts++] = (curve_point){seeds[s], a, ep, 1.0 / (double)(ep * (a + 1)),
                                              acc * (double)ep / (double)epochs};
@@ -146,6 +166,9 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
         runlog_finish(&run, 12.5, "finished");
         assert_int_equal(runlog_write(tu_path(dir, FOLDER_RUNS), &run, 1, &e), 0);
     }
+    if (files & TU_CLASSES_CSV)
+        assert_int_equal(classes_write(tu_path(dir, FOLDER_CLASSES), rows, n_seeds * n_arms, &e),
+                         0);
     if (files & TU_CURVES_CSV) {
         curves_sort(pts, n_pts);
         assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
@@ -155,14 +178,17 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
 }
 
 /* Every file of one experiment in dir (FOLDER_RUN_FILES), each after its
- * name, in one string (a snapshot to compare).  free() it. */
+ * name, in one string (a snapshot to compare; a file a synthetic folder
+ * lacks, such as samples.pgm, as "(absent)").  free() it. */
 static inline char *tu_snapshot(const char *dir)
 {
     const char *names[] = {FOLDER_RUN_FILES};
     size_t cap = 1, used = 0;
     char *all = calloc(1, 1);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *text = tu_slurp(tu_path(dir, names[i]), NULL);
+        char *text = access(tu_path(dir, names[i]), F_OK) == 0
+                         ? tu_slurp(tu_path(dir, names[i]), NULL)
+                         : strdup("(absent)");
         cap += strlen(names[i]) + strlen(text) + 2;
         all = realloc(all, cap);
         assert_non_null(all);

@@ -131,6 +131,8 @@ static int read_lines(FILE *f, const char *path, arm_result **index, size_t n_ro
             return err_set(e, "%s:%zu: malformed line (want seed,arm,label and %d counts)",
                            path, lineno, K);
         arm_result *r = find_row(index, n_rows, c.seed, c.arm);
+        if (r && !r->ok)
+            r = NULL; /* results.csv says it has no predictions: its counts are not read */
         if (r && r != current && c.label == 0 && r->has_classes)
             return err_set(e, "%s:%zu: seed %" PRIu64 ", arm %s twice", path, lineno, c.seed,
                            arms[c.arm].name);
@@ -138,10 +140,6 @@ static int read_lines(FILE *f, const char *path, arm_result **index, size_t n_ro
             return err_set(e, "%s:%zu: seed %" PRIu64 ", arm %s: label %zu out of order "
                               "(each row's labels 0 to %d, in order)",
                            path, lineno, c.seed, arms[c.arm].name, c.label, K - 1);
-        if (r && !r->ok)
-            return err_set(e, "%s:%zu: seed %" PRIu64 ", arm %s diverged in results.csv, so it "
-                              "has no predictions to count",
-                           path, lineno, c.seed, arms[c.arm].name);
         current = r;
         next_label = c.label + 1 == K ? 0 : c.label + 1;
         if (next_label == 0)

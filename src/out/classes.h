@@ -20,12 +20,13 @@ int classes_complete(const arm_result *rows, size_t n_rows);
 int classes_write(const char *path, const arm_result *rows, size_t n_rows, err *e);
 
 /* Reads path into the rows it belongs to (has_classes set).  Lines of a
- * seed × arm that rows lack are skipped: a run killed between writing
- * classes.csv and results.csv leaves them (see folder_write_seeds).
- * Refuses, naming the line, a malformed line, a row's lines out of order
- * or twice, lines of a diverged row; and, naming the row, an ok row
- * without lines, or counts that disagree with results.csv (their sum
- * is not test_total or their diagonal not test_correct). */
+ * seed × arm that rows lack or mark diverged are skipped: a run killed
+ * between writing classes.csv and results.csv leaves them (see
+ * folder_write_seeds), results.csv is the source of truth.  Refuses,
+ * naming the line, a malformed line, a row's lines out of order or twice;
+ * and, naming the row, an ok row without lines, or counts that disagree
+ * with results.csv (their sum is not test_total or their diagonal not
+ * test_correct). */
 int classes_read(const char *path, arm_result *rows, size_t n_rows, err *e);
 
 #endif
