@@ -286,6 +286,8 @@ static int same_rows(const arm_result *a, const arm_result *b, size_t n)
         if (a[i].seed != b[i].seed || a[i].arm != b[i].arm || a[i].ok != b[i].ok ||
             a[i].correct != b[i].correct || a[i].total != b[i].total ||
             memcmp(&a[i].final_loss, &b[i].final_loss, sizeof(double)) != 0 ||
+            a[i].has_classes != b[i].has_classes ||
+            memcmp(a[i].classes, b[i].classes, sizeof a[i].classes) != 0 ||
             strcmp(a[i].why, b[i].why) != 0)
             return 0;
     return 1;
@@ -295,8 +297,9 @@ static int same_rows(const arm_result *a, const arm_result *b, size_t n)
 
 /* Every row of every seed is filled (seed-major, in arm order), on_seed
  * hears each seed once; the reference row is θ0 of the seed untrained, the
- * teacher row is θ0 trained by train_teacher with the seed; a second run,
- * a run on 2 threads and a run with curves give the very same rows. */
+ * teacher row is θ0 trained by train_teacher with the seed, each row's
+ * counts per digit add up to its test counts; a second run, a run on 2
+ * threads and a run with curves give the very same rows, counts included. */
 static void experiment_fills_every_row_deterministically(void **state)
 {
     fixture *fx = *state;
@@ -327,6 +330,16 @@ static void experiment_fills_every_row_deterministically(void **state)
                 fail_msg("seed %zu arm %s failed: %s", s, arms[a].name, r->why);
             assert_int_equal(r->total, N_TEST);
             assert_true(r->correct <= r->total);
+            /* Its counts per digit: every test image once, the right ones
+             * on the diagonal. */
+            assert_true(r->has_classes);
+            size_t sum = 0, diagonal = 0;
+            for (size_t k = 0; k < EXPERIMENT_CLASSES * EXPERIMENT_CLASSES; k++) {
+                sum += r->classes[k];
+                diagonal += k % (EXPERIMENT_CLASSES + 1) == 0 ? r->classes[k] : 0;
+            }
+            assert_int_equal(sum, r->total);
+            assert_int_equal(diagonal, r->correct);
             if (arms[a].training == ARM_UNTRAINED)
                 assert_true(r->final_loss == 0);
             else
