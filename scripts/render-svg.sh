@@ -3,6 +3,8 @@
 # (its width and height attributes) unless W H are given:
 #
 #   sh scripts/render-svg.sh figure.svg figure.png [W H]
+#   sh scripts/render-svg.sh --which      (prints the browser's path, for
+#                                          other checks that drive it)
 #
 # Chromium or Google Chrome is looked up in PATH under its usual names, then
 # as a macOS application; it is installed with apt-get when it is missing
@@ -12,13 +14,15 @@
 # (callers report a skip, never a pass).
 set -u
 
-if [ $# -ne 2 ] && [ $# -ne 4 ]; then
-    echo "usage: sh scripts/render-svg.sh IN.svg OUT.png [WIDTH HEIGHT]" >&2
+which=0
+[ $# -eq 1 ] && [ "$1" = --which ] && which=1
+if [ $which = 0 ] && [ $# -ne 2 ] && [ $# -ne 4 ]; then
+    echo "usage: sh scripts/render-svg.sh IN.svg OUT.png [WIDTH HEIGHT] | --which" >&2
     exit 2
 fi
-in=$1
-out=$2
-[ -f "$in" ] || { echo "render-svg: $in: no such file" >&2; exit 1; }
+in=${1:-}
+out=${2:-}
+[ $which = 1 ] || [ -f "$in" ] || { echo "render-svg: $in: no such file" >&2; exit 1; }
 scripts=$(dirname "$0")
 . "$scripts/portable.sh" # with_timeout
 
@@ -63,6 +67,11 @@ if ! chrome=$(find_chromium); then
         echo "render-svg: no Chromium${SUBLIM_CHROMIUM:+ at $SUBLIM_CHROMIUM} (install $how)" >&2
         exit 77
     fi
+fi
+
+if [ $which = 1 ]; then
+    printf '%s\n' "$chrome"
+    exit 0
 fi
 
 if [ $# -eq 4 ]; then
