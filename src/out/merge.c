@@ -213,49 +213,42 @@ static int write_text(const folder *f, const char *name, const char *text, size_
     return atomic_commit(&af, e);
 }
 
+/* name as the input folder from has it, when it has it. */
+static int copy_from(const folder *f, const char *from, const char *name, err *e)
+{
+    char path[FILES_PATH_MAX], *text;
+    size_t len;
+    if (files_join(path, sizeof path, from, name, e))
+        return -1;
+    if (!files_exists(path))
+        return 0;
+    if (files_read_all(path, &text, &len, e))
+        return -1;
+    int rc = write_text(f, name, text, len, e);
+    free(text);
+    return rc;
+}
+
 /* theorem.csv, theorem.json and theorem.txt as the input `from` has them,
  * or none (what is not written is removed at the switch, so a replaced
  * folder keeps no theorem of other rows). */
 static int write_theorem(const folder *f, const char *from, const char *csv, size_t csv_len,
                          err *e)
 {
-    static const char *const beside[] = {FOLDER_THEOREM_JSON, FOLDER_THEOREM_CONFIG};
-    char path[FILES_PATH_MAX], *text;
-    size_t len;
     if (!csv)
         return 0;
-    if (write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e))
-        return -1;
-    for (size_t k = 0; k < sizeof beside / sizeof beside[0]; k++) {
-        if (files_join(path, sizeof path, from, beside[k], e))
-            return -1;
-        if (!files_exists(path))
-            continue;
-        if (files_read_all(path, &text, &len, e))
-            return -1;
-        int rc = write_text(f, beside[k], text, len, e);
-        free(text);
-        if (rc)
-            return -1;
-    }
-    return 0;
+    return write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e) ||
+                   copy_from(f, from, FOLDER_THEOREM_JSON, e) ||
+                   copy_from(f, from, FOLDER_THEOREM_CONFIG, e)
+               ? -1
+               : 0;
 }
 
 /* samples.pgm of the input whose rows hold the merged rows' first seed
  * (its samples are of that seed), when it has one. */
 static int write_samples(const folder *f, const merged *m, const char *from, err *e)
 {
-    char path[FILES_PATH_MAX], *text;
-    size_t len;
-    if (m->n_rows == 0 || files_join(path, sizeof path, from, FOLDER_SAMPLES, e))
-        return m->n_rows == 0 ? 0 : -1;
-    if (!files_exists(path))
-        return 0;
-    if (files_read_all(path, &text, &len, e))
-        return -1;
-    int rc = write_text(f, FOLDER_SAMPLES, text, len, e);
-    free(text);
-    return rc;
+    return m->n_rows ? copy_from(f, from, FOLDER_SAMPLES, e) : 0;
 }
 
 /* The input holding the seed of the merged rows' first row (0 without rows). */

@@ -320,15 +320,13 @@ static void write_per_digit(FILE *f, const folder_content *c)
 
 /* ---- the theorem ---- */
 
-/* A CSV cell; long numbers rounded to 6 significant digits, as report.md. */
+/* A CSV cell; in a row, long numbers rounded (as report.md rounds them). */
 static void number_cell(FILE *f, const char *s, int round)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (round && *s && !*end && strlen(s) > 8 && isfinite(v))
-        fprintf(f, "%.6g", v);
-    else
-        report_html_escape(f, s);
+    char short_form[32];
+    report_html_escape(f, round && reading_number_rounded(short_form, sizeof short_form, s)
+                              ? short_form
+                              : s);
 }
 
 /* theorem.csv's lines as table rows (at most 200); comment lines ('#')
