@@ -12,7 +12,8 @@
 #    reference), then again in another folder under SIGKILLs at random
 #    moments, relaunched with --resume after each kill until a launch
 #    finishes.  Every finished run must have results.csv, curves.csv,
-#    figure.svg and curves.svg equal to the reference's byte for byte, and
+#    classes.csv, samples.pgm, figure.svg and curves.svg equal to the
+#    reference's byte for byte, and
 #    no temporary file left; a run that finishes before KILLS kills have
 #    been dealt is checked, and the remaining kills go to further --resume
 #    launches on the finished folder (which rewrite results.csv, curves.csv,
@@ -69,7 +70,7 @@ rows() { if [ -f "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi; }
 fails=0
 fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
 check_run() { # the finished run in folder $1 against the reference
-    for f in results.csv curves.csv figure.svg curves.svg; do
+    for f in results.csv curves.csv classes.csv samples.pgm figure.svg curves.svg; do
         if ! cmp -s "$tmp/ref/$f" "$1/$f"; then
             fail "$f differs from the uninterrupted run's:"
             diff "$tmp/ref/$f" "$1/$f" | head -n 10 || true
@@ -169,8 +170,8 @@ fi
 
 "$bin" experiment "${flags[@]}" --lr 1e-3 --out "$tmp/old" >/dev/null
 same_as_old() { # the folder $1 holds the old run, every file as it was
-    for f in results.csv curves.csv config.txt run.txt summary.json figure.svg curves.svg \
-             report.md; do
+    for f in results.csv curves.csv classes.csv samples.pgm config.txt run.txt summary.json \
+             figure.svg curves.svg report.md report.html; do
         cmp -s "$tmp/old/$f" "$1/$f" || return 1
     done
 }
