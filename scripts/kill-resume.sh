@@ -211,6 +211,6 @@ echo "kill-resume: --force over a finished folder, $force_kills launches: $n_old
      "switching (resumed to the reference's bytes), $n_done finished"
 
 [ "$fails" -eq 0 ] || { echo "kill-resume: $fails failure(s)"; exit 1; }
-echo "kill-resume: after every finished launch results.csv, curves.csv, figure.svg and" \
-     "curves.svg were byte-identical to the uninterrupted run's, no temporary file left;" \
+echo "kill-resume: after every finished launch results.csv, curves.csv, classes.csv," \
+     "samples.pgm, figure.svg and curves.svg were byte-identical to the uninterrupted run's, no temporary file left;" \
      "every killed --force left the old run or a resumable new one: passed"
