@@ -105,7 +105,8 @@ static void page_has_every_part(void **state)
     assert_int_equal(tu_count(html, "<rect class=\"bar\""), n_arms); /* figure.svg */
     assert_int_equal(tu_count(html, "<svg"), 3 + n_arms); /* figure, curves, samples, maps */
     tu_assert_contains(html, "<td>cross_init</td>");
-    tu_assert_contains(html, "<pre class=\"legend\">aligned:");
+    tu_assert_contains(html, "<pre class=\"legend\">variant    same_init:");
+    tu_assert_contains(html, "\naligned    trials with");
     tu_assert_contains(html, "&lt;b&gt;&amp;x");
     assert_int_equal(tu_count(html, "<b>&x"), 0);
     /* The teacher's map: each cell's count is the sum of its seeds'. */

@@ -497,8 +497,7 @@ void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows)
     }
     fprintf(f, "\n");
     for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
-        if (TABLE[c].meaning)
-        {
+        if (TABLE[c].meaning) {
             fputs("- **", f);
             reading_md_cell(f, TABLE[c].title);
             fprintf(f, "**: %s\n", TABLE[c].meaning);
