@@ -479,6 +479,13 @@ static void test_report_theorem_configuration(void **state)
                            "ratio mean | max\\|r-1\\| | kinked | (smooth) | L_T drop |");
     assert_null(strstr(md, "another network"));
     free(md);
+    /* report.html: the same table (titles and cells), the same verdict. */
+    char *html = tu_slurp(tu_path(fx->dir, FOLDER_REPORT_HTML), NULL);
+    tu_assert_contains(html, "<th>variant</th><th>eps</th><th>n</th><th>aligned</th>");
+    tu_assert_contains(html, "<tr><td>same_init</td><td>0.001</td><td>20</td><td>100.0%</td>");
+    tu_assert_contains(html, "</tbody>\n<tbody>\n<tr><td>cross_init</td>");
+    tu_assert_contains(html, "<p>Same network and imitation as the experiment above.</p>");
+    free(html);
 
     t.width = 32;
     t.loss = THEOREM_LOSS_MSE;
@@ -493,6 +500,12 @@ static void test_report_theorem_configuration(void **state)
     assert_null(strstr(md, "Same network"));
     assert_null(strstr(md, "--lr 0.5 ("));
     free(md);
+    html = tu_slurp(tu_path(fx->dir, FOLDER_REPORT_HTML), NULL);
+    tu_assert_contains(html, "<p class=\"note\"><strong>Not the experiment&#39;s "
+                             "network:</strong> <code>sublim theorem</code> ran here with "
+                             "--loss mse (the experiment: kl), --width 32 (the experiment: 64).");
+    assert_null(strstr(html, "Same network"));
+    free(html);
 }
 
 /* A folder with a theorem check alone: `sublim report` writes report.md

@@ -228,12 +228,3 @@ const char *reading_transfer_says(reading_diff_verdict v)
     return says[v];
 }
 
-int reading_number_rounded(char *buf, size_t size, const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (!*s || *end || strlen(s) <= 8 || !isfinite(v))
-        return 0;
-    snprintf(buf, size, "%.6g", v);
-    return 1;
-}

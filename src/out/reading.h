@@ -98,10 +98,6 @@ const char *reading_transfer_says(reading_diff_verdict v);
  * READING_NO_INTERVAL), "–" for the numbers of an arm without runs. */
 void reading_arm_cells(FILE *f, const arm_summary *s);
 
-/* A number cell of a CSV file as the reports show it: a number longer than
- * 8 characters rounded to 6 significant digits into buf (returns 1), else
- * 0 (show s as it is). */
-int reading_number_rounded(char *buf, size_t size, const char *s);
 
 /* s in a markdown table cell: the characters that would break it escaped. */
 void reading_md_cell(FILE *f, const char *s);

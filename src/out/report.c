@@ -242,53 +242,6 @@ static void write_results_table(FILE *f, const folder_content *fo)
 
 /* ---- the theorem check ---- */
 
-/* Theorem settings that share a name with an experiment setting but not
- * its meaning: the theorem's lr is the step η of one plain gradient step,
- * the experiment's Adam's rate. */
-static const char *const SAME_NAME_OTHER_MEANING[] = {"lr"};
-/* Theorem settings the experiment has no flag for, because its students
- * always do one thing: imitate with KL, on noise. */
-static const struct {
-    const char *name, *experiment;
-} EXPERIMENT_ALWAYS[] = {{"loss", "kl"}, {"inputs", "noise"}};
-
-/* Where the theorem's network and imitation differ from the experiment's:
- * "--width 32 (the experiment: 256), --loss mse (the experiment: kl)".
- * Returns how many. */
-static size_t theorem_differences(char *buf, size_t size, const theorem_config *t,
-                                  const experiment_config *x)
-{
-    size_t n_t, n_x, found = 0, used = 0;
-    const setting *ts = theorem_settings(&n_t), *xs = experiment_settings(&n_x);
-    buf[0] = '\0';
-    for (size_t i = 0; i < n_t; i++) {
-        const setting *s = &ts[i];
-        char flag[64], tv[SETTING_FIELD_MAX], xv[SETTING_FIELD_MAX] = "";
-        const setting *same = settings_find(xs, n_x, s->name);
-        for (size_t k = 0; k < sizeof SAME_NAME_OTHER_MEANING / sizeof *SAME_NAME_OTHER_MEANING;
-             k++)
-            if (strcmp(s->name, SAME_NAME_OTHER_MEANING[k]) == 0)
-                same = NULL;
-        if (same && !(same->flags & SETTING_SEEDS) && same->type != SETTING_FIXED)
-            setting_format(same, x, xv, sizeof xv);
-        for (size_t k = 0; k < sizeof EXPERIMENT_ALWAYS / sizeof *EXPERIMENT_ALWAYS; k++)
-            if (strcmp(s->name, EXPERIMENT_ALWAYS[k].name) == 0)
-                snprintf(xv, sizeof xv, "%s", EXPERIMENT_ALWAYS[k].experiment);
-        setting_format(s, t, tv, sizeof tv);
-        if (!*xv || strcmp(tv, xv) == 0)
-            continue;
-        if (setting_has_flag(s))
-            setting_flag(s, flag, sizeof flag);
-        else
-            snprintf(flag, sizeof flag, "%s", s->name);
-        int k = snprintf(buf + used, used < size ? size - used : 0, "%s%s %s (the experiment: %s)",
-                         found ? ", " : "", flag, tv, xv);
-        used += k > 0 ? (size_t)k : 0;
-        found++;
-    }
-    return found;
-}
-
 /* theorem.txt as a table of setting, flag and value. */
 static void write_theorem_config(FILE *f, const theorem_config *t)
 {
@@ -332,7 +285,7 @@ static int write_theorem(FILE *f, const folder *dir, const folder_content *x, er
         return -1;
     }
     size_t differs = has_config && x && x->has_config
-                         ? theorem_differences(diff, sizeof diff, &t, &x->cfg)
+                         ? theorem_out_differences(diff, sizeof diff, &t, &x->cfg)
                          : 0;
     if (differs) {
         fprintf(f, "## Theorem check, on another network than the experiment's\n\n"

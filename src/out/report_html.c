@@ -320,92 +320,107 @@ static void write_per_digit(FILE *f, const folder_content *c)
 
 /* ---- the theorem ---- */
 
-/* A CSV cell; in a row, long numbers rounded (as report.md rounds them). */
-static void number_cell(FILE *f, const char *s, int round)
+/* theorem.csv's rows as the table `sublim theorem` prints (its columns,
+ * titles and cells), one body per variant. */
+static void theorem_table(FILE *f, const theorem_row *rows, size_t n_rows)
 {
-    char short_form[32];
-    report_html_escape(f, round && reading_number_rounded(short_form, sizeof short_form, s)
-                              ? short_form
-                              : s);
-}
-
-/* theorem.csv's lines as table rows (at most 200); comment lines ('#')
- * as a paragraph above it. */
-static int theorem_table(FILE *f, FILE *in, const char *path, err *e)
-{
-    char line[4096];
-    size_t len, lineno = 0, rows = 0;
-    int got;
-    fputs("<div class=\"wide\"><table class=\"theorem\">\n", f);
-    while ((got = files_read_line(in, line, sizeof line, &len)) != 0) {
-        lineno++;
-        if (got < 0) {
-            fputs("</table></div>\n", f);
-            return err_set(e, "%s:%zu: %s", path, lineno, files_line_problem(got));
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!*line || line[0] == '#')
-            continue;
-        int head = rows++ == 0;
-        if (rows > 201)
-            continue;
+    char cell[64];
+    size_t n_columns = theorem_out_columns();
+    fputs("<div class=\"wide\"><table class=\"theorem\">\n<thead><tr>", f);
+    for (size_t c = 0; c < n_columns; c++) {
+        fputs("<th>", f);
+        report_html_escape(f, theorem_out_column_title(c));
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n", f);
+    for (size_t i = 0; i < n_rows; i++) {
+        if (i == 0 || strcmp(rows[i].variant, rows[i - 1].variant) != 0)
+            fputs(i ? "</tbody>\n<tbody>\n" : "<tbody>\n", f);
         fputs("<tr>", f);
-        for (char *p = line, *comma;; p = comma + 1) {
-            comma = strchr(p, ',');
-            if (comma)
-                *comma = '\0';
-            fputs(head ? "<th>" : "<td>", f);
-            number_cell(f, p, !head);
-            fputs(head ? "</th>" : "</td>", f);
-            if (!comma)
-                break;
+        for (size_t c = 0; c < n_columns; c++) {
+            theorem_out_cell(cell, sizeof cell, &rows[i], c);
+            fputs("<td>", f);
+            report_html_escape(f, cell);
+            fputs("</td>", f);
         }
         fputs("</tr>\n", f);
     }
-    fputs("</table></div>\n", f);
-    if (rows > 201)
-        fprintf(f, "<p>(%zu more rows in theorem.csv)</p>\n", rows - 201);
-    return ferror(in) ? err_set(e, "%s: read error", path) : 0;
+    fputs(n_rows ? "</tbody>\n</table></div>\n" : "</table></div>\n", f);
 }
 
-static int write_theorem(FILE *f, const folder *dir, err *e)
+/* The theorem's configuration against the experiment's (c's, when the
+ * folder has one): a paragraph saying which network the table is about. */
+static void theorem_network(FILE *f, const folder *dir, const folder_content *c, err *e,
+                            int *failed)
+{
+    char path[FILES_PATH_MAX], diff[2048];
+    theorem_config t;
+    if (!folder_has(dir, FOLDER_THEOREM_CONFIG)) {
+        fputs("<p>Its configuration is not recorded (no <code>theorem.txt</code>: "
+              "<code>theorem.json</code> holds it).</p>\n",
+              f);
+        return;
+    }
+    if (folder_path(dir, FOLDER_THEOREM_CONFIG, path, sizeof path, e) ||
+        theorem_out_read_config(path, &t, e)) {
+        *failed = 1;
+        return;
+    }
+    if (!c->has_config)
+        return;
+    if (theorem_out_differences(diff, sizeof diff, &t, &c->cfg)) {
+        fputs("<p class=\"note\"><strong>Not the experiment&#39;s network:</strong> "
+              "<code>sublim theorem</code> ran here with ",
+              f);
+        report_html_escape(f, diff);
+        fputs(". These numbers are about that network and imitation, not the experiment "
+              "above.</p>\n",
+              f);
+    } else {
+        fputs("<p>Same network and imitation as the experiment above.</p>\n", f);
+    }
+}
+
+static int write_theorem(FILE *f, const folder *dir, const folder_content *c, err *e)
 {
     char path[FILES_PATH_MAX];
+    theorem_row *rows;
+    size_t n_rows;
+    int failed = 0;
     section(f, "theorem", "The theorem, checked");
     if (!folder_has(dir, FOLDER_THEOREM_CSV)) {
         missing(f, "No theorem.csv in this folder: 'sublim theorem --out' this folder adds it.");
         section_end(f);
         return 0;
     }
+    if (folder_path(dir, FOLDER_THEOREM_CSV, path, sizeof path, e) ||
+        theorem_out_read_csv(path, &rows, &n_rows, e))
+        return -1;
     fputs("<p>Why the shared initialization matters (Cloud et al. 2025, Theorem 1): one small "
           "gradient step of a student imitating a teacher that took one step from the same "
           "initialization moves the student towards the teacher, Δθ<sub>S</sub>·Δθ<sub>T</sub> "
-          "&gt; 0, whatever the inputs. From <code>theorem.csv</code> (long numbers rounded to "
-          "6 significant digits).</p>\n",
+          "&gt; 0, whatever the inputs. Checked in double precision by <code>sublim "
+          "theorem</code>; every number is exact in <code>theorem.csv</code>.</p>\n",
           f);
-    if (folder_path(dir, FOLDER_THEOREM_CSV, path, sizeof path, e))
+    theorem_network(f, dir, c, e, &failed);
+    theorem_table(f, rows, n_rows);
+    free(rows);
+    if (failed)
         return -1;
-    FILE *in = files_open_read(path, e);
-    if (!in)
-        return -1;
-    int rc = theorem_table(f, in, path, e);
-    fclose(in);
     /* The legend `sublim theorem` prints under its table, in its words. */
     char *legend = NULL;
     size_t legend_len = 0;
     FILE *mem = open_memstream(&legend, &legend_len);
-    if (rc == 0 && !mem)
-        rc = err_set(e, "out of memory");
-    if (mem) {
-        theorem_out_print_legend(mem);
-        fclose(mem);
-        fputs("<pre class=\"legend\">", f);
-        report_html_escape(f, legend + strspn(legend, "\n"));
-        fputs("</pre>\n", f);
-    }
+    if (!mem)
+        return err_set(e, "out of memory");
+    theorem_out_print_legend(mem);
+    fclose(mem);
+    fputs("<pre class=\"legend\">", f);
+    report_html_escape(f, legend + strspn(legend, "\n"));
+    fputs("</pre>\n", f);
     free(legend);
     section_end(f);
-    return rc;
+    return 0;
 }
 
 /* ---- configuration and machine ---- */
@@ -490,7 +505,7 @@ static const char STYLE[] =
     "color:#111;background:#fff;margin:0 auto;padding:24px 32px;max-width:1200px}\n"
     "h1{font-size:34px;margin:0 0 8px}h2{font-size:27px;margin:36px 0 10px;"
     "border-bottom:2px solid #ddd}\n"
-    "p.claim{font-size:24px}p.missing{color:#8a3b00;font-style:italic}\n"
+    "p.claim{font-size:24px}p.missing{color:#8a3b00;font-style:italic}p.note{color:#8a3b00}\n"
     ".chart svg{max-width:100%;height:auto}.wide{overflow-x:auto}\n"
     ".maps{display:flex;flex-wrap:wrap;gap:12px 28px}figure.map{margin:0}"
     "figure.map figcaption{font-size:16px;max-width:330px}\n"
@@ -522,12 +537,12 @@ static int write_page(FILE *f, const folder *dir, const folder_content *c, err *
     else if (inline_svg(f, dir, FOLDER_CURVES_FIGURE, e))
         return -1;
     section_end(f);
-    if (write_theorem(f, dir, e))
+    if (write_theorem(f, dir, c, e))
         return -1;
     write_configuration(f, c);
     write_machine(f, c);
     fputs("<footer>Written by <code>sublim</code> from the files beside it (results.csv, "
-          "classes.csv, samples.pgm, config.txt, run.txt, curves.csv, theorem.csv); "
+          "classes.csv, samples.pgm, config.txt, run.txt, curves.csv, theorem.csv, theorem.txt); "
           "<code>sublim report DIR</code> regenerates it.</footer>\n</body>\n</html>\n",
           f);
     return 0;

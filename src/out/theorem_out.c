@@ -423,6 +423,21 @@ static void table_cell(char *buf, size_t size, const theorem_row *r, enum table_
     }
 }
 
+size_t theorem_out_columns(void)
+{
+    return N_TABLE_COLUMNS;
+}
+
+const char *theorem_out_column_title(size_t c)
+{
+    return c < N_TABLE_COLUMNS ? TABLE[c].title : "";
+}
+
+void theorem_out_cell(char *buf, size_t size, const theorem_row *r, size_t c)
+{
+    table_cell(buf, size, r, c < N_TABLE_COLUMNS ? (enum table_column)c : N_TABLE_COLUMNS);
+}
+
 void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows)
 {
     char cell[64];
@@ -502,6 +517,52 @@ void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows)
             reading_md_cell(f, TABLE[c].title);
             fprintf(f, "**: %s\n", TABLE[c].meaning);
         }
+}
+
+/* ---- against the experiment's configuration ---- */
+
+/* Theorem settings that share a name with an experiment setting but not
+ * its meaning: the theorem's lr is the step η of one plain gradient step,
+ * the experiment's Adam's rate. */
+static const char *const SAME_NAME_OTHER_MEANING[] = {"lr"};
+/* Theorem settings the experiment has no flag for, because its students
+ * always do one thing: imitate with KL, on noise. */
+static const struct {
+    const char *name, *experiment;
+} EXPERIMENT_ALWAYS[] = {{"loss", "kl"}, {"inputs", "noise"}};
+
+size_t theorem_out_differences(char *buf, size_t size, const theorem_config *t,
+                               const experiment_config *x)
+{
+    size_t n_t, n_x, found = 0, used = 0;
+    const setting *ts = theorem_settings(&n_t), *xs = experiment_settings(&n_x);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n_t; i++) {
+        const setting *s = &ts[i];
+        char flag[64], tv[SETTING_FIELD_MAX], xv[SETTING_FIELD_MAX] = "";
+        const setting *same = settings_find(xs, n_x, s->name);
+        for (size_t k = 0; k < sizeof SAME_NAME_OTHER_MEANING / sizeof *SAME_NAME_OTHER_MEANING;
+             k++)
+            if (strcmp(s->name, SAME_NAME_OTHER_MEANING[k]) == 0)
+                same = NULL;
+        if (same && !(same->flags & SETTING_SEEDS) && same->type != SETTING_FIXED)
+            setting_format(same, x, xv, sizeof xv);
+        for (size_t k = 0; k < sizeof EXPERIMENT_ALWAYS / sizeof *EXPERIMENT_ALWAYS; k++)
+            if (strcmp(s->name, EXPERIMENT_ALWAYS[k].name) == 0)
+                snprintf(xv, sizeof xv, "%s", EXPERIMENT_ALWAYS[k].experiment);
+        setting_format(s, t, tv, sizeof tv);
+        if (!*xv || strcmp(tv, xv) == 0)
+            continue;
+        if (setting_has_flag(s))
+            setting_flag(s, flag, sizeof flag);
+        else
+            snprintf(flag, sizeof flag, "%s", s->name);
+        int k = snprintf(buf + used, used < size ? size - used : 0, "%s%s %s (the experiment: %s)",
+                         found ? ", " : "", flag, tv, xv);
+        used += k > 0 ? (size_t)k : 0;
+        found++;
+    }
+    return found;
 }
 
 int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
