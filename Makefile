@@ -110,6 +110,12 @@ uninstall:
 data:
 	sh scripts/fetch-mnist.sh
 
+# The effect for a class in about 15 s: one seed and a short theorem check
+# into demo/, told as it goes, ending with the page to open (run again, it
+# shows the finished run at once).
+demo: $(BIN) data
+	$(BIN) demo
+
 # A new run each time: --force replaces what an earlier `make run` left.
 run: $(BIN) data
 	$(BIN) experiment --out $(OUT) --force

@@ -1,6 +1,9 @@
 #!/bin/sh
-# report.html as a browser shows it: a tiny experiment and a small theorem
-# run into one folder, then
+# report.html as a browser shows it, made as a lecturer makes it: `sublim
+# demo` (one seed at the paper's settings and a short theorem check, about
+# 15 s on two cores), then
+#   - the demo said what to look at and named the page; run again, it
+#     keeps the finished run instead of training anew;
 #   - `sublim report` regenerates report.html byte for byte;
 #   - headless Chromium renders it (a 1200 px wide window, as a projector
 #     would): the screenshot is not blank (its PNG is well over the size of
@@ -29,11 +32,16 @@ fail() { echo "FAIL - $*"; exit 1; }
 chrome=$(sh "$root/scripts/render-svg.sh" --which)
 case $? in 0) ;; 77) echo "SKIPPED: no Chromium"; exit 77 ;; *) fail "finding Chromium" ;; esac
 
-"$bin" experiment --seeds 2 --epochs 1 --student-epochs 1 --noise-images 2000 --quiet \
-    --data "$data" --out "$out" --force >/dev/null 2>"$tmp/run.log" ||
-    fail "the experiment: $(tail -n 3 "$tmp/run.log")"
-"$bin" theorem --trials 4 --width 32 --steps 3 --eps 1e-2,1e-4 --data "$data" \
-    --out "$out" >/dev/null 2>"$tmp/run.log" || fail "the theorem run: $(tail -n 3 "$tmp/run.log")"
+"$bin" demo --data "$data" --out "$out" >"$tmp/demo.txt" 2>"$tmp/run.log" ||
+    fail "sublim demo: $(tail -n 3 "$tmp/run.log")"
+for want in "What to look at" "student_aux_same " "student_aux_cross " "page: $out/report.html"; do
+    grep -q "$want" "$tmp/demo.txt" || fail "the demo's output has no \"$want\""
+done
+echo "ok   - the demo said what to look at and named the page"
+"$bin" demo --data "$data" --out "$out" >"$tmp/again.txt" 2>"$tmp/run.log" ||
+    fail "sublim demo, again: $(tail -n 3 "$tmp/run.log")"
+grep -q "finished run $out/ holds" "$tmp/again.txt" || fail "the demo, run again, trained anew"
+echo "ok   - run again, the demo kept the finished run"
 "$bin" report "$out" >/dev/null || fail "sublim report"
 cp "$out/report.html" "$tmp/first.html"
 "$bin" report "$out" >/dev/null || fail "sublim report, again"

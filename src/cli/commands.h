@@ -21,6 +21,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* The installed data fetch script (the Makefile installs it under this
  * name; scripts/fetch-mnist.sh in the repository). */

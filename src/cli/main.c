@@ -23,6 +23,8 @@ typedef struct {
 } command;
 
 static const command COMMANDS[] = {
+    {"demo", cmd_demo, "the paper's effect in a few seconds, for a class: one seed, a page to open",
+     1},
     {"experiment", cmd_experiment,
      "the paper's MNIST experiment: teacher, students, controls, seeds", 1},
     {"theorem", cmd_theorem,
