@@ -262,6 +262,41 @@ static void write_theorem_config(FILE *f, const theorem_config *t)
     fputc('\n', f);
 }
 
+/* theorem.csv's rows as the table `sublim theorem` prints (theorem_out's
+ * columns, titles and cells), and under it the same legend as a list. */
+static void theorem_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows)
+{
+    char cell[64];
+    size_t n_columns = theorem_out_columns();
+    fputc('|', f);
+    for (size_t c = 0; c < n_columns; c++) {
+        fputc(' ', f);
+        reading_md_cell(f, theorem_out_column_title(c)); /* max|r-1| holds a '|' */
+        fputs(" |", f);
+    }
+    fputs("\n|", f);
+    for (size_t c = 0; c < n_columns; c++)
+        fputs(c == 0 ? "---|" : "--:|", f); /* the variant's name, then numbers */
+    fputc('\n', f);
+    for (size_t i = 0; i < n_rows; i++) {
+        fputc('|', f);
+        for (size_t c = 0; c < n_columns; c++) {
+            theorem_out_cell(cell, sizeof cell, &rows[i], c);
+            fputc(' ', f);
+            reading_md_cell(f, cell);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    for (size_t c = 0; c < n_columns; c++)
+        if (theorem_out_column_meaning(c)) {
+            fputs("- **", f);
+            reading_md_cell(f, theorem_out_column_title(c));
+            fprintf(f, "**: %s\n", theorem_out_column_meaning(c));
+        }
+}
+
 /* "## Theorem check": theorem.csv as a table with its legend, the
  * configuration it was made with (theorem.txt), and, when the folder also
  * holds an experiment (x: its content, NULL when none), whether the two
@@ -315,7 +350,7 @@ static int write_theorem(FILE *f, const folder *dir, const folder_content *x, er
         fprintf(f, "The experiment's configuration is not recorded (no `config.txt`), so "
                    "whether the two are of one network is not known.\n\n");
     fprintf(f, "From `theorem.csv` (every number exact there; rounded here):\n\n");
-    theorem_out_markdown_table(f, rows, n_rows);
+    theorem_markdown_table(f, rows, n_rows);
     fputc('\n', f);
     free(rows);
     return 0;

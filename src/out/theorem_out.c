@@ -433,6 +433,11 @@ const char *theorem_out_column_title(size_t c)
     return c < N_TABLE_COLUMNS ? TABLE[c].title : "";
 }
 
+const char *theorem_out_column_meaning(size_t c)
+{
+    return c < N_TABLE_COLUMNS ? TABLE[c].meaning : NULL;
+}
+
 void theorem_out_cell(char *buf, size_t size, const theorem_row *r, size_t c)
 {
     table_cell(buf, size, r, c < N_TABLE_COLUMNS ? (enum table_column)c : N_TABLE_COLUMNS);
@@ -485,38 +490,6 @@ void theorem_out_print_legend(FILE *f)
         }
         fputc('\n', f);
     }
-}
-
-void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows)
-{
-    char cell[64];
-    fputc('|', f);
-    for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
-        fputc(' ', f);
-        reading_md_cell(f, TABLE[c].title); /* max|r-1| holds a '|' */
-        fputs(" |", f);
-    }
-    fputs("\n|", f);
-    for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
-        fputs(c < COL_TRIALS ? "---|" : "--:|", f);
-    fputc('\n', f);
-    for (size_t i = 0; i < n_rows; i++) {
-        fputc('|', f);
-        for (size_t c = 0; c < N_TABLE_COLUMNS; c++) {
-            table_cell(cell, sizeof cell, &rows[i], (enum table_column)c);
-            fputc(' ', f);
-            reading_md_cell(f, cell);
-            fputs(" |", f);
-        }
-        fputc('\n', f);
-    }
-    fprintf(f, "\n");
-    for (size_t c = 0; c < N_TABLE_COLUMNS; c++)
-        if (TABLE[c].meaning) {
-            fputs("- **", f);
-            reading_md_cell(f, TABLE[c].title);
-            fprintf(f, "**: %s\n", TABLE[c].meaning);
-        }
 }
 
 /* ---- against the experiment's configuration ---- */

@@ -69,10 +69,12 @@ void theorem_out_print_table(FILE *f, const theorem_row *rows, size_t n_rows);
 /* What the table's columns mean, after a blank line: printed under it. */
 void theorem_out_print_legend(FILE *f);
 
-/* The table's columns, for another format of it: how many, column c's
- * title, and row r's cell in column c as the table prints it. */
+/* The table's columns, for another format of it (report.md, report.html):
+ * how many, column c's title, what it means (the legend; NULL: its title
+ * says it), and row r's cell in column c as the table prints it. */
 size_t theorem_out_columns(void);
 const char *theorem_out_column_title(size_t c);
+const char *theorem_out_column_meaning(size_t c);
 void theorem_out_cell(char *buf, size_t size, const theorem_row *r, size_t c);
 
 /* Where the theorem's network and imitation (t) differ from the
@@ -80,9 +82,5 @@ void theorem_out_cell(char *buf, size_t size, const theorem_row *r, size_t c);
  * experiment: kl)" into buf.  Returns how many. */
 size_t theorem_out_differences(char *buf, size_t size, const theorem_config *t,
                                const experiment_config *x);
-
-/* The same table (the same columns, titles and cells) in markdown, and
- * under it the same legend as a list: report.md's. */
-void theorem_out_markdown_table(FILE *f, const theorem_row *rows, size_t n_rows);
 
 #endif
