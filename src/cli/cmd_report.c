@@ -69,12 +69,13 @@ int cmd_report(int argc, char **argv)
 {
     static const char usage[] =
         "usage: sublim report OUT\n\n"
-        "Regenerates OUT/summary.json, figure.svg, curves.svg and report.md from\n"
-        "the files an experiment wrote there: results.csv (the results), config.txt\n"
-        "(the settings), run.txt (machine, threads, wall time), curves.csv, and\n"
-        "theorem.csv and theorem.txt (a theorem check and its settings).  A folder\n"
-        "with a theorem check alone gets report.md alone.  The same files give the\n"
-        "same bytes.";
+        "Regenerates OUT/summary.json, figure.svg, curves.svg, report.md and\n"
+        "report.html from the files an experiment wrote there: results.csv (the\n"
+        "results), classes.csv (each arm's answers per digit), samples.pgm (the\n"
+        "digits and noise images the page shows), config.txt (the settings),\n"
+        "run.txt (machine, threads, wall time), curves.csv, and theorem.csv and\n"
+        "theorem.txt (a theorem check and its settings).  A folder with a theorem\n"
+        "check alone gets report.md alone.  The same files give the same bytes.";
     folder_args fa;
     int rc = parse_folder_args("report", usage, argc, argv, NULL, 0, &fa);
     if (rc >= 0)
