@@ -29,7 +29,7 @@ static const command COMMANDS[] = {
      "the paper's MNIST experiment: teacher, students, controls, seeds", 1},
     {"theorem", cmd_theorem,
      "the paper's theorem, checked in double: one imitation step moves toward the teacher", 1},
-    {"report", cmd_report, "regenerate figure.svg, curves.svg and report.md of a result folder",
+    {"report", cmd_report, "regenerate a result folder's figures, report.md and report.html",
      1},
     {"bench", cmd_bench, "speed of kernels and of the whole experiment on this machine", 0},
     {"merge", cmd_merge, "combine result folders of separate runs (same configuration) into one",
