@@ -97,6 +97,38 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet)
     return 1;
 }
 
+int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf)
+{
+    err e;
+    w->pool = NULL;
+    if (folder_open(&w->out, rf->out_dir, 1, &e)) {
+        fprintf(stderr, "sublim: %s\n", e.msg);
+        return 1;
+    }
+    if (cmd_load_mnist(rf->data_dir, &w->train, &w->test)) {
+        folder_close(&w->out);
+        return 1;
+    }
+    return 0;
+}
+
+int cmd_workspace_start(cmd_workspace *w, const cmd_run_flags *rf, size_t need, int force,
+                        const char *smaller, int quiet)
+{
+    if (cmd_check_memory(need, force, smaller, quiet))
+        return 1;
+    w->pool = cmd_make_pool(rf->threads);
+    return w->pool ? 0 : 1;
+}
+
+void cmd_workspace_close(cmd_workspace *w)
+{
+    pool_free(w->pool);
+    dataset_free(&w->train);
+    dataset_free(&w->test);
+    folder_close(&w->out);
+}
+
 char **cmd_command_line(const char *cmd, int argc, char **argv)
 {
     char **line = malloc((size_t)(argc + 2) * sizeof *line);

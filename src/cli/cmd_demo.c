@@ -121,22 +121,16 @@ static int run_all(const folder *f, const record_options *o, const dataset *trai
 
 static int run(const record_options *o, const cmd_run_flags *rf)
 {
-    folder f;
-    dataset train, test;
-    err e;
-    if (folder_open(&f, rf->out_dir, 1, &e)) {
-        fprintf(stderr, "sublim: %s\n", e.msg);
+    cmd_workspace w;
+    if (cmd_workspace_open(&w, rf))
         return 1;
-    }
     int rc = 1;
-    if (cmd_load_mnist(rf->data_dir, &train, &test) == 0) {
-        size_t need = experiment_memory_bytes(&o->cfg, &train, &test);
-        pool *p = cmd_check_memory(need, o->force, "--threads", 1) == 0
-                      ? cmd_make_pool(rf->threads)
-                      : NULL;
-        if (p && run_all(&f, o, &train, &test, p, rf->out_dir, &e) == 0) {
+    size_t need = experiment_memory_bytes(&o->cfg, &w.train, &w.test);
+    if (cmd_workspace_start(&w, rf, need, o->force, "--threads", 1) == 0) {
+        err e;
+        if (run_all(&w.out, o, &w.train, &w.test, w.pool, rf->out_dir, &e) == 0) {
             rc = 0;
-        } else if (p) {
+        } else {
             fprintf(stderr, "sublim: %s\n", e.msg);
             if (interrupt_signal())
                 fprintf(stderr, "sublim: 'sublim demo' again goes on from there\n");
@@ -145,11 +139,8 @@ static int run(const record_options *o, const cmd_run_flags *rf)
                                 "folder\n",
                         rf->out_dir);
         }
-        pool_free(p);
-        dataset_free(&train);
-        dataset_free(&test);
     }
-    folder_close(&f);
+    cmd_workspace_close(&w);
     return rc;
 }
 

@@ -62,25 +62,19 @@ static void print_outcome(const record_options *o, const char *out_dir,
  * program (as the user ran it) for the command that resumes. */
 static int run(record_options *o, const cmd_run_flags *rf, const char *program)
 {
-    folder f;
-    dataset train, test;
-    err e;
-    if (folder_open(&f, rf->out_dir, 1, &e)) {
-        fprintf(stderr, "sublim: %s\n", e.msg);
+    cmd_workspace w;
+    if (cmd_workspace_open(&w, rf))
         return 1;
-    }
     int rc = 1;
-    if (cmd_load_mnist(rf->data_dir, &train, &test) == 0) {
-        size_t need = experiment_memory_bytes(&o->cfg, &train, &test);
-        pool *p = cmd_check_memory(need, o->force, "--width, --batch or --noise-images",
-                                   o->quiet) == 0
-                      ? cmd_make_pool(rf->threads)
-                      : NULL;
+    size_t need = experiment_memory_bytes(&o->cfg, &w.train, &w.test);
+    if (cmd_workspace_start(&w, rf, need, o->force, "--width, --batch or --noise-images",
+                            o->quiet) == 0) {
+        err e;
         record_outcome out;
-        if (p && record_experiment(&f, o, &train, &test, p, &out, &e) == 0) {
+        if (record_experiment(&w.out, o, &w.train, &w.test, w.pool, &out, &e) == 0) {
             print_outcome(o, rf->out_dir, &out);
             rc = 0;
-        } else if (p) {
+        } else {
             fprintf(stderr, "sublim: %s\n", e.msg);
             if (out.resumable)
                 cmd_tell_resume(program, o->argc, o->argv, "seeds");
@@ -88,11 +82,8 @@ static int run(record_options *o, const cmd_run_flags *rf, const char *program)
                 fprintf(stderr, "sublim: no seed of this run was finished; the same command "
                                 "starts it again\n");
         }
-        pool_free(p);
-        dataset_free(&train);
-        dataset_free(&test);
     }
-    folder_close(&f);
+    cmd_workspace_close(&w);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "base/pool.h"
 #include "cli/flags.h"
 #include "nn/idx.h"
+#include "out/folder.h"
 
 #define CMD_EXIT_USAGE 2
 
@@ -70,6 +71,24 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
 /* MNIST's training and test sets from dir (NULL: found nowhere, see
  * cmd_run_settings); prints why (and how to get them) on failure. */
 int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
+
+/* What a command that trains writes with: its result folder (locked), the
+ * data, and threads started once the run is known to fit in memory. */
+typedef struct {
+    folder out;
+    dataset train, test;
+    pool *pool; /* NULL until cmd_workspace_start */
+} cmd_workspace;
+
+/* Opens rf's output folder and loads rf's data: 0, or 1 having said why
+ * (then nothing is held). */
+int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf);
+/* Checks the run's memory estimate (cmd_check_memory's arguments) and
+ * starts rf's threads: 0, or 1 having said why. */
+int cmd_workspace_start(cmd_workspace *w, const cmd_run_flags *rf, size_t need, int force,
+                        const char *smaller, int quiet);
+/* Stops the threads, frees the data, releases the folder. */
+void cmd_workspace_close(cmd_workspace *w);
 
 /* "sublim CMD ARGS...": the command line run.txt records (argc + 2
  * entries, malloc'ed; NULL when out of memory). */
