@@ -227,7 +227,7 @@ static int take_over(run_state *r, const kv_list *config, kv_list **runs, size_t
         err why;
         if (folder_resume(r->f, config, &r->seeds, runs, n_runs, o->log, &why) == 0)
             return 0;
-        return err_set(e, "--resume: %s", why.msg);
+        return err_set(e, "cannot go on with the run the folder holds: %s", why.msg);
     }
     if (!folder_has(r->f, FOLDER_RESULTS))
         return 0;
