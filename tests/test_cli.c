@@ -449,8 +449,8 @@ static void foreign_data_refused(void **state)
         EXPECT(1, W("runs on different data", "run 2 of"), "experiment", QUAD, "--seeds", "3",
                "--data", x, "--out", mixed, "--resume");
         char *before = tu_slurp(tu_path(a, FOLDER_RESULTS), NULL);
-        EXPECT(1, W("--resume", "data_read.train"), "experiment", QUAD, "--seeds", "2", "--data",
-               y, "--out", a, "--resume");
+        EXPECT(1, W("cannot go on with the run", "data_read.train"), "experiment", QUAD,
+               "--seeds", "2", "--data", y, "--out", a, "--resume");
         char *after = tu_slurp(tu_path(a, FOLDER_RESULTS), NULL);
         assert_string_equal(before, after);
         free(before);

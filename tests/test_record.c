@@ -239,21 +239,21 @@ static void resume_refuses_what_it_cannot_keep(void **state)
     r = tiny(1);
     r.resume = 1;
     r.cfg.seed_start = 5;
-    record_refused(fx, "run", &r, "--resume", "seed 0");
+    record_refused(fx, "run", &r, "cannot go on with the run", "seed 0");
 
     r = tiny(3);
     r.resume = 1;
     assert_int_equal(rename(tu_path(d, "run/" FOLDER_CURVES), tu_path(d, "curves.bak")), 0);
-    record_refused(fx, "run", &r, "--resume", "--no-curves");
+    record_refused(fx, "run", &r, "cannot go on with the run", "--no-curves");
     assert_int_equal(rename(tu_path(d, "curves.bak"), tu_path(d, "run/" FOLDER_CURVES)), 0);
 
     char *twice = tu_rows_twice(before);
     tu_write_file(results, twice, strlen(twice));
-    record_refused(fx, "run", &r, "--resume", "twice");
+    record_refused(fx, "run", &r, "cannot go on with the run", "twice");
     free(twice);
 
     tu_write_file(results, "seed,arm\n1,2\n", 13);
-    record_refused(fx, "run", &r, "--resume", FOLDER_RESULTS);
+    record_refused(fx, "run", &r, "cannot go on with the run", FOLDER_RESULTS);
 
     tu_write_file(results, before, strlen(before));
     o.resume = 1;
