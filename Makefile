@@ -89,13 +89,17 @@ BASHDIR  = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR   = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 SHAREDIR = $(DESTDIR)$(PREFIX)/share/sublim
 INSTALLED = $(BINDIR)/sublim $(BINDIR)/sublim-fetch-mnist $(MAN1DIR)/sublim.1 \
-            $(BASHDIR)/sublim $(ZSHDIR)/_sublim $(SHAREDIR)/portable.sh $(SHAREDIR)/SHA256SUMS
+            $(BASHDIR)/sublim $(ZSHDIR)/_sublim $(SHAREDIR)/portable.sh \
+            $(SHAREDIR)/mnist/SHA256SUMS $(SHAREDIR)/fashion-mnist/SHA256SUMS
 
 install: $(BIN) $(DOCS)
-	$(INSTALL) -d $(BINDIR) $(MAN1DIR) $(BASHDIR) $(ZSHDIR) $(SHAREDIR)
+	$(INSTALL) -d $(BINDIR) $(MAN1DIR) $(BASHDIR) $(ZSHDIR) $(SHAREDIR)/mnist \
+	    $(SHAREDIR)/fashion-mnist
 	$(INSTALL) -m 755 $(BIN) $(BINDIR)/sublim
 	$(INSTALL) -m 755 scripts/fetch-mnist.sh $(BINDIR)/sublim-fetch-mnist
-	$(INSTALL) -m 644 scripts/portable.sh mnist/SHA256SUMS $(SHAREDIR)
+	$(INSTALL) -m 644 scripts/portable.sh $(SHAREDIR)
+	$(INSTALL) -m 644 mnist/SHA256SUMS $(SHAREDIR)/mnist
+	$(INSTALL) -m 644 fashion-mnist/SHA256SUMS $(SHAREDIR)/fashion-mnist
 	$(INSTALL) -m 644 $(BUILD)/sublim.1 $(MAN1DIR)/sublim.1
 	$(INSTALL) -m 644 $(BUILD)/sublim.bash $(BASHDIR)/sublim
 	$(INSTALL) -m 644 $(BUILD)/_sublim $(ZSHDIR)/_sublim
@@ -103,14 +107,20 @@ install: $(BIN) $(DOCS)
 # Removes what install put there, and share/sublim/ (ours alone).
 uninstall:
 	rm -f $(INSTALLED)
-	-rmdir $(SHAREDIR) 2>/dev/null
+	-rmdir $(SHAREDIR)/mnist $(SHAREDIR)/fashion-mnist $(SHAREDIR) 2>/dev/null
 
 # The data: copied from $$MNIST_SRC when set, else downloaded; always verified.
 # The script is a quick no-op when the verified files are already there.
 data:
 	sh scripts/fetch-mnist.sh
 
-# The effect for a class in about 15 s: one seed and a short theorem check
+# Fashion-MNIST, for --dataset fashion: from $$FASHION_SRC when set, else
+# Debian's package dataset-fashion-mnist when installed, else downloaded;
+# its unpacked files verified (fashion-mnist/README.md).
+data-fashion:
+	sh scripts/fetch-mnist.sh --fashion
+
+# The effect for a class in about 20 s: one seed and a short theorem check
 # into demo/, told as it goes, ending with the page to open (run again, it
 # shows the finished run at once).
 demo: $(BIN) data
@@ -236,6 +246,6 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all data docs install uninstall run demo bench test-programs test check check-scaleout \
+.PHONY: all data data-fashion docs install uninstall run demo bench test-programs test check check-scaleout \
         check-page check-ports fuzz clean
 -include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/cli/main.d $(FUZZ_OBJ:.o=.d) $(FUZZERS:=.d)

@@ -10,9 +10,10 @@ command -v curl >/dev/null 2>&1 || { echo "FAIL: test_fetch needs curl"; exit 1;
 
 # The caller's settings (CI exports MNIST_SRC) must not leak in.  Any case
 # that forgets to set mirrors gets one that cannot reach the network.
-unset MNIST_SRC MNIST_DIR
+unset MNIST_SRC MNIST_DIR FASHION_SRC FASHION_DIR
 MNIST_MIRRORS=file:///nonexistent/
-export MNIST_MIRRORS
+FASHION_MIRRORS=file:///nonexistent/
+export MNIST_MIRRORS FASHION_MIRRORS
 
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -117,6 +118,58 @@ if MNIST_DIR=$d MNIST_SRC=$t/bad sh "$fetch" > "$t/e.out" 2>&1 &&
     ok "changed SHA256SUMS forces a fresh fetch"
 else
     fail "changed SHA256SUMS forces a fresh fetch"; cat "$t/e.out"
+fi
+
+# (f) --fashion: a list of the unpacked files' sums (Fashion-MNIST's), so
+# any compression of the same data is good and other data is not.
+(cd "$t/plain" && sha256 $names) > "$t/RAW_SHA256SUMS"
+mkdir "$t/recompressed" "$t/wrongdata"
+for n in $names; do
+    gzip -9 -n -c "$t/plain/$n" > "$t/recompressed/$n.gz"
+    cp "$t/good/$n.gz" "$t/wrongdata/"
+done
+cmp -s "$t/good/train-images-idx3-ubyte.gz" "$t/recompressed/train-images-idx3-ubyte.gz" &&
+    fail "the stand-in's two compressions differ (test set-up)"
+echo "other data" | gzip -c > "$t/wrongdata/t10k-labels-idx1-ubyte.gz"
+new_fashion() { mkdir "$t/$1" && cp "$t/RAW_SHA256SUMS" "$t/$1/SHA256SUMS"; echo "$t/$1"; }
+d=$(new_fashion f1)
+if FASHION_DIR=$d FASHION_SRC=$t/good sh "$fetch" --fashion > "$t/f1.out" 2>&1 &&
+   unpacked_ok "$d" && grep -q "Fashion-MNIST" "$t/f1.out" &&
+   rm -f "$d"/*.gz "$d/.verified" &&
+   FASHION_DIR=$d FASHION_MIRRORS="file://$t/recompressed/" sh "$fetch" --fashion > "$t/f1b.out" 2>&1 &&
+   unpacked_ok "$d"; then
+    ok "--fashion: the unpacked files are verified, whatever the compression"
+else
+    fail "--fashion: the unpacked files are verified, whatever the compression"
+    cat "$t/f1.out" "$t/f1b.out" 2>/dev/null
+fi
+d=$(new_fashion f2)
+if FASHION_DIR=$d FASHION_SRC=$t/wrongdata sh "$fetch" --fashion > "$t/f2.out" 2>&1; then
+    fail "--fashion: other data under the right name is refused: it was accepted"
+elif grep -q "mismatch for t10k-labels-idx1-ubyte (unpacked" "$t/f2.out" &&
+     no_leftovers "$d" t10k-labels-idx1-ubyte.gz && [ ! -e "$d/.verified" ]; then
+    ok "--fashion: other data under the right name is refused"
+else
+    fail "--fashion: other data under the right name is refused"; cat "$t/f2.out"; ls -a "$d"
+fi
+if [ -e /usr/share/datasets/fashion-mnist ]; then
+    echo "skip - the offline hint: Debian's dataset-fashion-mnist is installed (the default source)"
+else
+    d=$(new_fashion f3)
+    if FASHION_DIR=$d sh "$fetch" --fashion > "$t/f3.out" 2>&1; then
+        fail "--fashion offline names the Debian package: it succeeded"
+    elif grep -q "apt-get install dataset-fashion-mnist" "$t/f3.out"; then
+        ok "--fashion offline names the Debian package"
+    else
+        fail "--fashion offline names the Debian package"; cat "$t/f3.out"
+    fi
+fi
+if sh "$fetch" --bogus > "$t/g.out" 2>&1; then
+    fail "an unknown option is refused: it was accepted"
+elif grep -q "unknown option '--bogus'" "$t/g.out"; then
+    ok "an unknown option is refused"
+else
+    fail "an unknown option is refused"; cat "$t/g.out"
 fi
 
 [ $fails -eq 0 ] && echo "test_fetch: all ok" || echo "test_fetch: $fails failed"
