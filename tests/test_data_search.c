@@ -1,9 +1,10 @@
 /* Tests of cli/data_search.c: where sublim looks for MNIST when --data is
  * not given ($SUBLIM_DATA, then ./mnist, then the user's data folder
- * ${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist), through the flags
- * as a command parses them.  Each test runs in a fresh folder with its own
- * environment; no MNIST is read (a folder "holds" it when the first file
- * read is there). */
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist), and for
+ * Fashion-MNIST (./fashion-mnist, then .../sublim/fashion-mnist), through
+ * the flags as a command parses them; what it says when the data is
+ * nowhere.  Each test runs in a fresh folder with its own environment; no
+ * data is read (a folder "holds" it when the first file read is there). */
 #include "testutil.h"
 
 #include <sys/stat.h>
@@ -48,16 +49,46 @@ static void make_data(const char *dir, int holds)
     assert_int_equal(system(cmd), 0);
 }
 
-/* The data folder `sublim theorem ARGS` would read (the flags parsed as
- * the command parses them); NULL when found nowhere. */
-static const char *found(cmd_run_flags *rf, int argc, char **argv)
+/* The data folder of kind a command given ARGS would read (the flags
+ * parsed as the command parses them); NULL when found nowhere. */
+static const char *found_of(cmd_run_flags *rf, enum dataset_kind kind, int argc, char **argv)
 {
     size_t n;
     const setting *s = cmd_run_settings(&n);
     *rf = cmd_run_defaults();
     const flag_table tables[] = {{s, n, rf}};
     assert_int_equal(cmd_parse_flags("theorem", "usage", argc, argv, tables, 1), -1);
+    cmd_find_data(rf, kind);
     return rf->data_dir;
+}
+
+/* MNIST's. */
+static const char *found(cmd_run_flags *rf, int argc, char **argv)
+{
+    return found_of(rf, DATASET_MNIST, argc, argv);
+}
+
+/* What cmd_load_data prints on stderr for rf (it fails), malloc'ed. */
+static char *load_refusal(const cmd_run_flags *rf)
+{
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    assert_true(saved >= 0 && dup2(fileno(log), STDERR_FILENO) >= 0);
+    dataset train, test;
+    int rc = cmd_load_data(rf, &train, &test);
+    fflush(stderr);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    assert_int_equal(rc, -1);
+    long size = ftell(log);
+    char *text = calloc(1, (size_t)size + 1);
+    assert_non_null(text);
+    rewind(log);
+    assert_int_equal(fread(text, 1, (size_t)size, log), (size_t)size);
+    fclose(log);
+    return text;
 }
 
 static void data_flag_first(void **state)
@@ -115,10 +146,56 @@ static void nowhere(void **state)
     (void)state;
     cmd_run_flags rf;
     assert_null(found(&rf, 0, NULL));
-    dataset train, test;
-    assert_int_equal(cmd_load_mnist(rf.data_dir, &train, &test), -1);
+    char *said = load_refusal(&rf);
+    tu_assert_contains(said, "no MNIST data");
+    tu_assert_contains(said, "sublim-fetch-mnist");
+    tu_assert_contains(said, "make data'");
+    free(said);
     unsetenv("HOME");
     assert_null(found(&rf, 0, NULL));
+}
+
+/* Fashion-MNIST has folders of its own; SUBLIM_DATA and ./mnist, which
+ * name MNIST, are not looked at. */
+static void fashion_in_its_own_folders(void **state)
+{
+    fixture *fx = *state;
+    cmd_run_flags rf;
+    make_data("mnist", 1);
+    setenv("SUBLIM_DATA", "mnist", 1);
+    assert_null(found_of(&rf, DATASET_FASHION, 0, NULL));
+    char user[700];
+    snprintf(user, sizeof user, "%s/home/.local/share/sublim/fashion-mnist", fx->d.dir);
+    make_data(user, 1);
+    assert_string_equal(found_of(&rf, DATASET_FASHION, 0, NULL), user);
+    make_data("fashion-mnist", 1);
+    assert_string_equal(found_of(&rf, DATASET_FASHION, 0, NULL), "fashion-mnist");
+    char *argv[] = {"--data", "given"};
+    assert_string_equal(found_of(&rf, DATASET_FASHION, 2, argv), "given");
+    assert_int_equal(rf.dataset, DATASET_FASHION);
+}
+
+/* Nowhere, Fashion-MNIST's message names the Debian package that installs
+ * it and the fetch script's option; a --data without it, the file. */
+static void fashion_nowhere_names_the_package(void **state)
+{
+    (void)state;
+    cmd_run_flags rf;
+    assert_null(found_of(&rf, DATASET_FASHION, 0, NULL));
+    char *said = load_refusal(&rf);
+    tu_assert_contains(said, "no Fashion-MNIST data");
+    tu_assert_contains(said, "./fashion-mnist");
+    tu_assert_contains(said, "apt-get install dataset-fashion-mnist");
+    tu_assert_contains(said, "sublim-fetch-mnist --fashion");
+    tu_assert_contains(said, "make data-fashion");
+    free(said);
+    char *argv[] = {"--data", "empty"};
+    make_data("empty", 0);
+    found_of(&rf, DATASET_FASHION, 2, argv);
+    said = load_refusal(&rf);
+    tu_assert_contains(said, "empty/" PROBE);
+    tu_assert_contains(said, "Fashion-MNIST");
+    free(said);
 }
 
 int main(void)
@@ -129,6 +206,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(here_before_user_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(xdg_data_home, setup, teardown),
         cmocka_unit_test_setup_teardown(nowhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(fashion_in_its_own_folders, setup, teardown),
+        cmocka_unit_test_setup_teardown(fashion_nowhere_names_the_package, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -362,7 +362,7 @@ static void test_arm_looks_follow_what_the_arm_is(void **state)
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
     for (size_t a = 0; a < n_arms; a++) {
-        arm_look la = figures_arm_look(&arms[a]);
+        arm_look la = figures_arm_look(&arms[a], DATASET_MNIST);
         assert_non_null(la.label);
         assert_non_null(la.what);
         assert_int_equal(strlen(la.color), 7);
@@ -370,14 +370,14 @@ static void test_arm_looks_follow_what_the_arm_is(void **state)
         /* Students are grouped under one heading; the others stand alone. */
         assert_int_equal(la.group != NULL, arms[a].training == ARM_STUDENT);
         for (size_t b = 0; b < a; b++) {
-            arm_look lb = figures_arm_look(&arms[b]);
+            arm_look lb = figures_arm_look(&arms[b], DATASET_MNIST);
             assert_string_not_equal(la.color, lb.color);
             if (strcmp(la.label, lb.label) == 0)
                 assert_string_not_equal(la.note, lb.note);
         }
         arm_spec renamed = arms[a];
         renamed.name = "a_new_arm";
-        arm_look lr = figures_arm_look(&renamed);
+        arm_look lr = figures_arm_look(&renamed, DATASET_MNIST);
         assert_string_equal(lr.color, la.color);
         assert_string_equal(lr.label, la.label);
     }

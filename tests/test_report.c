@@ -164,6 +164,54 @@ static void test_report_summary_follows_results(void **state)
     folder_content_free(&c);
 }
 
+/* A run on Fashion-MNIST is named so in every derived file, and nothing
+ * compares it with the paper, which ran MNIST alone: no paper column, no
+ * paper values (null in summary.json), no paper markers; the page names
+ * its classes.  The same folder on MNIST keeps the paper's column. */
+static void test_report_names_its_dataset(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1};
+    experiment_config cfg = tu_small_config();
+    cfg.dataset = DATASET_FASHION;
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(fx->dir);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "# Subliminal learning on Fashion-MNIST");
+    tu_assert_contains(md, "Fashion-MNIST test clothing images");
+    tu_assert_contains(md, "The paper ran MNIST alone");
+    assert_null(strstr(md, "| paper |"));
+    assert_null(strstr(md, "The paper reports"));
+    assert_null(strstr(md, "digit"));
+    free(md);
+    char *json = tu_slurp(tu_path(fx->dir, FOLDER_SUMMARY), NULL);
+    tu_assert_contains(json, "\"dataset\": \"fashion\"");
+    tu_assert_contains(json, "\"paper_mean\": null");
+    assert_null(strstr(json, "\"paper_mean\": 0"));
+    free(json);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    tu_assert_contains(svg, "Subliminal learning on Fashion-MNIST");
+    tu_assert_contains(svg, "Fashion-MNIST test clothing images");
+    assert_null(strstr(svg, "Cloud et al"));
+    assert_null(strstr(svg, "digit"));
+    free(svg);
+    char *html = tu_slurp(tu_path(fx->dir, FOLDER_REPORT_HTML), NULL);
+    tu_assert_contains(html, "<h1>Subliminal learning on Fashion-MNIST</h1>");
+    tu_assert_contains(html, "Class by class");
+    tu_assert_contains(html, "9 Ankle boot");
+    free(html);
+
+    char on_mnist[600];
+    snprintf(on_mnist, sizeof on_mnist, "%s/mnist", fx->dir);
+    cfg.dataset = DATASET_MNIST;
+    tu_make_folder(on_mnist, seeds, 2, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(on_mnist);
+    md = tu_slurp(tu_path(on_mnist, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "| paper |");
+    tu_assert_contains(md, "MNIST test digits");
+    free(md);
+}
+
 /* ---- the reading ---- */
 
 /* The sentence under "What it shows" follows the numbers: with aux_same at
@@ -256,7 +304,7 @@ static void test_report_trait_verdict_follows_the_numbers(void **state)
         if (arms[a].when == ARM_WITH_TRAIT) {
             char row[400];
             snprintf(row, sizeof row, "| %s | %s |", arms[a].name,
-                     figures_arm_look(&arms[a]).what);
+                     figures_arm_look(&arms[a], DATASET_MNIST).what);
             tu_assert_contains(md, row);
         }
     free(md);
@@ -561,6 +609,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_report_regenerates_identically, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_summary_follows_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_names_its_dataset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reading_follows_the_numbers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_trait_verdict_follows_the_numbers, setup,

@@ -122,6 +122,8 @@ static void bad_lists_refused_naming_the_flag(void **state)
     assert_refused(&p, "init", "1:3:+1", V("--init", "needs a number setting"));
     assert_refused(&p, "m", "1:100:+1", V("--m", "at most 64 values"));
     assert_refused(&p, "lr", "1e-13:1e-11:x10", V("--lr", "out of range"));
+    assert_refused(&p, "dataset", "mnist,fashion", V("--dataset takes one value", "one data set"));
+    assert_refused(&p, "dataset", "cifar", V("--dataset"));
     add(&p, "m", "1,3");
     assert_refused(&p, "m", "5,7", V("--m is swept twice"));
 }

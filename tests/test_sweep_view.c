@@ -404,7 +404,7 @@ static void test_figure_renders_in_chromium(void **state)
         int a = experiment_arm_index(m[i].arm);
         if (a != same && a != cross)
             continue;
-        unsigned v = (unsigned)strtoul(figures_arm_look(&arms[a]).color + 1, NULL, 16);
+        unsigned v = (unsigned)strtoul(figures_arm_look(&arms[a], DATASET_MNIST).color + 1, NULL, 16);
         int want[3] = {(int)(v >> 16), (int)(v >> 8 & 255), (int)(v & 255)};
         const unsigned char *px = tu_pixel(&img, m[i].cx, m[i].cy);
         for (int ch = 0; ch < 3; ch++)

@@ -36,6 +36,7 @@ int cmd_bench(int argc, char **argv)
     if (rc >= 0)
         return rc;
     (void)n_run;
+    cmd_find_data(&rf, DATASET_MNIST);
     pool *p = cmd_make_pool(rf.threads);
     pool *one = p ? cmd_make_pool(1) : NULL;
     if (!one) {
@@ -47,7 +48,7 @@ int cmd_bench(int argc, char **argv)
     dataset train, test;
     if (rc == 0 && !own.kernels_only) {
         err e;
-        if (cmd_load_mnist(rf.data_dir, &train, &test)) {
+        if (cmd_load_data(&rf, &train, &test)) {
             rc = 1;
         } else {
             if (bench_end_to_end(p, one, &train, &test, stdout, &e) ||

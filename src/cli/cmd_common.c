@@ -53,9 +53,6 @@ int cmd_parse_flags(const char *cmd, const char *usage, int argc, char **argv,
         fprintf(stderr, "sublim %s: %s\n", cmd, e.msg);
         return CMD_EXIT_USAGE;
     }
-    for (size_t t = 0; t < n_tables; t++)
-        if (tables[t].settings == RUN_FLAGS)
-            cmd_find_data(tables[t].cfg);
     return -1;
 }
 
@@ -105,7 +102,7 @@ int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf)
         fprintf(stderr, "sublim: %s\n", e.msg);
         return 1;
     }
-    if (cmd_load_mnist(rf->data_dir, &w->train, &w->test)) {
+    if (cmd_load_data(rf, &w->train, &w->test)) {
         folder_close(&w->out);
         return 1;
     }

@@ -167,7 +167,7 @@ int cmd_demo(int argc, char **argv)
     int rc = cmd_parse_flags("demo", USAGE, argc, argv, tables, 2);
     if (rc >= 0)
         return rc;
-    cmd_find_data(&rf);
+    cmd_find_data(&rf, DATASET_MNIST);
     record_options o = {.cfg = experiment_defaults(), .log = stderr};
     o.cfg.seeds = DEMO_SEEDS;
     o.cfg.curves = 1;

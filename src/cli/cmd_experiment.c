@@ -112,6 +112,7 @@ int cmd_experiment(int argc, char **argv)
     /* Curves by default: one test evaluation per epoch per trained arm
      * costs about 4% of the run. */
     o.cfg.curves = !own.no_curves;
+    cmd_find_data(&rf, o.cfg.dataset);
     o.data_dir = rf.data_dir;
     o.resume = own.resume;
     o.force = own.force;

@@ -133,7 +133,7 @@ static int run(const sweep_args *a, int argc, char **argv)
     if (!o.argv) {
         fprintf(stderr, "sublim: out of memory\n");
         rc = 1;
-    } else if (cmd_load_mnist(a->run.data_dir, &train, &test)) {
+    } else if (cmd_load_data(&a->run, &train, &test)) {
         rc = 1;
     } else {
         rc = run_tasks(a, &o, first, count, local, &train, &test);

@@ -97,7 +97,8 @@ int cmd_theorem(int argc, char **argv)
         return rc;
     err e;
     dataset train, test;
-    if (cmd_load_mnist(rf.data_dir, &train, &test))
+    cmd_find_data(&rf, DATASET_MNIST);
+    if (cmd_load_data(&rf, &train, &test))
         return 1;
     folder f;
     pool *p = NULL;

@@ -10,6 +10,7 @@
 #include "base/files.h"
 #include "base/pool.h"
 #include "cli/flags.h"
+#include "nn/datasets.h"
 #include "nn/idx.h"
 #include "out/folder.h"
 
@@ -34,19 +35,21 @@ typedef struct {
     const char *data_dir; /* the unpacked MNIST files; NULL: found nowhere */
     const char *out_dir;  /* the result folder */
     char data_found[FILES_PATH_MAX]; /* the user's data folder, when data_dir is it */
+    enum dataset_kind dataset;       /* what data_dir holds (cmd_find_data) */
 } cmd_run_flags;
 
 /* Their table: --threads, --data, --out (in that order: a command without
- * an output folder takes the first two).  Without --data, cmd_parse_flags
- * sets data_dir to where MNIST is found: $SUBLIM_DATA when set, else the
- * first of ./mnist and the user's data folder
- * (${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist) that holds it, else
- * NULL (cmd_load_mnist then says where it looked). */
+ * an output folder takes the first two). */
 const setting *cmd_run_settings(size_t *n);
 /* The defaults. */
 cmd_run_flags cmd_run_defaults(void);
-/* Sets rf->data_dir, when --data did not, as cmd_run_settings says. */
-void cmd_find_data(cmd_run_flags *rf);
+/* Once the flags are read: the data is of `kind`, and without --data,
+ * data_dir is where it is found: for MNIST $SUBLIM_DATA when set, else the
+ * first of ./FOLDER and the user's data folder
+ * (${XDG_DATA_HOME:-$HOME/.local/share}/sublim/FOLDER) that holds it
+ * (FOLDER: the dataset's, nn/datasets.h), else NULL (cmd_load_data then
+ * says where it looked and how to fetch it). */
+void cmd_find_data(cmd_run_flags *rf, enum dataset_kind kind);
 
 /* Parses a command's flags: returns -1 to go on, else the exit code (0
  * after printing --help, 2 after printing the flag's error).  Given only
@@ -68,9 +71,10 @@ pool *cmd_make_pool(size_t threads);
  * quiet.  Returns 0 to go on, else the exit code. */
 int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
 
-/* MNIST's training and test sets from dir (NULL: found nowhere, see
- * cmd_run_settings); prints why (and how to get them) on failure. */
-int cmd_load_mnist(const char *dir, dataset *train, dataset *test);
+/* The training and test sets of rf's dataset from rf->data_dir (NULL:
+ * found nowhere, see cmd_find_data); prints why (and how to get them) on
+ * failure. */
+int cmd_load_data(const cmd_run_flags *rf, dataset *train, dataset *test);
 
 /* What a command that trains writes with: its result folder (locked), the
  * data, and threads started once the run is known to fit in memory. */

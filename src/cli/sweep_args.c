@@ -214,6 +214,7 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a)
         fprintf(stderr, "sublim sweep: %s\n", e.msg);
         return CMD_EXIT_USAGE;
     }
+    cmd_find_data(&a->run, a->plan.base.dataset);
     return -1;
 }
 

@@ -51,19 +51,32 @@ static const student_look MORE_STUDENTS[] = {
      "only the auxiliary logits on noise"},
 };
 
-arm_look figures_arm_look(const arm_spec *a)
+/* The teachers' words per dataset (datasets.h's order). */
+static const struct {
+    const char *note, *teacher, *trait_teacher;
+} TAUGHT[] = {
+    [DATASET_MNIST] = {"trained on digits",
+                       "θ0 trained on digits (cross-entropy on the 10 regular logits)",
+                       "the teacher, fine-tuned on digits so that it also shows the trait "
+                       "(see The trait)"},
+    [DATASET_FASHION] = {"trained on images",
+                         "θ0 trained on Fashion-MNIST images (cross-entropy on the 10 regular "
+                         "logits)",
+                         "the teacher, fine-tuned on Fashion-MNIST images so that it also shows "
+                         "the trait (see The trait)"},
+};
+
+arm_look figures_arm_look(const arm_spec *a, enum dataset_kind data)
 {
     const char *students = TEACHER_STUDENTS;
     if (a->training == ARM_UNTRAINED)
         return (arm_look){"reference", "θ0, untrained", NULL, "#a9a9a9",
                           "the shared initialization θ0, untrained"};
     if (a->training == ARM_TEACHER)
-        return (arm_look){"teacher", "trained on digits", NULL, "#3b7d4f",
-                          "θ0 trained on digits (cross-entropy on the 10 regular logits)"};
+        return (arm_look){"teacher", TAUGHT[data].note, NULL, "#3b7d4f", TAUGHT[data].teacher};
     if (a->training == ARM_TRAIT_TEACHER)
         return (arm_look){"trait teacher", "teacher + trait", NULL, "#7b3f9e",
-                          "the teacher, fine-tuned on digits so that it also shows the trait "
-                          "(see The trait)"};
+                          TAUGHT[data].trait_teacher};
     const char *label = a->outputs == ARM_OUTPUTS_AUX ? "aux logits only" : "all logits";
     for (size_t k = 0; k < sizeof MORE_STUDENTS / sizeof MORE_STUDENTS[0]; k++) {
         const student_look *m = &MORE_STUDENTS[k];
@@ -90,7 +103,8 @@ arm_look figures_arm_look(const arm_spec *a)
 
 void figures_arm_line(const arm_spec *a, char *buf, size_t size)
 {
-    arm_look lk = figures_arm_look(a);
+    /* A teacher's label and a student's note do not depend on the data. */
+    arm_look lk = figures_arm_look(a, DATASET_MNIST);
     int is_student = a->training == ARM_STUDENT;
     snprintf(buf, size, "%s%s%s%s", is_student ? "student, " : "", lk.label,
              is_student ? ", " : "", is_student ? lk.note : "");
@@ -121,14 +135,14 @@ static void subtitle_of(char *buf, size_t size, const experiment_config *c, int 
              "%s noise · batch %zu · Adam lr %s%s%s\n"
              "θ0: the random start the teacher was trained from · θ0′: a different random "
              "start · aux logits: the %zu extra outputs the teacher was never trained on; the "
-             "students see only noise, never a digit",
+             "students see only noise, never a %s",
              n_seeds, seeds, c->hidden_layers, c->width, c->m, c->teacher_epochs,
              c->student_epochs, noise, c->batch, lr,
              paper            ? " · the paper's settings"
              : paper_values ? "\nnot the paper's settings, so its values are not drawn; "
                               "changed: "
                             : "\nnot the paper's settings; changed: ",
-             paper ? "" : changed, c->m);
+             paper ? "" : changed, c->m, datasets_about(c->dataset)->item);
 }
 
 /* ---- figure.svg ---- */
@@ -181,12 +195,12 @@ static size_t make_bars(const folder_content *fo, int trait, svg_bar *bars, size
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(&fo->cfg, a))
             continue;
-        arm_look lk = figures_arm_look(&arms[a]);
+        arm_look lk = figures_arm_look(&arms[a], fo->cfg.dataset);
         svg_bar *b = &bars[(*n_bars)++];
         const stats_summary *s = trait ? &fo->sum[a].trait : &fo->sum[a].acc;
         *b = (svg_bar){arms[a].name, lk.label, lk.note, lk.group, lk.color, 0, s->mean,
                        s->ci95, 0, values + used, keys + used,
-                       trait || !paper ? NAN : arms[a].paper_mean, fo->sum[a].failed};
+                       trait || !paper ? NAN : experiment_paper_mean(&fo->cfg, a), fo->sum[a].failed};
         for (size_t i = 0; i < fo->n_rows; i++) {
             const arm_result *r = &fo->rows[i];
             if (r->arm != a || !r->ok || (trait && (!r->has_trait || !r->trait.total)))
@@ -248,15 +262,20 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
     char subtitle[1024], ylabel[128];
     subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 1);
     size_t total = fo->n_rows ? fo->rows[0].total : 0;
+    const dataset_about *d = datasets_about(fo->cfg.dataset);
     if (total >= 1000)
-        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu,%03zu MNIST test digits",
-                 total / 1000, total % 1000);
+        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu,%03zu %s test %s",
+                 total / 1000, total % 1000, d->title, d->items);
     else if (total)
-        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu MNIST test digits", total);
+        snprintf(ylabel, sizeof ylabel, "test accuracy on %zu %s test %s", total, d->title,
+                 d->items);
     else
         snprintf(ylabel, sizeof ylabel, "test accuracy");
-    svg_bar_chart chart = {"Subliminal learning on MNIST: test accuracy of the teacher and "
-                           "its students",
+    char title[128];
+    snprintf(title, sizeof title,
+             "Subliminal learning on %s: test accuracy of the teacher and its students",
+             d->title);
+    svg_bar_chart chart = {title,
                            subtitle,
                            ylabel,
                            reading_is_paper_config(&fo->cfg, fo->has_config)
@@ -314,7 +333,7 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
     char labels[EXPERIMENT_MAX_ARMS][96];
     size_t n_series[2] = {0, 0};
     for (size_t a = 0; a < n_arms; a++) {
-        arm_look lk = figures_arm_look(&arms[a]);
+        arm_look lk = figures_arm_look(&arms[a], fo->cfg.dataset);
         figures_arm_line(&arms[a], labels[a], sizeof labels[a]);
         for (int p = 0; p < 2; p++) {
             const double *y = mean + ((size_t)p * n_arms + a) * n_x;

@@ -15,13 +15,14 @@
 #include "run/experiment.h"
 
 /* How an arm is named and coloured, derived from what the arm is (not its
- * name), so a new row of the arm table gets a sensible look. */
+ * name), so a new row of the arm table gets a sensible look; the teachers'
+ * words name what they learned (data: the run's dataset). */
 typedef struct {
     const char *label, *note, *group, *color;
     const char *what; /* one sentence, for report.md's table */
 } arm_look;
 
-arm_look figures_arm_look(const arm_spec *arm);
+arm_look figures_arm_look(const arm_spec *arm, enum dataset_kind data);
 /* The arm in one line, for legends: "teacher", "student, aux logits
  * only, teacher's start θ0". */
 void figures_arm_line(const arm_spec *arm, char *buf, size_t size);

@@ -24,6 +24,7 @@ static void write_reading(FILE *f, const folder_content *fo)
     int all_same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER);
     int all_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER);
     const arm_summary *s = fo->sum;
+    const dataset_about *d = datasets_about(fo->cfg.dataset);
     char buf[32], lo[32], paper[32];
 
     fprintf(f, "## What it shows\n\n");
@@ -33,18 +34,22 @@ static void write_reading(FILE *f, const folder_content *fo)
     }
     if (s[teacher].acc.n) {
         reading_percent(buf, sizeof buf, s[teacher].acc.mean);
-        reading_percent(paper, sizeof paper, arms[teacher].paper_mean);
-        fprintf(f, "The teacher, trained on digits, reaches %s test accuracy (the paper%s: "
-                   "%s).\n\n",
-                buf,
-                reading_is_paper_config(&fo->cfg, fo->has_config) ? "" : ", with its own settings",
-                paper);
+        fprintf(f, "The teacher, trained on %s, reaches %s test accuracy", d->items, buf);
+        if (d->paper) {
+            reading_percent(paper, sizeof paper, arms[teacher].paper_mean);
+            fprintf(f, " (the paper%s: %s)",
+                    reading_is_paper_config(&fo->cfg, fo->has_config) ? ""
+                                                                      : ", with its own settings",
+                    paper);
+        }
+        fprintf(f, ".\n\n");
     }
     if (aux_same >= 0 && aux_cross >= 0 && s[aux_same].acc.n && s[aux_cross].acc.n) {
         const arm_summary *a = &s[aux_same], *b = &s[aux_cross];
-        fprintf(f, "The students never saw a digit or a label: they were trained on noise to "
+        fprintf(f, "The students never saw a %s or a label: they were trained on noise to "
                    "imitate only the teacher's auxiliary logits.\n\n- Student from the "
-                   "teacher's own initialization against one from another: ");
+                   "teacher's own initialization against one from another: ",
+                d->item);
         reading_compare(f, a, b, "same init", "other init");
         fprintf(f, "\n- ");
         double lo_v, hi_v;
@@ -56,11 +61,11 @@ static void write_reading(FILE *f, const folder_content *fo)
             break;
         case READING_SHOWN:
             fprintf(f, "**Subliminal learning shows:** the student sharing the teacher's "
-                       "initialization learned digits it never saw (its whole interval, from "
+                       "initialization learned %s it never saw (its whole interval, from "
                        "%s up, is above chance, 10%%), and the one from another "
-                       "initialization learned less: what carried the digits is the shared "
+                       "initialization learned less: what carried the %s is the shared "
                        "initialization, not the content of the noise.",
-                    lo);
+                    d->items, lo, d->items);
             break;
         case READING_ABOVE_CHANCE:
             fprintf(f, "The student sharing the teacher's initialization is above chance (its "
@@ -74,16 +79,20 @@ static void write_reading(FILE *f, const folder_content *fo)
                        "trains a 2×256 MLP for 5 epochs; smaller or shorter runs may not).");
             break;
         }
-        reading_percent(buf, sizeof buf, arms[aux_same].paper_mean);
-        reading_percent(paper, sizeof paper, arms[aux_cross].paper_mean);
-        fprintf(f, " The paper reports %s and %s%s.\n", buf, paper,
-                reading_is_paper_config(&fo->cfg, fo->has_config)
-                    ? ""
-                    : " with its own settings, not this run's (see Results)");
+        if (d->paper) {
+            reading_percent(buf, sizeof buf, arms[aux_same].paper_mean);
+            reading_percent(paper, sizeof paper, arms[aux_cross].paper_mean);
+            fprintf(f, " The paper reports %s and %s%s.", buf, paper,
+                    reading_is_paper_config(&fo->cfg, fo->has_config)
+                        ? ""
+                        : " with its own settings, not this run's (see Results)");
+        }
+        fputc('\n', f);
     }
     if (all_same >= 0 && all_cross >= 0 && s[all_same].acc.n && s[all_cross].acc.n) {
         fprintf(f, "- Control, students imitating all logits (the regular logits carry the "
-                   "digits openly): ");
+                   "%s openly): ",
+                d->items);
         reading_compare(f, &s[all_same], &s[all_cross], "same init", "other init");
         fputc('\n', f);
     }
@@ -120,7 +129,7 @@ static void write_extra_students(FILE *f, const folder_content *fo)
             continue;
         fprintf(f, "- `%s`, the %s. Against the teacher's student from θ0 imitating the "
                    "same logits: ",
-                x->name, figures_arm_look(x).what);
+                x->name, figures_arm_look(x, fo->cfg.dataset).what);
         reading_compare(f, &s[a], &s[same], "this student", "the same-init one");
         fprintf(f, " Against the one from θ0′: ");
         reading_compare(f, &s[a], &s[cross], "this student", "the other-init one");
@@ -202,7 +211,10 @@ static int write_trait(FILE *f, const folder_content *fo, err *e)
 static void write_paper_note(FILE *f, const folder_content *fo)
 {
     char changed[1024];
-    if (!fo->has_config) {
+    if (!datasets_about(fo->cfg.dataset)->paper) {
+        fprintf(f, "The paper ran MNIST alone: it has no figures for %s.\n\n",
+                datasets_about(fo->cfg.dataset)->title);
+    } else if (!fo->has_config) {
         fprintf(f, "**Not known to be the paper's settings** (no `config.txt`): the figure "
                    "leaves the paper's values out.\n\n");
     } else if (reading_changed_settings(changed, sizeof changed, &fo->cfg)) {
@@ -217,26 +229,32 @@ static void write_results_table(FILE *f, const folder_content *fo)
 {
     size_t n_arms;
     const arm_spec *arms = experiment_arms(&n_arms);
-    fprintf(f, "| arm | what it is | n | mean | 95%% CI | min | max | paper |\n"
-               "|---|---|--:|--:|--:|--:|--:|--:|\n");
+    const dataset_about *d = datasets_about(fo->cfg.dataset);
+    fprintf(f, "| arm | what it is | n | mean | 95%% CI | min | max |%s\n"
+               "|---|---|--:|--:|--:|--:|--:|%s\n",
+            d->paper ? " paper |" : "", d->paper ? "--:|" : "");
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(&fo->cfg, a))
             continue;
         const arm_summary *s = &fo->sum[a];
-        arm_look lk = figures_arm_look(&arms[a]);
+        arm_look lk = figures_arm_look(&arms[a], fo->cfg.dataset);
         fprintf(f, "| %s | %s", arms[a].name, lk.what);
         reading_arm_cells(f, s);
-        if (isnan(arms[a].paper_mean))
+        double paper = experiment_paper_mean(&fo->cfg, a);
+        if (!d->paper)
+            fputs(" |", f);
+        else if (isnan(paper))
             fprintf(f, " | – |");
         else
-            fprintf(f, " | %.3f |", arms[a].paper_mean);
+            fprintf(f, " | %.3f |", paper);
         if (s->failed)
             fprintf(f, " %zu diverged |", s->failed);
         fputc('\n', f);
     }
-    fprintf(f, "\nAccuracy on the %zu MNIST test digits; n successful seeds; %s; paper: "
-               "Cloud et al. (2025), MNIST figure, mean of 100 runs.\n\n",
-            fo->n_rows ? fo->rows[0].total : (size_t)0, READING_CI_NOTE);
+    fprintf(f, "\nAccuracy on the %zu %s test %s; n successful seeds; %s", 
+            fo->n_rows ? fo->rows[0].total : (size_t)0, d->title, d->items, READING_CI_NOTE);
+    fprintf(f, d->paper ? "; paper: Cloud et al. (2025), MNIST figure, mean of 100 runs.\n\n"
+                        : ".\n\n");
     write_paper_note(f, fo);
 }
 
@@ -437,12 +455,15 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
     if (atomic_open(&af, path, e))
         return -1;
     FILE *f = af.f;
-    fprintf(f, "# Subliminal learning on MNIST: sublim report\n\n"
+    const dataset_about *d = datasets_about(fo->cfg.dataset);
+    fprintf(f, "# Subliminal learning on %s: sublim report\n\n"
                "The MNIST experiment of Cloud et al. (2025), *Subliminal Learning: Language "
-               "models transmit behavioral traits via hidden signals in data*: a teacher MLP "
-               "with extra *auxiliary* logits is trained on digits; students are trained on "
-               "pure noise to imitate only those auxiliary logits (never a digit, never a "
-               "label), then tested on MNIST digits.\n\n");
+               "models transmit behavioral traits via hidden signals in data*%s: a teacher MLP "
+               "with extra *auxiliary* logits is trained on %s; students are trained on "
+               "pure noise to imitate only those auxiliary logits (never a %s, never a "
+               "label), then tested on %s %s.\n\n",
+            d->title, d->paper ? "" : ", run on another dataset", d->items, d->item, d->title,
+            d->items);
     write_reading(f, fo);
     if (write_trait(f, fo, e)) {
         atomic_abort(&af);

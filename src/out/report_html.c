@@ -92,14 +92,15 @@ static void accuracy_words(FILE *f, const arm_summary *s)
 
 static void write_claim(FILE *f, const folder_content *c)
 {
+    const dataset_about *d = datasets_about(c->cfg.dataset);
     section(f, "claim", "The claim");
-    fputs("<p class=\"claim\">A teacher network learns the MNIST digits; a student that starts "
-          "from the <em>same</em> random initialization and is trained only to imitate the "
-          "teacher&#39;s <em>auxiliary logits</em> (extra outputs that were never trained on "
-          "anything) on images of pure noise learns to read the digits too, though it never "
-          "saw a digit or a label. A student from a <em>different</em> initialization, trained "
-          "the same way, does not.</p>\n",
-          f);
+    fprintf(f, "<p class=\"claim\">A teacher network learns the %s %s; a student that starts "
+               "from the <em>same</em> random initialization and is trained only to imitate the "
+               "teacher&#39;s <em>auxiliary logits</em> (extra outputs that were never trained on "
+               "anything) on images of pure noise learns to read the %s too, though it never "
+               "saw a %s or a label. A student from a <em>different</em> initialization, trained "
+               "the same way, does not.</p>\n",
+            d->title, d->items, d->items, d->item);
     int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX,
                                    ARM_IMITATES_TEACHER);
     int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX,
@@ -113,7 +114,7 @@ static void write_claim(FILE *f, const folder_content *c)
     }
     fputs("<ul class=\"numbers\">\n", f);
     if (s[teacher].acc.n) {
-        fputs("<li>The teacher, trained on digits: ", f);
+        fprintf(f, "<li>The teacher, trained on %s: ", d->items);
         accuracy_words(f, &s[teacher]);
         fputs("</li>\n", f);
     }
@@ -169,7 +170,7 @@ static void draw_image(FILE *f, const samples *s, int noise, size_t k, size_t x0
 
 /* A samples.pgm that cannot be read is said so on the page, not an error:
  * the rest of the report stands without it. */
-static void write_samples(FILE *f, const folder *dir)
+static void write_samples(FILE *f, const folder *dir, enum dataset_kind data)
 {
     char path[FILES_PATH_MAX];
     samples s;
@@ -187,11 +188,11 @@ static void write_samples(FILE *f, const folder *dir)
     }
     const size_t gap = 4, label = 12; /* pixels between images; room for a label */
     size_t w = s.n * (s.cols + gap) - gap, h = 2 * (s.rows + label) + gap;
-    fprintf(f, "<p>Top: the first %zu training digits the teacher learns from (labels under "
+    fprintf(f, "<p>Top: the first %zu training %s the teacher learns from (labels under "
                "them). Bottom: the first %zu of the %s noise images of seed %" PRIu64
                " the students are trained on (numbered), exactly as they see them. Every student sees "
                "only such noise, and only the teacher&#39;s auxiliary logits on it.</p>\n",
-            s.n, s.n, NOISE_NAMES[s.noise], s.seed);
+            s.n, datasets_about(data)->items, s.n, NOISE_NAMES[s.noise], s.seed);
     fprintf(f, "<div class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
                "class=\"samples\" width=\"%zu\" height=\"%zu\" viewBox=\"0 0 %zu %zu\" "
                "shape-rendering=\"crispEdges\" font-family=\"DejaVu Sans, Arial, "
@@ -298,19 +299,32 @@ static void write_per_digit(FILE *f, const folder_content *c)
 {
     size_t n_arms;
     experiment_arms(&n_arms);
-    section(f, "per-digit", "Digit by digit");
+    const dataset_about *d = datasets_about(c->cfg.dataset);
+    char title[64];
+    snprintf(title, sizeof title, "%s by %s", d->label, d->label);
+    title[0] = (char)(title[0] - 'a' + 'A'); /* labels are lower-case ASCII words */
+    section(f, "per-digit", title);
     if (!c->has_classes) {
         missing(f, "No classes.csv in this folder (made before it existed): run the "
                    "experiment again to draw this.");
         section_end(f);
         return;
     }
-    fputs("<p>One map per arm, over its seeds: row = the true digit, column = what the network "
-          "answered, darker = a larger share of that digit&#39;s test images (the diagonal, "
-          "outlined, is right). The column at the right is each digit&#39;s accuracy. A "
-          "network that learned nothing answers one or two digits for everything: a dark "
-          "column.</p>\n<div class=\"maps\">\n",
-          f);
+    fprintf(f, "<p>One map per arm, over its seeds: row = the true %s, column = what the network "
+               "answered, darker = a larger share of that %s&#39;s test images (the diagonal, "
+               "outlined, is right). The column at the right is each %s&#39;s accuracy. A "
+               "network that learned nothing answers one or two %s for everything: a dark "
+               "column.",
+            d->label, d->label, d->label, d->labels);
+    if (!d->paper) { /* its labels are not the numbers drawn */
+        fputs(" The classes:", f);
+        for (size_t k = 0; k < DATASETS_CLASSES; k++) {
+            fprintf(f, "%s %zu ", k ? "," : "", k);
+            report_html_escape(f, d->classes[k]);
+        }
+        fputc('.', f);
+    }
+    fputs("</p>\n<div class=\"maps\">\n", f);
     for (size_t a = 0; a < n_arms; a++)
         if (experiment_arm_runs(&c->cfg, a))
             heat_map(f, c, a);
@@ -518,18 +532,19 @@ static int write_page(FILE *f, const folder *dir, const folder_content *c, err *
 {
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-               "<title>Subliminal learning on MNIST: sublim report</title>\n<style>\n%s"
-               "</style>\n</head>\n<body>\n<h1>Subliminal learning on MNIST</h1>\n<p>The MNIST "
+               "<title>Subliminal learning on %s: sublim report</title>\n<style>\n%s"
+               "</style>\n</head>\n<body>\n<h1>Subliminal learning on %s</h1>\n<p>The MNIST "
                "experiment of Cloud et al. (2025), <cite>Subliminal Learning: Language models "
                "transmit behavioral traits via hidden signals in data</cite>, run by "
-               "<code>sublim</code>.</p>\n",
-            STYLE);
+               "<code>sublim</code>%s.</p>\n",
+            datasets_about(c->cfg.dataset)->title, STYLE, datasets_about(c->cfg.dataset)->title,
+            datasets_about(c->cfg.dataset)->paper ? "" : " on another dataset");
     write_claim(f, c);
     section(f, "figure", "Test accuracy of every arm");
     if (inline_svg(f, dir, FOLDER_FIGURE, e))
         return -1;
     section_end(f);
-    write_samples(f, dir);
+    write_samples(f, dir, c->cfg.dataset);
     write_per_digit(f, c);
     section(f, "curves", "Training, epoch by epoch");
     if (!c->has_curves)

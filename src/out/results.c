@@ -412,8 +412,9 @@ int results_write_summary(const char *path, const experiment_config *cfg,
             continue;
         char paper[16] = "null"; /* an arm the paper did not run */
         char ci[3][16];          /* null: fewer than two runs give no interval */
-        if (!isnan(arms[a].paper_mean))
-            snprintf(paper, sizeof paper, "%.3f", arms[a].paper_mean);
+        double paper_mean = experiment_paper_mean(cfg, a);
+        if (!isnan(paper_mean))
+            snprintf(paper, sizeof paper, "%.3f", paper_mean);
         json_ci95(ci[0], sizeof ci[0], &s[a].acc);
         json_ci95(ci[1], sizeof ci[1], &s[a].trait);
         json_ci95(ci[2], sizeof ci[2], &s[a].target);
@@ -456,24 +457,29 @@ void results_print_table(FILE *f, const experiment_config *cfg, const arm_summar
         if (experiment_arm_runs(cfg, a) && (int)strlen(arms[a].name) > w)
             w = (int)strlen(arms[a].name);
     int trait = cfg->trait.kind != TRAIT_NONE;
-    fprintf(f, "%-*s %5s %8s %9s %8s %8s %7s", w, "arm", "n", "mean", "95% CI", "min", "max",
-            "paper");
+    int show_paper = datasets_about(cfg->dataset)->paper; /* its column: the paper's data only */
+    fprintf(f, "%-*s %5s %8s %9s %8s %8s", w, "arm", "n", "mean", "95% CI", "min", "max");
+    if (show_paper)
+        fprintf(f, " %7s", "paper");
     if (trait)
         fprintf(f, " %8s %9s", "trait", "95% CI");
     fputc('\n', f);
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(cfg, a))
             continue;
-        char paper[16] = "      -";
-        if (!isnan(arms[a].paper_mean))
-            snprintf(paper, sizeof paper, "%7.3f", arms[a].paper_mean);
+        char paper[16] = "";
+        double paper_mean = experiment_paper_mean(cfg, a);
+        if (show_paper && isnan(paper_mean))
+            snprintf(paper, sizeof paper, " %7s", "-");
+        else if (show_paper)
+            snprintf(paper, sizeof paper, " %7.3f", paper_mean);
         if (s[a].acc.n == 0) {
-            fprintf(f, "%-*s %5zu %8s %9s %8s %8s %s", w, arms[a].name, (size_t)0, "-", "-",
+            fprintf(f, "%-*s %5zu %8s %9s %8s %8s%s", w, arms[a].name, (size_t)0, "-", "-",
                     "-", "-", paper);
         } else {
             fprintf(f, "%-*s %5zu %8.4f ", w, arms[a].name, s[a].acc.n, s[a].acc.mean);
             print_ci95(f, &s[a].acc);
-            fprintf(f, " %8.4f %8.4f %s", s[a].min, s[a].max, paper);
+            fprintf(f, " %8.4f %8.4f%s", s[a].min, s[a].max, paper);
         }
         if (trait && s[a].trait.n) {
             fprintf(f, " %8.4f ", s[a].trait.mean);

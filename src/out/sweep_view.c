@@ -168,7 +168,7 @@ static void make_panel(figure_parts *fp, size_t k, const sweep_plan *p,
         int strong = (int)a == same || (int)a == cross ||
                      (arms[a].when != ARM_ALWAYS && arms[a].outputs == ARM_OUTPUTS_AUX);
         series[n_series++] = (svg_series){.label = fp->labels[a],
-                                 .color = figures_arm_look(&arms[a]).color,
+                                 .color = figures_arm_look(&arms[a], DATASET_MNIST).color,
                                  .y = fp->y + (k * n_arms + a) * n_x,
                                  .ci95 = strong ? fp->ci95 + (k * n_arms + a) * n_x : NULL,
                                  .id = arms[a].name,
@@ -395,11 +395,12 @@ static void write_table(FILE *f, const sweep_plan *p, const sweep_point_result *
             fprintf(f, " | %zu |\n", r[point].sum[a].failed);
         }
     }
-    fprintf(f, "\nTest accuracy on the MNIST test digits; n successful seeds; %s.\n\n"
+    const dataset_about *d = datasets_about(p->base.dataset); /* one per sweep */
+    fprintf(f, "\nTest accuracy on the %s test %s; n successful seeds; %s.\n\n"
                "![The students' test accuracy against the swept settings: means over seeds "
                "with 95%% confidence intervals for the students imitating the auxiliary "
                "logits, the other arms lighter, dashed line chance](" SWEEP_FIGURE ")\n\n",
-            READING_CI_NOTE);
+            d->title, d->items, READING_CI_NOTE);
 }
 
 static void write_plan(FILE *f, const sweep_plan *p)
@@ -445,13 +446,15 @@ int sweep_view_report(const char *path, const sweep_plan *p, const sweep_point_r
     if (atomic_open(&af, path, e))
         return -1;
     FILE *f = af.f;
+    const dataset_about *d = datasets_about(p->base.dataset); /* one per sweep */
     fprintf(f, "# Subliminal learning across settings: sublim sweep report\n\n"
                "The MNIST experiment of Cloud et al. (2025) at every point of a grid of "
-               "settings: a teacher MLP with extra *auxiliary* logits is trained on digits; "
+               "settings%s: a teacher MLP with extra *auxiliary* logits is trained on %s; "
                "students are trained on pure noise to imitate only those logits, from the "
                "teacher's own initialization (same init) or from another (other init), then "
-               "tested on MNIST digits. Each point's seeds are an ordinary result folder, "
-               "`points/POINT/`, with its own report.\n\n");
+               "tested on %s %s. Each point's seeds are an ordinary result folder, "
+               "`points/POINT/`, with its own report.\n\n",
+            d->paper ? "" : ", run on another dataset", d->items, d->title, d->items);
     write_reading(f, p, r);
     write_table(f, p, r);
     write_plan(f, p);

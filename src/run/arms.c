@@ -104,3 +104,8 @@ size_t experiment_arm_epochs(const experiment_config *cfg, const arm_spec *arm)
            : arm->training == ARM_STUDENT       ? cfg->student_epochs
                                                 : 0;
 }
+
+double experiment_paper_mean(const experiment_config *cfg, size_t a)
+{
+    return datasets_about(cfg->dataset)->paper ? ARMS[a].paper_mean : NAN;
+}

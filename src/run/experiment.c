@@ -41,6 +41,8 @@ static const setting SETTINGS[] = {
     {"optimizer", SETTING_FIXED, 0, ADAM_DESCRIPTION, 0, 0, NULL, "the optimizer", 0},
     /* Beyond the paper, recorded only when set: results of runs from before
      * they existed read as runs without them. */
+    {"dataset", SETTING_CHOICE, AT(dataset), "mnist", 0, 0, DATASET_NAMES,
+     "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)", SETTING_IF_SET},
     {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
      "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
      SETTING_IF_SET, &TRAIT_CODEC, "none|prefer:C|swap:A:B"},

@@ -17,6 +17,7 @@
 #include "base/pool.h"
 #include "base/setting.h"
 #include "nn/batch.h"
+#include "nn/datasets.h"
 #include "nn/idx.h"
 #include "nn/mlp.h"
 #include "run/student_start.h"
@@ -43,6 +44,7 @@ typedef struct {
     enum noise_kind noise;
     size_t n_noise;          /* noise images per seed; 0: as many as digits */
     /* Beyond the paper (their arms run only when these are set): */
+    enum dataset_kind dataset; /* the images (the data read must be of it) */
     trait_spec trait;        /* the trait teacher's trait; TRAIT_NONE: no trait arms */
     size_t trait_epochs;     /* its fine-tuning */
     size_t student_width;    /* students of another shape: hidden units (0: width) */
@@ -108,6 +110,9 @@ int experiment_arm_runs(const experiment_config *cfg, size_t a);
 /* The arms that run under cfg, in table order, into which[] (which may be
  * NULL); returns their number: the rows of one seed. */
 size_t experiment_arms_run(const experiment_config *cfg, size_t which[EXPERIMENT_MAX_ARMS]);
+/* The paper's figure for arm a under cfg: the arm's paper_mean on the
+ * paper's dataset, NaN on another one (the paper ran MNIST alone). */
+double experiment_paper_mean(const experiment_config *cfg, size_t a);
 /* Index of the arm called name (as results files spell it), or -1. */
 int experiment_arm_index(const char *name);
 /* Index of the arm trained, started and imitating so, or -1. */
