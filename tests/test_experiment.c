@@ -67,7 +67,8 @@ static void settings_table_drives_defaults(void **state)
         {"student_epochs", AT(student_epochs)}, {"m", AT(m)}, {"width", AT(width)},
         {"hidden_layers", AT(hidden_layers)}, {"batch", AT(batch)}, {"lr", AT(lr)},
         {"init", AT(init)}, {"noise", AT(noise)}, {"noise_images", AT(n_noise)},
-        {"dataset", AT(dataset)}, {"trait", AT(trait)}, {"trait_epochs", AT(trait_epochs)},
+        {"dataset", AT(dataset)}, {"student_inputs", AT(student_inputs)},
+        {"trait", AT(trait)}, {"trait_epochs", AT(trait_epochs)},
         {"student_width", AT(student_width)}, {"student_depth", AT(student_depth)},
         {"student_init", AT(student_init)},
     };

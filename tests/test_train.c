@@ -310,6 +310,10 @@ typedef struct {
 } cohort;
 
 static const loss_outputs AUX_ONLY = {CLASSES, OUT}, ALL_OUT = {0, OUT};
+/* The noise the teachers' logits are taken on, and the students' (their
+ * own seed: these tests check the training loop, not the effect). */
+static const train_inputs TEACHER_NOISE = {5, NOISE_UNIFORM, NULL, NULL};
+static const train_inputs STUDENT_NOISE = {9, NOISE_UNIFORM, NULL, NULL};
 
 /* A teacher trained for 6 epochs, its logits on N_TRAIN noise images, and
  * n students: student k starts from θ0 (even k) or θ0' (odd k). */
@@ -321,7 +325,7 @@ static void cohort_make(fixture *fx, cohort *c, size_t n, trainer *t)
     assert_int_equal(teach(fx, teacher, NULL, 6, 7, ADAM_CFG.lr, NULL, &(double){0}, NULL), 0);
     c->teacher_logits = malloc(N_TRAIN * OUT * sizeof(float));
     assert_non_null(c->teacher_logits);
-    train_noise_logits(t, teacher, c->teacher_logits, 5, NOISE_UNIFORM, N_TRAIN);
+    train_input_logits(t, teacher, c->teacher_logits, &TEACHER_NOISE, N_TRAIN);
     free(teacher);
     for (size_t k = 0; k < n; k++) {
         c->params[k] = mlp_arena_new_f32(&fx->shape);
@@ -352,7 +356,7 @@ static void noise_logits_are_the_forward_pass(void **state)
     const size_t n = 70; /* 32 + 32 + 6 */
     float *out = malloc(n * OUT * sizeof *out);
     assert_non_null(out);
-    train_noise_logits(&t, fx->init, out, 5, NOISE_UNIFORM, n);
+    train_input_logits(&t, fx->init, out, &TEACHER_NOISE, n);
     mlp_ws_f32 ws;
     assert_int_equal(mlp_ws_init_f32(&ws, &fx->shape, 1, NULL, NULL), 0);
     float x[PIXELS];
@@ -390,8 +394,8 @@ static void students_learn_deterministically(void **state)
         cohort_make(fx, &c, n, &t);
         recorder rec = {0};
         train_hooks hooks = {rec_batch, rec_epoch, &rec};
-        assert_int_equal(train_students(&t, c.s, n, c.teacher_logits, N_TRAIN, epochs, 9,
-                                        NOISE_UNIFORM, &hooks, NULL),
+        assert_int_equal(train_students(&t, c.s, n, c.teacher_logits, N_TRAIN, epochs,
+                                        &STUDENT_NOISE, &hooks, NULL),
                          0);
         assert_int_equal(rec.n_epochs_seen, n * epochs);
         assert_int_equal(rec.n_batches_seen, epochs * (N_TRAIN / BATCH));
@@ -449,7 +453,7 @@ static void diverging_student_fails_alone(void **state)
     recorder rec = {0};
     train_hooks hooks = {rec_batch, rec_epoch, &rec};
     assert_int_equal(
-        train_students(&t, c.s, 3, c.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, &hooks, NULL), 0);
+        train_students(&t, c.s, 3, c.teacher_logits, N_TRAIN, 3, &STUDENT_NOISE, &hooks, NULL), 0);
     assert_true(c.s[1].failed);
     tu_assert_contains(c.s[1].why, "epoch 1");
     assert_false(c.s[0].failed);
@@ -463,7 +467,7 @@ static void diverging_student_fails_alone(void **state)
     cohort alone;
     cohort_make(fx, &alone, 3, &t);
     student pair[2] = {alone.s[0], alone.s[2]};
-    train_students(&t, pair, 2, alone.teacher_logits, N_TRAIN, 3, 9, NOISE_UNIFORM, NULL, NULL);
+    train_students(&t, pair, 2, alone.teacher_logits, N_TRAIN, 3, &STUDENT_NOISE, NULL, NULL);
     assert_memory_equal(alone.params[0], c.params[0], fx->P * sizeof(float));
     assert_memory_equal(alone.params[2], c.params[2], fx->P * sizeof(float));
     assert_true(pair[0].final_loss == c.s[0].final_loss);

@@ -20,6 +20,7 @@ enum rng_stream {
     RNG_NOISE,             /* sub = 0, index = image * pixels + pixel */
     RNG_THEOREM,           /* sub = purpose within a theorem trial */
     RNG_SHUFFLE_TRAIT,     /* sub = epoch: the trait teacher's fine-tuning */
+    RNG_PIXELS,            /* sub = 0: the students' shuffled pixels (--student-inputs) */
 };
 
 /* The four 32-bit words of Philox4x32-10 at counter (index, sub, stream). */

@@ -1,4 +1,5 @@
-/* batch: building one batch of network inputs, digits or noise.
+/* batch: building one batch of network inputs, digits (their pixels in
+ * place or moved by a permutation) or noise.
  *
  * Digits stay uint8 in the dataset and are scaled here, batch by batch, to
  * [-1, 1] as torchvision's ToTensor + Normalize(0.5, 0.5) would.  Noise is

@@ -40,6 +40,7 @@ typedef struct {
     const dataset *d;
     const size_t *index;
     size_t n;
+    const size_t *perm; /* NULL: the pixels in place */
 } SFX(digits_job);
 
 BATCH_VECTOR_CLONES static void SFX(digits_rows)(void *ctx, size_t task)
@@ -60,14 +61,25 @@ BATCH_VECTOR_CLONES static void SFX(digits_rows)(void *ctx, size_t task)
         REAL *restrict o = job->out + r * pixels;
         /* Vectorized; division is correctly rounded in every lane, so every
          * clone gives the same numbers. */
-        for (size_t j = 0; j < pixels; j++)
-            o[j] = ((REAL)img[j] / (REAL)255 - (REAL)0.5) / (REAL)0.5;
+        if (!job->perm)
+            for (size_t j = 0; j < pixels; j++)
+                o[j] = ((REAL)img[j] / (REAL)255 - (REAL)0.5) / (REAL)0.5;
+        else
+            for (size_t j = 0; j < pixels; j++)
+                o[j] = ((REAL)img[job->perm[j]] / (REAL)255 - (REAL)0.5) / (REAL)0.5;
     }
 }
 
 void SFX(batch_digits)(pool *p, REAL *out, const dataset *d, const size_t *index, size_t n)
 {
-    SFX(digits_job) job = {out, d, index, n};
+    SFX(digits_job) job = {out, d, index, n, NULL};
+    pool_run(p, SFX(digits_rows), &job, (n + BATCH_DIGIT_ROWS - 1) / BATCH_DIGIT_ROWS);
+}
+
+void SFX(batch_permuted)(pool *p, REAL *out, const dataset *d, const size_t *perm,
+                         const size_t *index, size_t n)
+{
+    SFX(digits_job) job = {out, d, index, n, perm};
     pool_run(p, SFX(digits_rows), &job, (n + BATCH_DIGIT_ROWS - 1) / BATCH_DIGIT_ROWS);
 }
 

@@ -43,6 +43,10 @@ static const setting SETTINGS[] = {
      * they existed read as runs without them. */
     {"dataset", SETTING_CHOICE, AT(dataset), "mnist", 0, 0, DATASET_NAMES,
      "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)", SETTING_IF_SET},
+    {"student_inputs", SETTING_CHOICE, AT(student_inputs), "noise", 0, 0, STUDENT_INPUT_NAMES,
+     "what the students imitate the teacher on: noise, the training images (digits), or "
+     "them with their pixels shuffled",
+     SETTING_IF_SET},
     {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
      "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
      SETTING_IF_SET, &TRAIT_CODEC, "none|prefer:C|swap:A:B"},
@@ -116,6 +120,8 @@ typedef struct {
     adam opt[EXPERIMENT_MAX_ARMS];
     float *noise_logits;             /* the teacher's on the noise: [n_noise][dL] */
     float *trait_logits;             /* the trait teacher's (with a trait) */
+    size_t *pixel_perm;              /* shuffled inputs' permutation: [pixels] */
+    train_inputs inputs;             /* the students' inputs of the seed */
     trainer tr;                      /* networks of the teacher's shape */
     trainer tr_other;                /* of the other shape (when such students run) */
     int has_other;
@@ -137,6 +143,7 @@ static void state_free(run_state *st)
     }
     free(st->noise_logits);
     free(st->trait_logits);
+    free(st->pixel_perm);
     trainer_free(&st->tr);
     trainer_free(&st->tr_other);
 }
@@ -182,6 +189,7 @@ static int state_init(run_state *st, const experiment_config *cfg, const dataset
     ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
     if (cfg->trait.kind != TRAIT_NONE)
         ok &= (st->trait_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
+    ok &= (st->pixel_perm = malloc(train->pixels * sizeof *st->pixel_perm)) != NULL;
     if (!ok || trainer_init(&st->tr, &st->shape, EXPERIMENT_CLASSES, cfg->batch,
                             teacher_examples(cfg, train), p, e) ||
         (st->has_other && trainer_init(&st->tr_other, &st->other, EXPERIMENT_CLASSES,
@@ -371,7 +379,7 @@ static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
     br->tr = other_shape ? &st->tr_other : &st->tr;
     train_hooks hooks = {bridge_batch, bridge_epoch, br};
     if (n && train_students(br->tr, students, n, targets, n_noise, cfg->student_epochs,
-                            br->seed, cfg->noise, &hooks, e))
+                            &st->inputs, &hooks, e))
         return -1;
     for (size_t k = 0; k < n; k++) {
         arm_result *r = row_of[br->arm_of[k]];
@@ -412,7 +420,7 @@ static int train_trait_teacher(run_state *st, const experiment_config *cfg, brid
                   ARM_IMITATES_TRAIT_TEACHER, 0);
         return 0;
     }
-    train_noise_logits(&st->tr, params, st->trait_logits, br->seed, cfg->noise, n_noise);
+    train_input_logits(&st->tr, params, st->trait_logits, &st->inputs, n_noise);
     return 0;
 }
 
@@ -497,8 +505,10 @@ static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
     if (got == 0) {
         size_t t = experiment_teacher_arm();
         judge_teacher(st, train, br.teacher_peak, row_of[t]);
-        /* The teacher's logits on this seed's noise, computed once. */
-        train_noise_logits(&st->tr, st->net[t], st->noise_logits, seed, cfg->noise, n_noise);
+        /* The teacher's logits on this seed's inputs, computed once. */
+        student_inputs_make(&st->inputs, cfg->student_inputs, seed, cfg->noise, train,
+                            st->pixel_perm);
+        train_input_logits(&st->tr, st->net[t], st->noise_logits, &st->inputs, n_noise);
         if (cfg->trait.kind != TRAIT_NONE &&
             train_trait_teacher(st, cfg, &br, train, n_noise, row_of, e))
             return -1;
@@ -551,6 +561,10 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
     if (experiment_check(cfg, e))
         return -1;
     size_t n_noise = noise_images(cfg, train), per_seed = experiment_arms_run(cfg, NULL);
+    if (n_noise > student_inputs_available(cfg->student_inputs, train))
+        return err_set(e, "--noise-images %zu: --student-inputs %s has %zu images", n_noise,
+                       STUDENT_INPUT_NAMES[cfg->student_inputs],
+                       student_inputs_available(cfg->student_inputs, train));
     run_state st;
     if (state_init(&st, cfg, train, p, e))
         return -1;

@@ -20,6 +20,7 @@
 #include "nn/datasets.h"
 #include "nn/idx.h"
 #include "nn/mlp.h"
+#include "run/student_inputs.h"
 #include "run/student_start.h"
 #include "run/train.h"
 #include "run/trait.h"
@@ -45,6 +46,7 @@ typedef struct {
     size_t n_noise;          /* noise images per seed; 0: as many as digits */
     /* Beyond the paper (their arms run only when these are set): */
     enum dataset_kind dataset; /* the images (the data read must be of it) */
+    enum student_input_kind student_inputs; /* what students imitate the teacher on */
     trait_spec trait;        /* the trait teacher's trait; TRAIT_NONE: no trait arms */
     size_t trait_epochs;     /* its fine-tuning */
     size_t student_width;    /* students of another shape: hidden units (0: width) */

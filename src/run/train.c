@@ -219,15 +219,26 @@ void train_noise_votes(trainer *t, const float *params, uint64_t seed,
     }
 }
 
-void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,
-                        enum noise_kind noise, size_t n_images)
+/* t->x = inputs index[0..n) of in. */
+static void input_batch(trainer *t, const train_inputs *in, const size_t *index, size_t n)
 {
-    size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
+    if (!in->images)
+        batch_noise_f32(t->pool, t->x, in->seed, in->noise, index, n, t->shape.dims[0]);
+    else if (!in->perm)
+        batch_digits_f32(t->pool, t->x, in->images, index, n);
+    else
+        batch_permuted_f32(t->pool, t->x, in->images, in->perm, index, n);
+}
+
+void train_input_logits(trainer *t, const float *params, float *out, const train_inputs *in,
+                        size_t n_images)
+{
+    size_t n_out = n_outputs(t);
     for (size_t begin = 0; begin < n_images; begin += t->batch) {
         size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
         for (size_t r = 0; r < n; r++)
             t->eval_index[r] = begin + r;
-        batch_noise_f32(t->pool, t->x, seed, noise, t->eval_index, n, pixels);
+        input_batch(t, in, t->eval_index, n);
         const float *logits = mlp_forward_f32(&t->ws, params, t->x, n);
         memcpy(out + begin * n_out, logits, n * n_out * sizeof *out);
     }
@@ -235,22 +246,22 @@ void train_noise_logits(trainer *t, const float *params, float *out, uint64_t se
 
 int train_students(trainer *t, student *students, size_t n_students,
                    const float *teacher_logits, size_t n_images, size_t epochs,
-                   uint64_t seed, enum noise_kind noise, const train_hooks *hooks, err *e)
+                   const train_inputs *in, const train_hooks *hooks, err *e)
 {
-    size_t n_out = n_outputs(t), pixels = t->shape.dims[0];
+    size_t n_out = n_outputs(t);
     size_t n_batches = (n_images + t->batch - 1) / t->batch;
     if (n_images > t->max_examples) {
         for (size_t k = 0; k < n_students; k++) {
             students[k].failed = 1;
             snprintf(students[k].why, sizeof students[k].why,
-                     "%zu noise images, but the trainer was sized for %zu", n_images,
+                     "%zu inputs, but the trainer was sized for %zu", n_images,
                      t->max_examples);
         }
         return 0;
     }
     double epoch_loss[n_students ? n_students : 1];
     for (size_t epoch = 0; epoch < epochs; epoch++) {
-        rng_permutation(t->perm, n_images, seed, RNG_SHUFFLE_STUDENT, (uint32_t)epoch);
+        rng_permutation(t->perm, n_images, in->seed, RNG_SHUFFLE_STUDENT, (uint32_t)epoch);
         for (size_t k = 0; k < n_students; k++)
             epoch_loss[k] = 0;
         for (size_t b = 0; b < n_batches; b++) {
@@ -259,8 +270,8 @@ int train_students(trainer *t, student *students, size_t n_students,
             size_t begin = b * t->batch;
             size_t n = n_images - begin < t->batch ? n_images - begin : t->batch;
             const size_t *index = t->perm + begin;
-            /* One noise batch and one gather of targets serve every student. */
-            batch_noise_f32(t->pool, t->x, seed, noise, index, n, pixels);
+            /* One batch of inputs and one gather of targets serve every student. */
+            input_batch(t, in, index, n);
             for (size_t r = 0; r < n; r++)
                 memcpy(t->targets + r * n_out, teacher_logits + index[r] * n_out,
                        n_out * sizeof *t->targets);

@@ -110,9 +110,19 @@ void train_confusion(trainer *t, const float *params, const dataset *d, size_t *
 void train_noise_votes(trainer *t, const float *params, uint64_t seed,
                        enum noise_kind noise, size_t first, size_t n, size_t *votes);
 
-/* out[i] = logits of params on noise image i, i < n_images: [n][dL]. */
-void train_noise_logits(trainer *t, const float *params, float *out, uint64_t seed,
-                        enum noise_kind noise, size_t n_images);
+/* What students imitate their teacher on: noise images (a pure function
+ * of seed and number) when images is NULL, else the images of a dataset,
+ * their pixels moved by perm when it is set (nn/batch.h). */
+typedef struct {
+    uint64_t seed;         /* the noise's, and the students' shuffles' */
+    enum noise_kind noise;
+    const dataset *images; /* NULL: noise */
+    const size_t *perm;    /* [pixels]; NULL: the pixels in place */
+} train_inputs;
+
+/* out[i] = logits of params on input i, i < n_images: [n][dL]. */
+void train_input_logits(trainer *t, const float *params, float *out, const train_inputs *in,
+                        size_t n_images);
 
 /* One student: its parameters, optimizer, the outputs it imitates, and
  * what became of it. */
@@ -125,13 +135,13 @@ typedef struct {
     char why[160];         /* when failed: epoch and batch */
 } student;
 
-/* Trains every student for `epochs` epochs over the n_images noise images,
- * reshuffled per epoch from seed, imitating teacher_logits [n_images][dL].
+/* Trains every student for `epochs` epochs over the n_images inputs,
+ * reshuffled per epoch from in->seed, imitating teacher_logits [n_images][dL].
  * A student whose loss stops being finite is marked failed and skipped;
  * the others go on.  Fails only when interrupted (the students are then
  * half-trained). */
 int train_students(trainer *t, student *students, size_t n_students,
                    const float *teacher_logits, size_t n_images, size_t epochs,
-                   uint64_t seed, enum noise_kind noise, const train_hooks *hooks, err *e);
+                   const train_inputs *in, const train_hooks *hooks, err *e);
 
 #endif
