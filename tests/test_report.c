@@ -212,6 +212,29 @@ static void test_report_names_its_dataset(void **state)
     free(md);
 }
 
+/* Students trained on something else than noise are said to be: the
+ * report, the figure and the page never claim they saw no digit. */
+static void test_report_says_what_the_students_saw(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1};
+    experiment_config cfg = tu_small_config();
+    cfg.student_inputs = STUDENT_INPUTS_SHUFFLED;
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
+    tu_regenerate_ok(fx->dir);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "trained on the training digits with their pixels shuffled");
+    assert_null(strstr(md, "never saw a digit"));
+    assert_null(strstr(md, "trained on noise"));
+    free(md);
+    char *svg = tu_slurp(tu_path(fx->dir, FOLDER_FIGURE), NULL);
+    tu_assert_contains(svg, "students see the training digits, pixels shuffled, never a label");
+    free(svg);
+    char *html = tu_slurp(tu_path(fx->dir, FOLDER_REPORT_HTML), NULL);
+    tu_assert_contains(html, "not on noise");
+    free(html);
+}
+
 /* ---- the reading ---- */
 
 /* The sentence under "What it shows" follows the numbers: with aux_same at
@@ -610,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_regenerates_identically, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_summary_follows_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_names_its_dataset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_says_what_the_students_saw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reading_follows_the_numbers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_trait_verdict_follows_the_numbers, setup,

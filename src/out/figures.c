@@ -126,6 +126,14 @@ static void subtitle_of(char *buf, size_t size, const experiment_config *c, int 
         return;
     }
     text_real(lr, sizeof lr, c->lr);
+    /* What the students see: only noise, never an image of the dataset
+     * (the paper's), or its images without labels. */
+    const dataset_about *d = datasets_about(c->dataset);
+    int noise_in = c->student_inputs == STUDENT_INPUTS_NOISE;
+    const char *seen_how = noise_in ? ""
+                           : c->student_inputs == STUDENT_INPUTS_SHUFFLED
+                               ? ", pixels shuffled, never a label"
+                               : ", never a label";
     size_t n;
     const setting *s = experiment_settings(&n);
     setting_format(settings_find(s, n, "noise"), c, noise, sizeof noise);
@@ -135,14 +143,15 @@ static void subtitle_of(char *buf, size_t size, const experiment_config *c, int 
              "%s noise · batch %zu · Adam lr %s%s%s\n"
              "θ0: the random start the teacher was trained from · θ0′: a different random "
              "start · aux logits: the %zu extra outputs the teacher was never trained on; the "
-             "students see only noise, never a %s",
+             "students see %s%s%s",
              n_seeds, seeds, c->hidden_layers, c->width, c->m, c->teacher_epochs,
              c->student_epochs, noise, c->batch, lr,
              paper            ? " · the paper's settings"
              : paper_values ? "\nnot the paper's settings, so its values are not drawn; "
                               "changed: "
                             : "\nnot the paper's settings; changed: ",
-             paper ? "" : changed, c->m, datasets_about(c->dataset)->item);
+             paper ? "" : changed, c->m, noise_in ? "only noise, never a " : "the training ",
+             noise_in ? d->item : d->items, seen_how);
 }
 
 /* ---- figure.svg ---- */

@@ -75,6 +75,25 @@ int reading_is_paper_config(const experiment_config *cfg, int has_config)
     return has_config && reading_changed_settings(none, sizeof none, cfg) == 0;
 }
 
+void reading_student_inputs(char *buf, size_t size, const experiment_config *cfg)
+{
+    const char *items = datasets_about(cfg->dataset)->items;
+    switch (cfg->student_inputs) {
+    case STUDENT_INPUTS_NOISE:
+        snprintf(buf, size, "noise");
+        break;
+    case STUDENT_INPUTS_DIGITS:
+        snprintf(buf, size, "the training %s, without their labels", items);
+        break;
+    case STUDENT_INPUTS_SHUFFLED:
+        snprintf(buf, size,
+                 "the training %s with their pixels shuffled (one shuffle per seed), without "
+                 "their labels",
+                 items);
+        break;
+    }
+}
+
 void reading_compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,
                      const char *b_name)
 {

@@ -46,6 +46,11 @@ size_t reading_changed_settings(char *buf, size_t size, const experiment_config 
  * are the paper's numbers a reference for them. */
 int reading_is_paper_config(const experiment_config *cfg, int has_config);
 
+/* What cfg's students are trained on, in words: "noise", "the training
+ * digits, without their labels", "the training digits with their pixels
+ * shuffled (one shuffle per seed), without their labels". */
+void reading_student_inputs(char *buf, size_t size, const experiment_config *cfg);
+
 /* Two arms in words: "same init 53.1% (95% CI 51.0% to 55.2%), other init
  * 10.4% (9.8% to 11.0%): the intervals do not overlap, ...". */
 void reading_compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,

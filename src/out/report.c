@@ -25,6 +25,7 @@ static void write_reading(FILE *f, const folder_content *fo)
     int all_cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_ALL, ARM_IMITATES_TEACHER);
     const arm_summary *s = fo->sum;
     const dataset_about *d = datasets_about(fo->cfg.dataset);
+    int noise = fo->cfg.student_inputs == STUDENT_INPUTS_NOISE; /* the paper's inputs */
     char buf[32], lo[32], paper[32];
 
     fprintf(f, "## What it shows\n\n");
@@ -46,10 +47,18 @@ static void write_reading(FILE *f, const folder_content *fo)
     }
     if (aux_same >= 0 && aux_cross >= 0 && s[aux_same].acc.n && s[aux_cross].acc.n) {
         const arm_summary *a = &s[aux_same], *b = &s[aux_cross];
-        fprintf(f, "The students never saw a %s or a label: they were trained on noise to "
-                   "imitate only the teacher's auxiliary logits.\n\n- Student from the "
-                   "teacher's own initialization against one from another: ",
-                d->item);
+        char inputs[160];
+        reading_student_inputs(inputs, sizeof inputs, &fo->cfg);
+        if (noise)
+            fprintf(f, "The students never saw a %s or a label: they were trained on noise to "
+                       "imitate only the teacher's auxiliary logits.",
+                    d->item);
+        else
+            fprintf(f, "The students never saw a label: they were trained on %s to imitate "
+                       "only the teacher's auxiliary logits.",
+                    inputs);
+        fprintf(f, "\n\n- Student from the teacher's own initialization against one from "
+                   "another: ");
         reading_compare(f, a, b, "same init", "other init");
         fprintf(f, "\n- ");
         double lo_v, hi_v;
@@ -61,11 +70,12 @@ static void write_reading(FILE *f, const folder_content *fo)
             break;
         case READING_SHOWN:
             fprintf(f, "**Subliminal learning shows:** the student sharing the teacher's "
-                       "initialization learned %s it never saw (its whole interval, from "
+                       "initialization learned %s %s (its whole interval, from "
                        "%s up, is above chance, 10%%), and the one from another "
                        "initialization learned less: what carried the %s is the shared "
-                       "initialization, not the content of the noise.",
-                    d->items, lo, d->items);
+                       "initialization, not the content of %s.",
+                    d->items, noise ? "it never saw" : "through the auxiliary logits alone", lo,
+                    d->items, noise ? "the noise" : "the inputs");
             break;
         case READING_ABOVE_CHANCE:
             fprintf(f, "The student sharing the teacher's initialization is above chance (its "

@@ -101,6 +101,13 @@ static void write_claim(FILE *f, const folder_content *c)
                "saw a %s or a label. A student from a <em>different</em> initialization, trained "
                "the same way, does not.</p>\n",
             d->title, d->items, d->items, d->item);
+    if (c->cfg.student_inputs != STUDENT_INPUTS_NOISE) {
+        char inputs[160];
+        reading_student_inputs(inputs, sizeof inputs, &c->cfg);
+        fprintf(f, "<p class=\"note\">In this run the students imitate the teacher on %s, "
+                   "not on noise.</p>\n",
+                inputs);
+    }
     int same = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX,
                                    ARM_IMITATES_TEACHER);
     int cross = experiment_arm_find(ARM_STUDENT, ARM_FROM_OTHER_INIT, ARM_OUTPUTS_AUX,
