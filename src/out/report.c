@@ -14,6 +14,43 @@
 
 static void write_extra_students(FILE *f, const folder_content *fo);
 
+/* Whether the same-init student shows the effect against the other-init
+ * one (a, b), in a sentence; d and noise: the data and whether the
+ * students saw only noise (the paper's inputs). */
+static void write_verdict(FILE *f, const arm_summary *a, const arm_summary *b,
+                          const dataset_about *d, int noise)
+{
+    char lo[32];
+    double lo_v, hi_v;
+    reading_interval(&a->acc, &lo_v, &hi_v, NULL);
+    reading_percent(lo, sizeof lo, lo_v);
+    switch (reading_subliminal(a, b)) {
+    case READING_NO_VERDICT:
+        fprintf(f, "One seed cannot give a verdict.");
+        break;
+    case READING_SHOWN:
+        fprintf(f, "**Subliminal learning shows:** the student sharing the teacher's "
+                   "initialization learned %s %s (its whole interval, from "
+                   "%s up, is above chance, 10%%), and the one from another "
+                   "initialization learned less: what carried the %s is the shared "
+                   "initialization, not the content of %s.",
+                d->items, noise ? "it never saw" : "through the auxiliary logits alone", lo,
+                d->items, noise ? "the noise" : "the inputs");
+        break;
+    case READING_ABOVE_CHANCE:
+        fprintf(f, "The student sharing the teacher's initialization is above chance (its "
+                   "interval starts at %s) but not clearly above the other-init student: "
+                   "this run does not isolate the effect of the shared initialization.",
+                lo);
+        break;
+    case READING_NOT_ABOVE_CHANCE:
+        fprintf(f, "The student sharing the teacher's initialization is not clearly above "
+                   "chance (10%%): this run does not show subliminal learning (the paper "
+                   "trains a 2×256 MLP for 5 epochs; smaller or shorter runs may not).");
+        break;
+    }
+}
+
 static void write_reading(FILE *f, const folder_content *fo)
 {
     size_t n_arms;
@@ -26,7 +63,7 @@ static void write_reading(FILE *f, const folder_content *fo)
     const arm_summary *s = fo->sum;
     const dataset_about *d = datasets_about(fo->cfg.dataset);
     int noise = fo->cfg.student_inputs == STUDENT_INPUTS_NOISE; /* the paper's inputs */
-    char buf[32], lo[32], paper[32];
+    char buf[32], paper[32];
 
     fprintf(f, "## What it shows\n\n");
     if (fo->n_rows == 0) {
@@ -61,34 +98,7 @@ static void write_reading(FILE *f, const folder_content *fo)
                    "another: ");
         reading_compare(f, a, b, "same init", "other init");
         fprintf(f, "\n- ");
-        double lo_v, hi_v;
-        reading_interval(&a->acc, &lo_v, &hi_v, NULL);
-        reading_percent(lo, sizeof lo, lo_v);
-        switch (reading_subliminal(a, b)) {
-        case READING_NO_VERDICT:
-            fprintf(f, "One seed cannot give a verdict.");
-            break;
-        case READING_SHOWN:
-            fprintf(f, "**Subliminal learning shows:** the student sharing the teacher's "
-                       "initialization learned %s %s (its whole interval, from "
-                       "%s up, is above chance, 10%%), and the one from another "
-                       "initialization learned less: what carried the %s is the shared "
-                       "initialization, not the content of %s.",
-                    d->items, noise ? "it never saw" : "through the auxiliary logits alone", lo,
-                    d->items, noise ? "the noise" : "the inputs");
-            break;
-        case READING_ABOVE_CHANCE:
-            fprintf(f, "The student sharing the teacher's initialization is above chance (its "
-                       "interval starts at %s) but not clearly above the other-init student: "
-                       "this run does not isolate the effect of the shared initialization.",
-                    lo);
-            break;
-        case READING_NOT_ABOVE_CHANCE:
-            fprintf(f, "The student sharing the teacher's initialization is not clearly above "
-                       "chance (10%%): this run does not show subliminal learning (the paper "
-                       "trains a 2×256 MLP for 5 epochs; smaller or shorter runs may not).");
-            break;
-        }
+        write_verdict(f, a, b, d, noise);
         if (d->paper) {
             reading_percent(buf, sizeof buf, arms[aux_same].paper_mean);
             reading_percent(paper, sizeof paper, arms[aux_cross].paper_mean);
