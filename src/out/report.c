@@ -91,7 +91,7 @@ static void write_reading(FILE *f, const folder_content *fo)
                        "imitate only the teacher's auxiliary logits.",
                     d->item);
         else
-            fprintf(f, "The students never saw a label: they were trained on %s to imitate "
+            fprintf(f, "The students never saw a label: they were trained on %s, to imitate "
                        "only the teacher's auxiliary logits.",
                     inputs);
         fprintf(f, "\n\n- Student from the teacher's own initialization against one from "
