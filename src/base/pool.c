@@ -23,9 +23,13 @@
  * hand-offs cost a cache-line transfer rather than a futex round trip; an
  * idle pool sleeps and costs nothing.  A pool with more threads than online
  * cores does not spin (a spinning thread would hold a core the working ones
- * need).  Sleeping uses the usual flag-then-check handshake (sequentially
- * consistent atomics on both sides, broadcast under the mutex), so no
- * wake-up is lost.
+ * need).  Sleeping uses the usual flag-then-check handshake (a store, a
+ * full fence, then a load, on both sides; broadcast under the mutex), so no
+ * wake-up is lost.  The fences are explicit: sequentially consistent
+ * atomics alone order a store before a later load in the C model, but
+ * qemu-user runs arm64's store-release then load-acquire on an x86 host
+ * without that order, and a lost wake-up hung 1 run of test_pool in 40
+ * there; a fence is a full barrier everywhere.
  *
  * No state outside the struct: any number of pools may coexist.  pool_run
  * is not reentrant (a task must not call pool_run on its own pool) and a
@@ -95,6 +99,7 @@ static void take_tasks(pool *p, uint32_t gen, pool_task_fn *fn, void *ctx, size_
             continue; /* t was reloaded */
         fn(ctx, IDX(t));
         size_t d = atomic_fetch_add_explicit(&p->done, 1, memory_order_seq_cst) + 1;
+        atomic_thread_fence(memory_order_seq_cst); /* done, then caller_waiting */
         if (d == n && atomic_load_explicit(&p->caller_waiting, memory_order_seq_cst)) {
             pthread_mutex_lock(&p->mu);
             pthread_cond_broadcast(&p->finished);
@@ -117,6 +122,7 @@ static uint64_t wait_ticket(pool *p, uint32_t seen)
     }
     pthread_mutex_lock(&p->mu);
     atomic_fetch_add_explicit(&p->sleepers, 1, memory_order_seq_cst);
+    atomic_thread_fence(memory_order_seq_cst); /* sleepers, then the ticket */
     uint64_t t;
     for (;;) {
         t = atomic_load_explicit(&p->ticket, memory_order_seq_cst);
@@ -153,6 +159,7 @@ static void *worker_main(void *arg)
 /* Wakes sleeping workers after the ticket changed (or stop was set). */
 static void wake_workers(pool *p)
 {
+    atomic_thread_fence(memory_order_seq_cst); /* the ticket, then sleepers */
     if (atomic_load_explicit(&p->sleepers, memory_order_seq_cst) > 0) {
         pthread_mutex_lock(&p->mu);
         pthread_cond_broadcast(&p->wake);
@@ -278,6 +285,7 @@ void pool_run(pool *p, pool_task_fn *fn, void *ctx, size_t n_tasks)
     }
     pthread_mutex_lock(&p->mu);
     atomic_store_explicit(&p->caller_waiting, 1, memory_order_seq_cst);
+    atomic_thread_fence(memory_order_seq_cst); /* caller_waiting, then done */
     while (atomic_load_explicit(&p->done, memory_order_seq_cst) != n_tasks)
         pthread_cond_wait(&p->finished, &p->mu);
     atomic_store_explicit(&p->caller_waiting, 0, memory_order_relaxed);
