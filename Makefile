@@ -158,6 +158,9 @@ $(STALL_SHIM): tests/stall_fsync.c | $(BUILD)/tests
 # start sublim through $(BUILD)/sublim-run, which runs it under RUNNER too,
 # since an emulated program cannot start a foreign one itself.
 RUNNER  ?=
+# TEST_TIMEOUT: seconds a test program may run before it is killed and
+# fails (empty: no limit; make check-ports gives the emulated ones 600).
+TEST_TIMEOUT ?=
 TEST_BIN = $(if $(RUNNER),$(BUILD)/sublim-run,$(BIN))
 $(BUILD)/sublim-run: $(BIN)
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(RUNNER)' '$(BIN)' > $@
@@ -173,7 +176,8 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz
 test-programs: $(TESTS) $(REPLAYS) $(STALL) $(TEST_BIN)
 
 test: test-programs $(BIN) data
-	@SUBLIM_BIN=$(abspath $(BIN)) RUNNER='$(RUNNER)' sh scripts/run-tests.sh $(TESTS) \
+	@SUBLIM_BIN=$(abspath $(BIN)) RUNNER='$(RUNNER)' TEST_TIMEOUT='$(TEST_TIMEOUT)' \
+	    sh scripts/run-tests.sh $(TESTS) \
 	    $(foreach t,$(FUZZ_TARGETS),"$(BUILD)/tests/replay_$(t) tests/fuzz/corpus/$(t) tests/fuzz/regressions/$(t)")
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;

@@ -15,10 +15,16 @@
 # such as qemu-aarch64 for a cross build.  The shell tests are then left
 # out: they start the program (SUBLIM_BIN) directly, and their real-data
 # runs would take far too long emulated.
+#
+# TEST_TIMEOUT (seconds, from `make test TEST_TIMEOUT=...`): a program
+# still running after that long is killed and counts as failed, so a hang
+# fails its program rather than the whole run.
 set -u
 runner=${RUNNER:-}
+limit=${TEST_TIMEOUT:-}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/portable.sh" # with_timeout
 log=$(mktemp "${TMPDIR:-/tmp}/sublim-run-tests.XXXXXX")
 trap 'rm -f "$log" "$log.rc"' EXIT
 programs_passed=0
@@ -47,7 +53,11 @@ check_lines() {
 run() {
     echo "=== $*"
     t0=$(date +%s)
-    { "$@" 2>&1; echo $? >"$log.rc"; } | tee "$log"
+    if [ -n "$limit" ]; then
+        { with_timeout KILL "$limit" "$@" 2>&1; echo $? >"$log.rc"; } | tee "$log"
+    else
+        { "$@" 2>&1; echo $? >"$log.rc"; } | tee "$log"
+    fi
     rc=$(cat "$log.rc")
     if [ "$1" = sh ]; then
         passed=$(check_lines 'ok')
