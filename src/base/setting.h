@@ -54,6 +54,8 @@ enum {
     SETTING_IF_SET = 4,  /* recorded (config.txt, JSON) only when not at its default, so
                             results written before the setting existed read as its default
                             and a default run's files keep their bytes */
+    SETTING_ONE_VALUE = 8, /* a sweep takes one value of it: its tasks share what it
+                              names (the data a sweep reads) */
 };
 
 typedef struct {

@@ -32,7 +32,7 @@ int cmd_demo(int argc, char **argv);
 /* The flags of every command that runs the experiment's network. */
 typedef struct {
     size_t threads;       /* 0: online cores */
-    const char *data_dir; /* the unpacked MNIST files; NULL: found nowhere */
+    const char *data_dir; /* the unpacked data files; NULL: found nowhere */
     const char *out_dir;  /* the result folder */
     char data_found[FILES_PATH_MAX]; /* the user's data folder, when data_dir is it */
     enum dataset_kind dataset;       /* what data_dir holds (cmd_find_data) */

@@ -35,57 +35,57 @@ static int holds_data(const char *dir)
 
 void cmd_find_data(cmd_run_flags *rf, enum dataset_kind kind)
 {
-    const char *here = datasets_about(kind)->folder;
-    const char *env = getenv("SUBLIM_DATA");
+    const dataset_about *d = datasets_about(kind);
+    const char *env = d->env ? getenv(d->env) : NULL;
     rf->dataset = kind;
     if (rf->data_dir)
         return;
-    if (kind == DATASET_MNIST && env && env[0]) {
+    if (env && env[0]) {
         rf->data_dir = env; /* set on purpose: used even when it lacks the files */
         return;
     }
-    user_data_dir(rf->data_found, sizeof rf->data_found, here);
-    rf->data_dir = holds_data(here)               ? here
+    user_data_dir(rf->data_found, sizeof rf->data_found, d->folder);
+    rf->data_dir = holds_data(d->folder)           ? d->folder
                    : holds_data(rf->data_found) ? rf->data_found
                                                 : NULL;
 }
 
-/* The way to fetch the dataset: the fetch script's option, and, when the
- * dataset comes as a Debian package, the package. */
-static void fetch_words(char *buf, size_t size, enum dataset_kind kind)
+/* The way to fetch the dataset: the fetch script (with the dataset's
+ * option), and where it comes from when a Debian package installs it. */
+static void fetch_words(char *buf, size_t size, const dataset_about *d)
 {
-    const dataset_about *d = datasets_about(kind);
-    const char *opt = kind == DATASET_MNIST ? "" : " --fashion";
     if (d->package)
         snprintf(buf, size, "'%s%s' (it copies Debian's package %s when installed: "
                             "apt-get install %s), or '%s%s DIR' and --data DIR",
-                 CMD_FETCH_SCRIPT, opt, d->package, d->package, CMD_FETCH_SCRIPT, opt);
+                 CMD_FETCH_SCRIPT, d->fetch, d->package, d->package, CMD_FETCH_SCRIPT,
+                 d->fetch);
     else
-        snprintf(buf, size, "'%s', or '%s DIR' and --data DIR (or SUBLIM_DATA=DIR)",
-                 CMD_FETCH_SCRIPT, CMD_FETCH_SCRIPT);
+        snprintf(buf, size, "'%s%s', or '%s%s DIR' and --data DIR%s%s%s", CMD_FETCH_SCRIPT,
+                 d->fetch, CMD_FETCH_SCRIPT, d->fetch, d->env ? " (or " : "",
+                 d->env ? d->env : "", d->env ? "=DIR)" : "");
 }
 
 /* Says that the data was found nowhere, where it was looked for, and how
  * to fetch it. */
-static void tell_no_data(enum dataset_kind kind)
+static void tell_no_data(const dataset_about *d)
 {
-    const dataset_about *d = datasets_about(kind);
     char user[FILES_PATH_MAX], how[600];
     user_data_dir(user, sizeof user, d->folder);
-    fetch_words(how, sizeof how, kind);
+    fetch_words(how, sizeof how, d);
     fprintf(stderr,
-            "sublim: no %s data: no --data given%s, and neither ./%s nor %s holds %s\n"
-            "sublim: fetch and verify it with %s; in the repository, 'make data%s'\n",
-            d->title, kind == DATASET_MNIST ? ", SUBLIM_DATA is not set" : "", d->folder,
-            user[0] ? user : "the user's data folder (HOME is not set)", DATA_PROBE, how,
-            kind == DATASET_MNIST ? "" : "-fashion");
+            "sublim: no %s data: no --data given%s%s%s, and neither ./%s nor %s holds %s\n"
+            "sublim: fetch and verify it with %s; in the repository, 'make %s'\n",
+            d->title, d->env ? ", " : "", d->env ? d->env : "", d->env ? " is not set" : "",
+            d->folder, user[0] ? user : "the user's data folder (HOME is not set)", DATA_PROBE,
+            how, d->make);
 }
 
 int cmd_load_data(const cmd_run_flags *rf, dataset *train, dataset *test)
 {
     err e;
+    const dataset_about *d = datasets_about(rf->dataset);
     if (!rf->data_dir) {
-        tell_no_data(rf->dataset);
+        tell_no_data(d);
         return -1;
     }
     if (dataset_load(train, rf->data_dir, "train", EXPERIMENT_CLASSES, &e) == 0) {
@@ -93,10 +93,8 @@ int cmd_load_data(const cmd_run_flags *rf, dataset *train, dataset *test)
             return 0;
         dataset_free(train);
     }
-    const dataset_about *d = datasets_about(rf->dataset);
-    fprintf(stderr, "sublim: %s\n(fetch and verify %s with '%s%s DIR', or 'make data%s' in the "
+    fprintf(stderr, "sublim: %s\n(fetch and verify %s with '%s%s DIR', or 'make %s' in the "
                     "repository)\n",
-            e.msg, d->title, CMD_FETCH_SCRIPT, rf->dataset == DATASET_MNIST ? "" : " --fashion",
-            rf->dataset == DATASET_MNIST ? "" : "-fashion");
+            e.msg, d->title, CMD_FETCH_SCRIPT, d->fetch, d->make);
     return -1;
 }

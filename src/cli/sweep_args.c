@@ -56,8 +56,8 @@ typedef struct {
 static void help_of(const setting *s, char *buf, size_t size)
 {
     size_t used = (size_t)snprintf(buf, size, "%s", s->help);
-    if (s->flags & SETTING_SEEDS)
-        return;
+    if (s->flags & (SETTING_SEEDS | SETTING_ONE_VALUE))
+        return; /* one value, as experiment takes it */
     if (s->type == SETTING_SPEC) {
         snprintf(buf + used, size - used, "; a list");
         return;
@@ -81,8 +81,9 @@ static void text_settings_make(text_settings *t)
         if (setting_has_flag(&s[i])) {
             t->real[t->n] = &s[i];
             help_of(&s[i], t->help[t->n], sizeof t->help[t->n]);
-            /* The seeds take what experiment's take; the others a list. */
-            if (s[i].flags & SETTING_SEEDS)
+            /* The seeds and the one-value settings take what experiment's
+             * take; the others a list. */
+            if (s[i].flags & (SETTING_SEEDS | SETTING_ONE_VALUE))
                 setting_placeholder(&s[i], t->placeholder[t->n], sizeof t->placeholder[t->n]);
             else
                 snprintf(t->placeholder[t->n], sizeof t->placeholder[t->n], "LIST");

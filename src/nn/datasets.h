@@ -23,6 +23,9 @@ typedef struct {
     const char *labels;  /* and several: "digits", "classes" */
     const char *classes[DATASETS_CLASSES]; /* what each label means */
     const char *package; /* the Debian package that installs it; NULL: none */
+    const char *fetch;   /* the fetch script's option for it: "", " --fashion" */
+    const char *make;    /* the repository's target that fetches it: "data", "data-fashion" */
+    const char *env;     /* the variable naming its folder; NULL: none */
     int paper;           /* 1: the paper's experiment ran on it (its figures apply) */
 } dataset_about;
 

@@ -231,9 +231,9 @@ static int write_trait(FILE *f, const folder_content *fo, err *e)
 static void write_paper_note(FILE *f, const folder_content *fo)
 {
     char changed[1024];
-    if (!datasets_about(fo->cfg.dataset)->paper) {
-        fprintf(f, "The paper ran MNIST alone: it has no figures for %s.\n\n",
-                datasets_about(fo->cfg.dataset)->title);
+    const dataset_about *d = datasets_about(fo->cfg.dataset);
+    if (!d->paper) {
+        fprintf(f, "The paper ran MNIST alone: it has no figures for %s.\n\n", d->title);
     } else if (!fo->has_config) {
         fprintf(f, "**Not known to be the paper's settings** (no `config.txt`): the figure "
                    "leaves the paper's values out.\n\n");
@@ -271,10 +271,11 @@ static void write_results_table(FILE *f, const folder_content *fo)
             fprintf(f, " %zu diverged |", s->failed);
         fputc('\n', f);
     }
-    fprintf(f, "\nAccuracy on the %zu %s test %s; n successful seeds; %s", 
+    fprintf(f, "\nAccuracy on the %zu %s test %s; n successful seeds; %s",
             fo->n_rows ? fo->rows[0].total : (size_t)0, d->title, d->items, READING_CI_NOTE);
-    fprintf(f, d->paper ? "; paper: Cloud et al. (2025), MNIST figure, mean of 100 runs.\n\n"
-                        : ".\n\n");
+    fputs(d->paper ? "; paper: Cloud et al. (2025), MNIST figure, mean of 100 runs.\n\n"
+                   : ".\n\n",
+          f);
     write_paper_note(f, fo);
 }
 

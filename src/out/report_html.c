@@ -1,4 +1,5 @@
 #include "out/report_html.h"
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -309,7 +310,7 @@ static void write_per_digit(FILE *f, const folder_content *c)
     const dataset_about *d = datasets_about(c->cfg.dataset);
     char title[64];
     snprintf(title, sizeof title, "%s by %s", d->label, d->label);
-    title[0] = (char)(title[0] - 'a' + 'A'); /* labels are lower-case ASCII words */
+    title[0] = (char)toupper((unsigned char)title[0]);
     section(f, "per-digit", title);
     if (!c->has_classes) {
         missing(f, "No classes.csv in this folder (made before it existed): run the "
@@ -537,6 +538,7 @@ static const char STYLE[] =
 
 static int write_page(FILE *f, const folder *dir, const folder_content *c, err *e)
 {
+    const dataset_about *d = datasets_about(c->cfg.dataset);
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<title>Subliminal learning on %s: sublim report</title>\n<style>\n%s"
@@ -544,8 +546,7 @@ static int write_page(FILE *f, const folder *dir, const folder_content *c, err *
                "experiment of Cloud et al. (2025), <cite>Subliminal Learning: Language models "
                "transmit behavioral traits via hidden signals in data</cite>, run by "
                "<code>sublim</code>%s.</p>\n",
-            datasets_about(c->cfg.dataset)->title, STYLE, datasets_about(c->cfg.dataset)->title,
-            datasets_about(c->cfg.dataset)->paper ? "" : " on another dataset");
+            d->title, STYLE, d->title, d->paper ? "" : " on another dataset");
     write_claim(f, c);
     section(f, "figure", "Test accuracy of every arm");
     if (inline_svg(f, dir, FOLDER_FIGURE, e))

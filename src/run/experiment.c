@@ -42,7 +42,8 @@ static const setting SETTINGS[] = {
     /* Beyond the paper, recorded only when set: results of runs from before
      * they existed read as runs without them. */
     {"dataset", SETTING_CHOICE, AT(dataset), "mnist", 0, 0, DATASET_NAMES,
-     "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)", SETTING_IF_SET},
+     "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)",
+     SETTING_IF_SET | SETTING_ONE_VALUE},
     {"student_inputs", SETTING_CHOICE, AT(student_inputs), "noise", 0, 0, STUDENT_INPUT_NAMES,
      "what the students imitate the teacher on: noise, the training images (digits), or "
      "them with their pixels shuffled",

@@ -122,10 +122,9 @@ int sweep_add_axis(sweep_plan *p, const char *name, const char *values, err *e)
         if (add_value(&axis, text, label, e))
             return -1;
     }
-    /* A sweep reads one data set (its plan records it) for every task. */
-    if (axis.n > 1 && strcmp(s->name, "dataset") == 0)
+    if (axis.n > 1 && (s->flags & SETTING_ONE_VALUE))
         return err_set(e, "%s takes one value in a sweep: its tasks share one data set (run "
-                          "one sweep per dataset)",
+                          "one sweep per value)",
                        label);
     memmove(&p->axes[at + 1], &p->axes[at], (p->n_axes - at) * sizeof p->axes[0]);
     p->axes[at] = axis;
