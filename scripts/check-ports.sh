@@ -8,8 +8,9 @@
 #   3. short real-MNIST runs -- two experiments that between them run every
 #      kind of arm (the paper's, a trait teacher and its students, students
 #      of another width, a mixed and an embedded start) and a theorem check
-#      -- write the same results.csv, curves.csv and theorem.csv with gcc on
-#      every kernel path the CPU has, with clang on each, and on aarch64;
+#      -- write the same results.csv, curves.csv, alignment.csv, theorem.csv
+#      and theorem_layers.csv with gcc on every kernel path the CPU has, with
+#      clang on each, and on aarch64;
 # and it prints the aarch64 build's instruction mix in the kernels
 # (scripts/kernel-isa.sh).  Exits 1 if anything fails or differs.
 #
@@ -114,7 +115,8 @@ experiment=(--seeds 1 --epochs 1 --student-epochs 1 --width 20 --batch 128 --lr 
             --noise-images 512 --trait prefer:3 --student-width 28 --threads 2 --quiet)
 theorem=(--trials 2 --width 20 --eps 0.01,0.0001 --steps 3 --input-batch 64
          --teacher-batch 64 --heldout 200 --threads 2)
-files=(mix/results.csv mix/curves.csv embed/results.csv embed/curves.csv theorem.csv)
+files=(mix/results.csv mix/curves.csv mix/alignment.csv embed/results.csv embed/curves.csv
+       embed/alignment.csv theorem.csv theorem_layers.csv)
 
 # run NAME SUBLIM...: the experiments and the theorem check, run by the
 # command SUBLIM..., into $work/runs/NAME.

@@ -70,7 +70,7 @@ static void settings_table_drives_defaults(void **state)
         {"dataset", AT(dataset)}, {"student_inputs", AT(student_inputs)},
         {"trait", AT(trait)}, {"trait_epochs", AT(trait_epochs)},
         {"student_width", AT(student_width)}, {"student_depth", AT(student_depth)},
-        {"student_init", AT(student_init)},
+        {"student_init", AT(student_init)}, {"align_every", AT(align_every)},
     };
 #undef AT
     const size_t n_fields = sizeof fields / sizeof fields[0];

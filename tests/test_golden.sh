@@ -3,7 +3,8 @@
 # writes a result file must give the very bytes recorded in tests/golden/
 # (taken from the code before the redesign of the source tree, and the
 # theorem's once more when exp, log and cos became base/detmath's; nothing
-# else since may change a result; classes.csv and samples.pgm, added later,
+# else since may change a result; classes.csv, samples.pgm, alignment.csv,
+# alignment.svg and theorem_layers.csv, added later,
 # from their first version on).  Every kernel path computes the same
 # fused multiply-add chains, so there is one set of sums (results.sha256)
 # and the runs are repeated on every path this CPU has.
@@ -54,7 +55,8 @@ for path in avx512 avx2 neon fma; do
     fi
     (cd "$out" && sha256 A/results.csv A/curves.csv A/config.txt A/theorem.csv \
         A/figure.svg A/curves.svg B/results.csv B/config.txt B/theorem.csv B/figure.svg \
-        A/classes.csv A/samples.pgm B/classes.csv B/samples.pgm) \
+        A/classes.csv A/samples.pgm B/classes.csv B/samples.pgm A/alignment.csv \
+        A/alignment.svg A/theorem_layers.csv B/theorem_layers.csv) \
         >"$out/got.sha256"
     if diff "$sums" "$out/got.sha256"; then
         echo "ok: $path: every file identical to $(basename "$sums")"

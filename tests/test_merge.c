@@ -165,8 +165,10 @@ static void test_merge_equals_one_run(void **state)
     if (merge_folders(ba, 2, merged, 0, notes, sizeof notes, &e))
         fail_msg("merge: %s", e.msg);
     assert_string_equal(notes, "");
-    static const char *const same[] = {FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CONFIG,
-                                       FOLDER_FIGURE, FOLDER_CURVES_FIGURE};
+    static const char *const same[] = {FOLDER_RESULTS,         FOLDER_CURVES,
+                                       FOLDER_ALIGNMENT,       FOLDER_CONFIG,
+                                       FOLDER_FIGURE,          FOLDER_CURVES_FIGURE,
+                                       FOLDER_ALIGNMENT_FIGURE};
     for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
         tu_assert_same_file(tu_path(merged, same[k]), tu_path(both, same[k]));
     tu_assert_same_file(tu_path(merged, FOLDER_THEOREM_CSV), tu_path(a, FOLDER_THEOREM_CSV));
@@ -285,8 +287,11 @@ static void test_merge_refuses_conflicts(void **state)
     const char *ad[] = {a, d};
     assert_int_equal(merge_folders(ad, 2, out, 0, notes, sizeof notes, &e), 0);
     tu_assert_contains(notes, "curves.csv left out");
+    tu_assert_contains(notes, "alignment.csv left out");
     assert_int_not_equal(access(tu_path(out, FOLDER_CURVES), F_OK), 0);
     assert_int_not_equal(access(tu_path(out, FOLDER_CURVES_FIGURE), F_OK), 0);
+    assert_int_not_equal(access(tu_path(out, FOLDER_ALIGNMENT), F_OK), 0);
+    assert_int_not_equal(access(tu_path(out, FOLDER_ALIGNMENT_FIGURE), F_OK), 0);
 }
 
 /* An input's results.csv is read as strictly as resume reads it: a row

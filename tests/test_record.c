@@ -145,8 +145,9 @@ static record_options record_one_seed_in_a(fixture *fx, char *dir, size_t size)
 /* ---- resume ---- */
 
 /* A run "killed" after 2 of 3 seeds, resumed, ends with the bytes of an
- * uninterrupted run, though its curves.csv held points of the seed it had
- * not finished (a kill between writing curves.csv and results.csv); run.txt
+ * uninterrupted run, though its curves.csv and alignment.csv held points
+ * of the seed it had not finished (a kill between writing them and
+ * results.csv); run.txt
  * keeps the first run's block and says the resumed one ran seed 2 only.
  * Resuming a finished run changes none of its rows. */
 static void resume_matches_an_uninterrupted_run(void **state)
@@ -158,9 +159,15 @@ static void resume_matches_an_uninterrupted_run(void **state)
     record_ok(fx, "ref", &o, NULL);
     record_options two = tiny(2);
     record_ok(fx, "run", &two, NULL);
-    char *curves = slurp_in(fx, "ref", FOLDER_CURVES);
-    tu_write_file(tu_path(d, "run/" FOLDER_CURVES), curves, strlen(curves));
-    free(curves);
+    /* A kill after curves.csv and alignment.csv were written, before
+     * results.csv: they hold seed 2, which the resume runs again. */
+    static const char *const ahead[] = {FOLDER_CURVES, FOLDER_ALIGNMENT};
+    for (size_t k = 0; k < 2; k++) {
+        char *text = slurp_in(fx, "ref", ahead[k]), path[700];
+        snprintf(path, sizeof path, "%s/run/%s", d, ahead[k]);
+        tu_write_file(path, text, strlen(text));
+        free(text);
+    }
 
     o.resume = 1;
     record_outcome out;
@@ -168,6 +175,7 @@ static void resume_matches_an_uninterrupted_run(void **state)
     assert_int_equal(out.kept, 2);
     same(fx, "ref", "run", FOLDER_RESULTS);
     same(fx, "ref", "run", FOLDER_CURVES);
+    same(fx, "ref", "run", FOLDER_ALIGNMENT);
     char *runs = slurp_in(fx, "run", FOLDER_RUNS);
     tu_assert_contains(runs, "seeds=0-1\n"); /* the first run */
     tu_assert_contains(runs, "seeds=2\n");   /* the resumed run ran seed 2 only */
@@ -179,6 +187,7 @@ static void resume_matches_an_uninterrupted_run(void **state)
     assert_int_equal(out.kept, 3);
     same(fx, "ref", "run", FOLDER_RESULTS);
     same(fx, "ref", "run", FOLDER_CURVES);
+    same(fx, "ref", "run", FOLDER_ALIGNMENT);
     runs = slurp_in(fx, "run", FOLDER_RUNS);
     tu_assert_contains(runs, "seeds=none\n");
     free(runs);
@@ -277,6 +286,7 @@ static void resume_with_nothing_to_keep_is_a_fresh_run(void **state)
     assert_int_equal(out.kept, 0);
     same(fx, "ref", "run", FOLDER_RESULTS);
     same(fx, "ref", "run", FOLDER_CURVES);
+    same(fx, "ref", "run", FOLDER_ALIGNMENT);
     char *runs = slurp_in(fx, "run", FOLDER_RUNS);
     assert_int_equal(tu_count(runs, "[run]"), 1);
     tu_assert_contains(runs, "seeds=0-1\n");

@@ -40,7 +40,8 @@ for t in 1 3; do
         --student-epochs 1 --noise-images 2000 --batch 500 --trait swap:3:8 \
         --student-width 56 --student-init embed --quiet --out "$out/y$t" >/dev/null || fail=1
 done
-for f in x3/results.csv x3/curves.csv y3/results.csv y3/curves.csv; do
+for f in x3/results.csv x3/curves.csv x3/alignment.csv y3/results.csv y3/curves.csv \
+    y3/alignment.csv; do
     same "$f" "$(echo "$f" | sed "s/3/1/")"
 done
 # The AVX2 path must give the AVX-512 path's bits too (same FMA chains).
@@ -54,7 +55,7 @@ else
     fail=1
 fi
 for t in 2 3 8; do
-    for f in e$t/results.csv e$t/curves.csv t$t/theorem.csv; do
+    for f in e$t/results.csv e$t/curves.csv e$t/alignment.csv t$t/theorem.csv; do
         same "$f" "$(echo "$f" | sed "s/^\([et]\)$t/\11/")"
     done
 done

@@ -112,7 +112,7 @@ static int teach(fixture *fx, float *params, pool *p, size_t epochs, uint64_t se
     assert_int_equal(trainer_init(&t, &fx->shape, CLASSES, BATCH, N_TRAIN, p, NULL), 0);
     assert_int_equal(adam_init(&opt, fx->P, cfg, NULL), 0);
     memcpy(params, fx->init, fx->P * sizeof *params);
-    train_hooks hooks = {rec_batch, rec_epoch, rec};
+    train_hooks hooks = {.on_batch = rec_batch, .on_epoch = rec_epoch, .ctx = rec};
     int rc = train_teacher(&t, params, &opt, &fx->train, epochs, seed, rec ? &hooks : NULL,
                            final_loss, e);
     adam_free(&opt);
@@ -393,7 +393,7 @@ static void students_learn_deterministically(void **state)
         cohort c;
         cohort_make(fx, &c, n, &t);
         recorder rec = {0};
-        train_hooks hooks = {rec_batch, rec_epoch, &rec};
+        train_hooks hooks = {.on_batch = rec_batch, .on_epoch = rec_epoch, .ctx = &rec};
         assert_int_equal(train_students(&t, c.s, n, c.teacher_logits, N_TRAIN, epochs,
                                         &STUDENT_NOISE, &hooks, NULL),
                          0);
@@ -451,7 +451,7 @@ static void diverging_student_fails_alone(void **state)
     wild.lr = 1e30;
     assert_int_equal(adam_init(&c.opt[1], fx->P, wild, NULL), 0);
     recorder rec = {0};
-    train_hooks hooks = {rec_batch, rec_epoch, &rec};
+    train_hooks hooks = {.on_batch = rec_batch, .on_epoch = rec_epoch, .ctx = &rec};
     assert_int_equal(
         train_students(&t, c.s, 3, c.teacher_logits, N_TRAIN, 3, &STUDENT_NOISE, &hooks, NULL), 0);
     assert_true(c.s[1].failed);

@@ -94,7 +94,8 @@ enum {
     TU_RUN_TXT = 1,    /* run.txt: one finished run of 12.5 s, 2 threads */
     TU_CURVES_CSV = 2, /* curves.csv: every trained arm's epochs */
     TU_CLASSES_CSV = 4, /* classes.csv: each row's correct answers spread over the digits */
-    TU_ALL_FILES = TU_RUN_TXT | TU_CURVES_CSV | TU_CLASSES_CSV,
+    TU_ALIGNMENT_CSV = 8, /* alignment.csv: each student's step 0 and epoch ends */
+    TU_ALL_FILES = TU_RUN_TXT | TU_CURVES_CSV | TU_CLASSES_CSV | TU_ALIGNMENT_CSV,
 };
 
 /* r's counts per digit (classes.csv) as a run would give them: TU_TOTAL
@@ -113,8 +114,36 @@ static inline void tu_synthetic_classes(arm_result *r)
     r->has_classes = 1;
 }
 
+/* alignment.csv for seeds under cfg: each student of the teacher's shape
+ * at step 0 (undefined) and at its epochs' ends (4 steps each), its
+ * cosines growing with the epoch and falling with the arm's index. */
+static inline void tu_write_alignment(const char *dir, const uint64_t *seeds, size_t n_seeds,
+                                      const experiment_config *cfg)
+{
+    size_t which[EXPERIMENT_MAX_ARMS], n_arms = experiment_arms_run(cfg, which);
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    align_rows t = {0};
+    err e;
+    for (size_t s = 0; s < n_seeds; s++)
+        for (size_t i = 0; i < n_arms; i++) {
+            const arm_spec *arm = &arms[which[i]];
+            if (arm->training != ARM_STUDENT || arm->start == ARM_FROM_OWN_INIT ||
+                arm->start == ARM_FROM_EMBEDDED_INIT)
+                continue;
+            for (size_t ep = 0; ep <= cfg->student_epochs; ep++)
+                for (size_t p = 0; p <= cfg->hidden_layers + 1; p++) {
+                    double c = ep ? 0.1 * (double)ep / (double)(which[i] + p + 1) : NAN;
+                    align_row r = {seeds[s], which[i], ep, 4 * ep, p, c, c / 2, ep ? 4 : 0};
+                    assert_int_equal(align_rows_add(&t, &r, &e), 0);
+                }
+        }
+    align_rows_sort(t.rows, t.n);
+    assert_int_equal(align_csv_write(tu_path(dir, FOLDER_ALIGNMENT), t.rows, t.n, &e), 0);
+    align_rows_free(&t);
+}
+
 /* Makes dir (one level, when missing) and writes results.csv, config.txt
- * and what files (TU_RUN_TXT, TU_CURVES_CSV) says for seeds under cfg:
+ * and what files (TU_RUN_TXT, TU_CURVES_CSV, ...) says for seeds under cfg:
  * every arm cfg runs ok at tu_synthetic_acc, final loss 0.01 (a + 1) when
  * trained, with a trait its trait rate at tu_synthetic_trait; the curves
  * rising to that accuracy over the arm's epochs. */
@@ -173,6 +202,8 @@ static inline void tu_make_folder(const char *dir, const uint64_t *seeds, size_t
         curves_sort(pts, n_pts);
         assert_int_equal(curves_write(tu_path(dir, FOLDER_CURVES), pts, n_pts, &e), 0);
     }
+    if (files & TU_ALIGNMENT_CSV)
+        tu_write_alignment(dir, seeds, n_seeds, cfg);
     free(rows);
     free(pts);
 }

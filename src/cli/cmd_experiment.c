@@ -14,7 +14,8 @@ static const char USAGE[] =
     "Trains a teacher on MNIST and students on noise that imitate only\n"
     "its auxiliary logits; reports test accuracy per arm over seeds.\n"
     "Writes OUT/results.csv, config.txt, run.txt, curves.csv,\n"
-    "summary.json, figure.svg, curves.svg and report.md.  A killed run\n"
+    "alignment.csv, summary.json, figure.svg, curves.svg, alignment.svg and\n"
+    "report.md.  A killed run\n"
     "goes on where it stopped with the same flags plus --resume.";
 
 /* The flags of this command alone. */
@@ -37,7 +38,9 @@ static const setting OWN_FLAGS[] = {
      "use the teachers saved in this checkpoint file instead of training them", 0,
      .placeholder = "FILE"},
     {"no_curves", SETTING_SWITCH, AT(no_curves), NULL, 0, 0, NULL,
-     "skip the test evaluation after every epoch (no curves.csv, curves.svg)", 0},
+     "skip the test evaluation and the students' alignment after every epoch (no "
+     "curves.csv, curves.svg, alignment.csv, alignment.svg)",
+     0},
     {"quiet", SETTING_SWITCH, AT(quiet), NULL, 0, 0, NULL, "print only the final table", 0},
 };
 #undef AT

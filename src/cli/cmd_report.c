@@ -69,11 +69,13 @@ int cmd_report(int argc, char **argv)
 {
     static const char usage[] =
         "usage: sublim report OUT\n\n"
-        "Regenerates OUT/summary.json, figure.svg, curves.svg, report.md and\n"
+        "Regenerates OUT/summary.json, figure.svg, curves.svg, alignment.svg,\n"
+        "report.md and\n"
         "report.html from the files an experiment wrote there: results.csv (the\n"
         "results), classes.csv (each arm's answers per digit), samples.pgm (the\n"
         "digits and noise images the page shows), config.txt (the settings),\n"
-        "run.txt (machine, threads, wall time), curves.csv, and theorem.csv and\n"
+        "run.txt (machine, threads, wall time), curves.csv, alignment.csv, and\n"
+        "theorem.csv and\n"
         "theorem.txt (a theorem check and its settings).  A folder with a theorem\n"
         "check alone gets report.md alone.  The same files give the same bytes.";
     folder_args fa;
@@ -119,7 +121,8 @@ int cmd_merge(int argc, char **argv)
         "usage: sublim merge OUT1 OUT2 ... --out DIR\n\n"
         "Combines result folders of separate runs (other seeds, other machines) into\n"
         "DIR, as if one run had made all the rows: results.csv, config.txt, run.txt,\n"
-        "curves.csv, summary.json, figure.svg, curves.svg, report.md.  Refuses folders\n"
+        "curves.csv, alignment.csv, summary.json, figure.svg, curves.svg,\n"
+        "alignment.svg, report.md.  Refuses folders\n"
         "whose config.txt differ, a seed that two folders both hold, and a DIR that\n"
         "is one of the folders.";
     merge_flags mf = {NULL, 0};

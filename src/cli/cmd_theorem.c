@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "cli/commands.h"
 #include "nn/kernels.h"
+#include "out/theorem_layers.h"
 #include "out/theorem_out.h"
 #include "run/theorem.h"
 
@@ -74,6 +75,7 @@ static int report(const theorem_config *cfg, const theorem_record *r, const char
     err e;
     theorem_out_print_table(stdout, r->rows, r->n_rows);
     theorem_out_print_legend(stdout);
+    theorem_layers_print(stdout, r->rows, r->n_rows);
     printf("\n%zu trial(s) in %.1f s; results in %s/\n", cfg->trials, r->wall_seconds, out_dir);
     if (!check)
         return 0;

@@ -275,9 +275,14 @@ static const struct {
     {FOLDER_RUNS,
      "how each run went: command, version, machine, threads, kernels, wall time, status"},
     {FOLDER_CURVES, "loss and test accuracy per trained arm and epoch (not with --no-curves)"},
+    {FOLDER_ALIGNMENT,
+     "each student's cosine with its teacher's displacement from the shared start, over the "
+     "whole network and per layer, at step 0, each epoch's end and every --align-every steps "
+     "(not with --no-curves)"},
     {FOLDER_SUMMARY, "the results per arm, with the configuration"},
     {FOLDER_FIGURE, "the bar figure of accuracy per arm"},
     {FOLDER_CURVES_FIGURE, "the curves"},
+    {FOLDER_ALIGNMENT_FIGURE, "the alignment, per layer, epoch by epoch"},
     {FOLDER_REPORT, "the report: table, figures, configuration, machine"},
     {FOLDER_THEOREM_CSV, "written by theorem: its table"},
     {FOLDER_THEOREM_JSON, "written by theorem: every trial"},

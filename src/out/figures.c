@@ -5,6 +5,7 @@
 #include <string.h>
 #include "base/atomic.h"
 #include "base/text.h"
+#include "out/align_view.h"
 #include "out/reading.h"
 #include "out/svg.h"
 
@@ -378,3 +379,99 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
     return rc;
 }
 
+
+/* ---- alignment.svg ---- */
+
+/* A part's name: "whole network", "layer 1 (pixels→256)", "layer 3
+ * (256→13)". */
+static void part_name(char *buf, size_t size, const experiment_config *cfg, size_t part)
+{
+    size_t L = cfg->hidden_layers + 1, out = EXPERIMENT_CLASSES + cfg->m;
+    if (part == 0)
+        snprintf(buf, size, "whole network");
+    else if (part == 1)
+        snprintf(buf, size, "layer 1 (pixels→%zu)", L == 1 ? out : cfg->width);
+    else
+        snprintf(buf, size, "layer %zu (%zu→%zu)", part, cfg->width, part == L ? out : cfg->width);
+}
+
+/* The panel's y range: [-0.1, 0.1] at least, widened to the data in steps
+ * of 0.1, within [-1, 1]. */
+static void cos_range(const align_view *v, enum align_measure m, double *lo, double *hi)
+{
+    *lo = -0.1, *hi = 0.1;
+    for (size_t a = 0; a < EXPERIMENT_MAX_ARMS; a++)
+        for (size_t ep = 1; v->seeds[a] && ep <= v->n_epochs; ep++)
+            for (size_t p = 0; p < v->n_parts; p++) {
+                double x = align_view_mean(v, m, a, ep, p);
+                if (!isnan(x)) {
+                    *lo = fmin(*lo, floor(x * 10) / 10);
+                    *hi = fmax(*hi, ceil(x * 10) / 10);
+                }
+            }
+    *lo = fmax(*lo, -1), *hi = fmin(*hi, 1);
+}
+
+int figures_write_alignment(const folder_content *fo, const char *path, err *e)
+{
+    align_view v;
+    if (align_view_make(fo->align.rows, fo->align.n, &v, e))
+        return -1;
+    size_t n_arms, n_x = v.n_epochs ? v.n_epochs : 1, parts = v.n_parts ? v.n_parts : 1;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    double *y = malloc(ALIGN_N_MEASURES * parts * n_arms * n_x * sizeof *y);
+    svg_series *series = malloc(ALIGN_N_MEASURES * parts * n_arms * sizeof *series);
+    svg_panel panels[ALIGN_N_MEASURES * ALIGN_MAX_PARTS];
+    char labels[EXPERIMENT_MAX_ARMS][96], titles[ALIGN_N_MEASURES * ALIGN_MAX_PARTS][96];
+    if (!y || !series) {
+        free(y), free(series), align_view_free(&v);
+        return err_set(e, "out of memory");
+    }
+    size_t seeds = 0;
+    for (size_t a = 0; a < n_arms; a++) {
+        figures_arm_line(&arms[a], labels[a], sizeof labels[a]);
+        seeds = v.seeds[a] > seeds ? v.seeds[a] : seeds;
+    }
+    for (size_t m = 0; m < ALIGN_N_MEASURES; m++) {
+        double lo, hi;
+        cos_range(&v, (enum align_measure)m, &lo, &hi);
+        for (size_t p = 0; p < parts; p++) {
+            size_t k = m * parts + p, n = 0;
+            svg_series *row = series + k * n_arms;
+            for (size_t a = 0; a < n_arms; a++) {
+                if (!v.seeds[a])
+                    continue;
+                double *ya = y + (k * n_arms + a) * n_x;
+                for (size_t i = 0; i < n_x; i++)
+                    ya[i] = v.n_epochs ? align_view_mean(&v, (enum align_measure)m, a, i + 1, p)
+                                       : NAN;
+                row[n++] = (svg_series){.label = labels[a],
+                                        .color = figures_arm_look(&arms[a], fo->cfg.dataset).color,
+                                        .y = ya};
+            }
+            char part[64];
+            part_name(part, sizeof part, &fo->cfg, p);
+            snprintf(titles[k], sizeof titles[k], "%s", part);
+            panels[k] = (svg_panel){titles[k],
+                                    m == ALIGN_DISPLACEMENT ? "displacement cosine"
+                                                            : "step cosine, epoch mean",
+                                    "student epoch", 0, lo, hi, 0, n_x, row, n, NULL};
+        }
+    }
+    char subtitle[1024], title[160];
+    subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 0);
+    snprintf(title, sizeof title, "Students' alignment with their teacher, mean over %zu seed%s",
+             seeds, seeds == 1 ? "" : "s");
+    svg_grid grid = {title, subtitle,
+                     "Top: cos(θ_S(t) − θ_S(0), θ_T − θ0) at each epoch's end. Bottom: "
+                     "cos(θ_S(s) − θ_S(s−1), θ_T − θ0) of each step, averaged over the epoch.",
+                     parts, 300, 260};
+    atomic_file af;
+    int rc = atomic_open(&af, path, e);
+    if (rc == 0) {
+        svg_write_panel_grid(af.f, &grid, panels, ALIGN_N_MEASURES * parts);
+        rc = atomic_commit(&af, e);
+    }
+    free(y), free(series), align_view_free(&v);
+    return rc;
+}

@@ -1,10 +1,11 @@
-/* figures: the two charts of a result folder, and how each arm is shown.
+/* figures: the charts of a result folder, and how each arm is shown.
  *
  *   figure.svg  test accuracy of every arm: mean, 95% CI (clipped to
  *               [0, 1]; none for one seed, and said so), one dot per seed
  *               (at most FIGURES_MAX_DOTS, said under it), the paper's
  *               value (only for the paper's configuration) and chance;
- *   curves.svg  mean training loss and test accuracy after every epoch.
+ *   curves.svg  mean training loss and test accuracy after every epoch;
+ *   alignment.svg  the students' alignment with their teacher, per layer.
  * Both are pure functions of the folder's files (svg.h), so the same files
  * give the same bytes. */
 #ifndef SUBLIM_FIGURES_H
@@ -35,5 +36,9 @@ void figures_arm_line(const arm_spec *arm, char *buf, size_t size);
 int figures_write_bars(const folder_content *c, const char *path, err *e);
 /* curves.svg into path (c->has_curves). */
 int figures_write_curves(const folder_content *c, const char *path, err *e);
+/* alignment.svg into path (c->has_alignment): per part of the network,
+ * the students' displacement and step cosines with their teacher's
+ * displacement, epoch by epoch (out/align_view.h). */
+int figures_write_alignment(const folder_content *c, const char *path, err *e);
 
 #endif

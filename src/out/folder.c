@@ -152,6 +152,7 @@ void folder_content_free(folder_content *c)
     free(c->seeds);
     free(c->runs);
     free(c->curves);
+    align_rows_free(&c->align);
     memset(c, 0, sizeof *c);
 }
 
@@ -198,6 +199,15 @@ int folder_read(const folder *f, folder_content *c, err *e)
                      curves_read(path, &c->curves, &c->n_curves, e)
                  ? -1
                  : 0;
+    }
+    if (rc == 0 && folder_has(f, FOLDER_ALIGNMENT)) {
+        c->has_alignment = 1;
+        rc = folder_path(f, FOLDER_ALIGNMENT, path, sizeof path, e) ||
+                     align_csv_read(path, &c->align, e)
+                 ? -1
+                 : 0;
+        if (rc == 0)
+            align_rows_keep_seeds(c->align.rows, &c->align.n, c->seeds, c->n_seeds);
     }
     if (rc)
         folder_content_free(c);
@@ -248,6 +258,7 @@ void seed_table_free(seed_table *t)
     free(t->packed);
     free(t->done);
     free(t->curves);
+    align_rows_free(&t->align);
     memset(t, 0, sizeof *t);
 }
 
@@ -283,6 +294,10 @@ int folder_write_seeds(const folder *f, seed_table *t, err *e)
         curves_sort(t->curves, t->n_curves);
         if (folder_path(f, FOLDER_CURVES, path, sizeof path, e) ||
             curves_write(path, t->curves, t->n_curves, e))
+            return -1;
+        align_rows_sort(t->align.rows, t->align.n);
+        if (folder_path(f, FOLDER_ALIGNMENT, path, sizeof path, e) ||
+            align_csv_write(path, t->align.rows, t->align.n, e))
             return -1;
     }
     size_t k = 0;
@@ -411,6 +426,27 @@ static int resume_curves(const folder *f, seed_table *t, err *e)
     return rc;
 }
 
+/* alignment.csv: the rows of the kept seeds (a folder made before it
+ * existed has none to keep). */
+static int resume_alignment(const folder *f, seed_table *t, err *e)
+{
+    char path[FILES_PATH_MAX];
+    if (!t->cfg->curves || !folder_has(f, FOLDER_ALIGNMENT))
+        return 0;
+    if (folder_path(f, FOLDER_ALIGNMENT, path, sizeof path, e) ||
+        align_csv_read(path, &t->align, e))
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < t->align.n; i++) {
+        const align_row *r = &t->align.rows[i];
+        uint64_t s = r->seed - t->cfg->seed_start;
+        if (r->seed >= t->cfg->seed_start && s < t->cfg->seeds && t->done[s])
+            t->align.rows[k++] = *r;
+    }
+    t->align.n = k;
+    return 0;
+}
+
 /* classes.csv's counts into the rows read (when the folder has it: one
  * made before it existed resumes without, and ends without it). */
 static int resume_classes(const folder *f, arm_result *rows, size_t n_rows, err *e)
@@ -478,11 +514,15 @@ int folder_resume(const folder *f, const kv_list *config, seed_table *t, kv_list
                  ? -1
                  : 0;
     if (rc == 0 && seed_table_count(t, 1) > 0)
-        rc = resume_curves(f, t, e) || resume_runs(f, config, runs, n_runs, e) ? -1 : 0;
+        rc = resume_curves(f, t, e) || resume_alignment(f, t, e) ||
+                     resume_runs(f, config, runs, n_runs, e)
+                 ? -1
+                 : 0;
     free(rows);
     if (rc || seed_table_count(t, 1) == 0) {
         memset(t->done, 0, t->cfg->seeds);
         t->n_curves = 0;
+        t->align.n = 0;
         free(*runs);
         *runs = NULL;
         *n_runs = 0;

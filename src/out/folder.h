@@ -4,15 +4,20 @@
  *   results.csv  one row per seed × arm: the source of truth (results.h);
  *   curves.csv   loss and test accuracy per trained arm and epoch (curves.h;
  *                absent after a --no-curves run);
+ *   alignment.csv  the students' alignment with their teacher through
+ *                training (align_csv.h; absent after a --no-curves run and
+ *                in a folder made before it existed);
  *   classes.csv  each ok row's test predictions per digit (classes.h; absent
  *                in a folder made before it existed);
  *   samples.pgm  a few training digits and noise images of the first seed,
  *                as the networks see them (samples.h);
  *   config.txt   what the rows depend on: settings, data read, data sums (config.h);
  *   run.txt      how each run that produced rows went (runlog.h);
- *   theorem.csv, theorem.json, theorem.txt   written by `sublim theorem`
- *                (theorem.txt: the configuration the table was made with);
- *   summary.json, figure.svg, curves.svg, report.md, report.html   derived
+ *   theorem.csv, theorem.json, theorem.txt, theorem_layers.csv   written
+ *                by `sublim theorem` (theorem.txt: the configuration the
+ *                table was made with; theorem_layers.csv: its cosines per
+ *                layer);
+ *   summary.json, figure.svg, curves.svg, alignment.svg, report.md, report.html   derived
  *                from the above;
  *   .lock        the lock (below);
  *   .staging/, .switching/   new files on their way in (folder_switch).
@@ -31,6 +36,7 @@
 #include <stdio.h>
 #include "base/err.h"
 #include "base/files.h"
+#include "out/align_csv.h"
 #include "out/curves.h"
 #include "out/kv.h"
 #include "out/results.h"
@@ -38,14 +44,20 @@
 
 #define FOLDER_RESULTS "results.csv"
 #define FOLDER_CURVES "curves.csv"
+#define FOLDER_ALIGNMENT "alignment.csv"
 #define FOLDER_CONFIG "config.txt"
 #define FOLDER_RUNS "run.txt"
 #define FOLDER_SUMMARY "summary.json"
 #define FOLDER_THEOREM_CSV "theorem.csv"
 #define FOLDER_THEOREM_JSON "theorem.json"
 #define FOLDER_THEOREM_CONFIG "theorem.txt"
+#define FOLDER_THEOREM_LAYERS "theorem_layers.csv"
+/* What `sublim theorem` writes, all in one step. */
+#define FOLDER_THEOREM_FILES \
+    FOLDER_THEOREM_CSV, FOLDER_THEOREM_JSON, FOLDER_THEOREM_CONFIG, FOLDER_THEOREM_LAYERS
 #define FOLDER_FIGURE "figure.svg"
 #define FOLDER_CURVES_FIGURE "curves.svg"
+#define FOLDER_ALIGNMENT_FIGURE "alignment.svg"
 #define FOLDER_REPORT "report.md"
 #define FOLDER_REPORT_HTML "report.html"
 #define FOLDER_CLASSES "classes.csv"
@@ -54,11 +66,12 @@
 
 /* What is derived from the results (`sublim report` redoes them). */
 #define FOLDER_DERIVED \
-    FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE, FOLDER_REPORT, FOLDER_REPORT_HTML
+    FOLDER_SUMMARY, FOLDER_FIGURE, FOLDER_CURVES_FIGURE, FOLDER_ALIGNMENT_FIGURE, \
+        FOLDER_REPORT, FOLDER_REPORT_HTML
 /* The files of one experiment: its results, what they depend on and what
  * is derived from them (not theorem.*: `sublim theorem` writes those). */
 #define FOLDER_RUN_FILES                                                              \
-    FOLDER_RESULTS, FOLDER_CURVES, FOLDER_CLASSES, FOLDER_CONFIG, FOLDER_RUNS,          \
+    FOLDER_RESULTS, FOLDER_CURVES, FOLDER_ALIGNMENT, FOLDER_CLASSES, FOLDER_CONFIG, FOLDER_RUNS,          \
         FOLDER_SAMPLES, FOLDER_DERIVED
 
 typedef struct {
@@ -121,11 +134,14 @@ typedef struct {
     int has_curves;
     curve_point *curves;
     size_t n_curves;
+    int has_alignment;
+    align_rows align;       /* of the seeds results.csv has */
     int has_classes;        /* classes.csv: every ok row has its counts */
 } folder_content;
 
 /* Reads results.csv (required; whole seeds only, results.h) and whichever
- * of config.txt, run.txt, curves.csv and classes.csv are there (the last
+ * of config.txt, run.txt, curves.csv, alignment.csv and classes.csv are
+ * there (the last
  * into the rows); refuses runs of run.txt on other data than config.txt's
  * (config_check_runs). */
 int folder_read(const folder *f, folder_content *c, err *e);
@@ -149,6 +165,7 @@ typedef struct {
     arm_result *packed;    /* [seeds × n_arms]: the final rows, for writing */
     curve_point *curves;   /* [seeds × trained-arm epochs], allocated up front */
     size_t n_curves, cap_curves;
+    align_rows align;      /* the alignment's rows, as they come */
 } seed_table;
 
 int seed_table_init(seed_table *t, const experiment_config *cfg, err *e);
@@ -157,7 +174,8 @@ void seed_table_free(seed_table *t);
 void seed_table_list(const seed_table *t, int done, char *buf, size_t size);
 size_t seed_table_count(const seed_table *t, int done);
 
-/* Writes curves.csv (when t->cfg->curves), classes.csv, then results.csv,
+/* Writes curves.csv and alignment.csv (when t->cfg->curves), classes.csv,
+ * then results.csv,
  * from every finished slot.  In that order: a kill in between leaves curve
  * points or counts of a seed results.csv does not have yet, which a
  * resume or a reader drops. */
@@ -169,7 +187,7 @@ int folder_write_classes(const folder *f, const arm_result *rows, size_t n_rows,
 
 /* --resume: fills t with the rows and curve points of the seeds an earlier
  * run of this configuration (config, the lines config.txt would hold)
- * finished in the folder; *runs gets run.txt's blocks (malloc'ed; one
+ * finished in the folder, and their alignment rows where it has them; *runs gets run.txt's blocks (malloc'ed; one
  * still "running" becomes "interrupted").  With nothing to keep, t is left
  * empty.  Refuses a folder of another configuration (other data too, in
  * config.txt or in a run of run.txt), rows outside t's seeds, a results.csv

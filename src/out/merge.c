@@ -84,6 +84,8 @@ typedef struct {
     curve_point *curves;
     size_t n_curves;
     int all_curves; /* every input has curves.csv */
+    align_rows align;
+    int all_alignment; /* every input has alignment.csv */
     kv_list *runs;
     size_t n_runs;
 } merged;
@@ -92,6 +94,7 @@ static void merged_free(merged *m)
 {
     free(m->rows);
     free(m->curves);
+    align_rows_free(&m->align);
     free(m->runs);
 }
 
@@ -151,6 +154,19 @@ static int join_curves_and_runs(merged *m, const inputs *x, err *e)
         m->n_runs += x->in[i].n_runs;
     }
     curves_sort(m->curves, m->n_curves);
+    return 0;
+}
+
+static int join_alignment(merged *m, const inputs *x, err *e)
+{
+    m->all_alignment = 1;
+    for (size_t i = 0; i < x->n; i++) {
+        m->all_alignment &= x->in[i].has_alignment;
+        for (size_t j = 0; j < x->in[i].align.n; j++)
+            if (align_rows_add(&m->align, &x->in[i].align.rows[j], e))
+                return -1;
+    }
+    align_rows_sort(m->align.rows, m->align.n);
     return 0;
 }
 
@@ -229,7 +245,8 @@ static int copy_from(const folder *f, const char *from, const char *name, err *e
     return rc;
 }
 
-/* theorem.csv, theorem.json and theorem.txt as the input `from` has them,
+/* theorem.csv, theorem.json, theorem.txt and theorem_layers.csv as the
+ * input `from` has them,
  * or none (what is not written is removed at the switch, so a replaced
  * folder keeps no theorem of other rows). */
 static int write_theorem(const folder *f, const char *from, const char *csv, size_t csv_len,
@@ -239,7 +256,8 @@ static int write_theorem(const folder *f, const char *from, const char *csv, siz
         return 0;
     return write_text(f, FOLDER_THEOREM_CSV, csv, csv_len, e) ||
                    copy_from(f, from, FOLDER_THEOREM_JSON, e) ||
-                   copy_from(f, from, FOLDER_THEOREM_CONFIG, e)
+                   copy_from(f, from, FOLDER_THEOREM_CONFIG, e) ||
+                   copy_from(f, from, FOLDER_THEOREM_LAYERS, e)
                ? -1
                : 0;
 }
@@ -282,6 +300,15 @@ static int write_merged(const folder *f, const merged *m, const kv_list *config,
         add_note(notes, notes_size,
                  "curves.csv left out: not every folder has one (a --no-curves run)");
     }
+    if (m->all_alignment) {
+        if (folder_path(f, FOLDER_ALIGNMENT, path, sizeof path, e) ||
+            align_csv_write(path, m->align.rows, m->align.n, e))
+            return -1;
+    } else {
+        add_note(notes, notes_size,
+                 "alignment.csv left out: not every folder has one (a --no-curves run, or "
+                 "made before it existed)");
+    }
     if (folder_write_classes(f, m->rows, m->n_rows, e))
         return -1;
     if (!classes_complete(m->rows, m->n_rows))
@@ -310,15 +337,14 @@ int merge_folders(const char *const *in, size_t n_in, const char *out, int force
     size_t theorem_len = 0, theorem_from = 0;
     memset(&m, 0, sizeof m);
     int rc = read_inputs(&x, in, n_in, e) || join_rows(&m, &x, in, e) ||
-                     join_curves_and_runs(&m, &x, e) ||
+                     join_curves_and_runs(&m, &x, e) || join_alignment(&m, &x, e) ||
                      common_theorem(in, n_in, out, &theorem, &theorem_len, &theorem_from, notes,
                                     notes_size, e)
                  ? -1
                  : 0;
     /* Written aside, then put in the place of what the folder held in one
      * step: a kill leaves the old files or the merged ones, never a mix. */
-    static const char *const merged_files[] = {FOLDER_RUN_FILES, FOLDER_THEOREM_CSV,
-                                               FOLDER_THEOREM_JSON, FOLDER_THEOREM_CONFIG};
+    static const char *const merged_files[] = {FOLDER_RUN_FILES, FOLDER_THEOREM_FILES};
     folder f, staged;
     if (rc == 0 && folder_open(&f, out, 1, e) == 0) {
         if (folder_has(&f, FOLDER_RESULTS) && !force)

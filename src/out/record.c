@@ -24,6 +24,8 @@ typedef struct {
     const kv_list *runs;   /* run.txt's blocks, this run's last */
     size_t n_runs;
     int replacing;         /* --force over results not switched away from yet */
+    int align_failed;      /* an alignment row could not be kept: align_err says why */
+    err align_err;
 } run_state;
 
 /* ---- the files of this run ---- */
@@ -94,6 +96,17 @@ static void on_epoch(void *ctx, uint64_t seed, size_t arm, size_t epoch, double 
     progress_epoch(&r->prog, clock_seconds(), seed, arm, epoch, loss, test_acc);
 }
 
+static void on_align(void *ctx, uint64_t seed, size_t arm, size_t epoch, const align_point *pt,
+                     size_t parts)
+{
+    run_state *r = ctx;
+    for (size_t p = 0; p < parts && !r->align_failed; p++) {
+        align_row row = {seed, arm, epoch, pt->step, p, pt->displacement[p], pt->update[p],
+                         pt->update_steps[p]};
+        r->align_failed = align_rows_add(&r->seeds.align, &row, &r->align_err) != 0;
+    }
+}
+
 /* Why a teacher ended worse than guessing (ln 10), on the log: a loss that
  * rose above θ0's points to too large a step; one that never did, to too
  * few or too small steps (--lr 1e-12, or --batch 60000 for one epoch). */
@@ -135,6 +148,8 @@ static void tell_failures(const run_state *r, const arm_result *rows, size_t n)
 static int on_seed(void *ctx, const arm_result *rows, size_t n, err *e)
 {
     run_state *r = ctx;
+    if (r->align_failed)
+        return err_set(e, "%s", r->align_err.msg);
     unsigned char *done = &r->seeds.done[rows[0].seed - r->o->cfg.seed_start];
     *done = 1;
     progress_seed(&r->prog, clock_seconds(), rows, n);
@@ -273,6 +288,7 @@ static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
                   train->n, n_noise, start);
     experiment_hooks hooks = {.on_batch = on_batch,
                               .on_epoch = on_epoch,
+                              .on_align = on_align,
                               .on_seed = on_seed,
                               .seed_done = seed_done,
                               .load_teacher = load_teacher,

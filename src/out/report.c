@@ -9,6 +9,7 @@
 #include "out/config.h"
 #include "out/figures.h"
 #include "out/reading.h"
+#include "out/report_align.h"
 #include "out/report_html.h"
 #include "out/theorem_out.h"
 
@@ -392,7 +393,7 @@ static int write_theorem(FILE *f, const folder *dir, const folder_content *x, er
     theorem_markdown_table(f, rows, n_rows);
     fputc('\n', f);
     free(rows);
-    return 0;
+    return report_align_layers_md(f, dir, x, e);
 }
 
 static void write_what_ran(FILE *f, const folder_content *fo)
@@ -499,6 +500,10 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
     if (fo->has_curves)
         fprintf(f, "![Training curves: mean training loss and test accuracy after each epoch, "
                    "per arm](curves.svg)\n\n");
+    if (report_align_md(f, fo, e)) {
+        atomic_abort(&af);
+        return -1;
+    }
     err terr;
     if (write_theorem(f, dir, fo, &terr)) {
         atomic_abort(&af);
@@ -506,7 +511,7 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
     }
     write_what_ran(f, fo);
     fprintf(f, "\n---\nWritten by `sublim` from the files beside it (results.csv, config.txt, "
-               "run.txt, curves.csv, theorem.csv, theorem.txt); `sublim report DIR` "
+               "run.txt, curves.csv, alignment.csv, theorem.csv, theorem.txt); `sublim report DIR` "
                "regenerates it.\n");
     return atomic_commit(&af, e);
 }
@@ -516,7 +521,8 @@ static int write_markdown(const folder *dir, const folder_content *fo, const cha
 static int write_theorem_only(const folder *dir, err *e)
 {
     static const char *const experiment_derived[] = {FOLDER_SUMMARY, FOLDER_FIGURE,
-                                                     FOLDER_CURVES_FIGURE};
+                                                     FOLDER_CURVES_FIGURE,
+                                                     FOLDER_ALIGNMENT_FIGURE};
     char path[FILES_PATH_MAX];
     atomic_file af;
     for (size_t k = 0; k < sizeof experiment_derived / sizeof *experiment_derived; k++)
@@ -548,6 +554,13 @@ int report_write(const folder *f, const folder_content *c, err *e)
             figures_write_curves(c, path, e))
             return -1;
     } else if (folder_remove(f, FOLDER_CURVES_FIGURE, e)) {
+        return -1;
+    }
+    if (c->has_alignment) {
+        if (folder_path(f, FOLDER_ALIGNMENT_FIGURE, path, sizeof path, e) ||
+            figures_write_alignment(c, path, e))
+            return -1;
+    } else if (folder_remove(f, FOLDER_ALIGNMENT_FIGURE, e)) {
         return -1;
     }
     return folder_path(f, FOLDER_REPORT, path, sizeof path, e) ||

@@ -12,6 +12,7 @@
 #include "nn/kernels.h"
 #include "out/kv.h"
 #include "out/reading.h"
+#include "out/theorem_layers.h"
 
 /* x exactly (base/text.h). */
 static void put_num(FILE *f, double x)
@@ -541,7 +542,8 @@ size_t theorem_out_differences(char *buf, size_t size, const theorem_config *t,
 int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset *train,
                        const dataset *heldout, pool *p, theorem_record *r, err *e)
 {
-    char csv[FILES_PATH_MAX], json[FILES_PATH_MAX], txt[FILES_PATH_MAX];
+    char csv[FILES_PATH_MAX], json[FILES_PATH_MAX], txt[FILES_PATH_MAX],
+        layers[FILES_PATH_MAX];
     memset(r, 0, sizeof *r);
     if (theorem_result_init(&r->res, cfg, e))
         return -1;
@@ -554,16 +556,17 @@ int theorem_out_record(const folder *f, const theorem_config *cfg, const dataset
         return -1;
     r->wall_seconds = clock_seconds() - start;
     theorem_summarize(&r->res, cfg, r->rows);
-    /* The three files in place in one step (folder_switch), so a table
-     * never sits beside another run's configuration. */
-    static const char *const files[] = {FOLDER_THEOREM_CSV, FOLDER_THEOREM_JSON,
-                                        FOLDER_THEOREM_CONFIG};
+    /* The files in place in one step (folder_switch), so a table never
+     * sits beside another run's configuration. */
+    static const char *const files[] = {FOLDER_THEOREM_FILES};
     folder staged;
     if (folder_stage(f, &staged, e))
         return -1;
     if (folder_path(&staged, FOLDER_THEOREM_CSV, csv, sizeof csv, e) ||
         folder_path(&staged, FOLDER_THEOREM_JSON, json, sizeof json, e) ||
         folder_path(&staged, FOLDER_THEOREM_CONFIG, txt, sizeof txt, e) ||
+        folder_path(&staged, FOLDER_THEOREM_LAYERS, layers, sizeof layers, e) ||
+        theorem_layers_write(layers, r->rows, r->n_rows, e) ||
         theorem_out_write_csv(csv, r->rows, r->n_rows, e) ||
         theorem_out_write_json(json, cfg, &r->res, r->rows, r->n_rows, pool_threads(p),
                                kern_path_name(), r->wall_seconds, e) ||

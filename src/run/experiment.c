@@ -10,106 +10,6 @@
 #include "base/rng.h"
 #include "nn/adam.h"
 
-/* ---- the settings ---- */
-
-_Static_assert(sizeof(enum mlp_init) == sizeof(unsigned) &&
-                   sizeof(enum noise_kind) == sizeof(unsigned),
-               "choice settings are stored as unsigned");
-
-#define AT(field) offsetof(experiment_config, field)
-/* The defaults are the paper's protocol (the authors' code). */
-static const setting SETTINGS[] = {
-    {"seeds", SETTING_SIZE, AT(seeds), "5", 1, 100000, NULL, "independent replicates",
-     SETTING_SEEDS},
-    {"seed_start", SETTING_U64, AT(seed_start), "0", 0, 1e15, NULL, "first seed",
-     SETTING_SEEDS},
-    {"epochs", SETTING_SIZE, AT(teacher_epochs), "5", 0, EXPERIMENT_MAX_EPOCHS, NULL,
-     "teacher epochs", 0},
-    {"student_epochs", SETTING_SIZE, AT(student_epochs), "5", 0, EXPERIMENT_MAX_EPOCHS, NULL,
-     "student epochs", 0},
-    {"m", SETTING_SIZE, AT(m), "3", 1, 1000, NULL, "auxiliary logits", 0},
-    {"width", SETTING_SIZE, AT(width), "256", 1, 65536, NULL, "hidden units per layer", 0},
-    {"hidden_layers", SETTING_SIZE, AT(hidden_layers), "2", 1, MLP_MAX_LAYERS - 1, NULL,
-     "hidden layers", SETTING_NO_FLAG},
-    {"batch", SETTING_SIZE, AT(batch), "1024", 1, 65536, NULL, "batch size", 0},
-    {"lr", SETTING_REAL, AT(lr), "3e-4", 1e-12, 1e6, NULL, "Adam learning rate", 0},
-    {"init", SETTING_CHOICE, AT(init), "normal", 0, 0, MLP_INIT_NAMES, "weight init", 0},
-    {"noise", SETTING_CHOICE, AT(noise), "uniform", 0, 0, NOISE_NAMES,
-     "students' input noise", 0},
-    {"noise_images", SETTING_SIZE, AT(n_noise), "0", 0, 10000000, NULL,
-     "noise images per seed (0: as many as training digits)", 0},
-    {"optimizer", SETTING_FIXED, 0, ADAM_DESCRIPTION, 0, 0, NULL, "the optimizer", 0},
-    /* Beyond the paper, recorded only when set: results of runs from before
-     * they existed read as runs without them. */
-    {"dataset", SETTING_CHOICE, AT(dataset), "mnist", 0, 0, DATASET_NAMES,
-     "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)",
-     SETTING_IF_SET | SETTING_ONE_VALUE},
-    {"student_inputs", SETTING_CHOICE, AT(student_inputs), "noise", 0, 0, STUDENT_INPUT_NAMES,
-     "what the students imitate the teacher on: noise, the training images (digits), or "
-     "them with their pixels shuffled",
-     SETTING_IF_SET},
-    {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
-     "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
-     SETTING_IF_SET, &TRAIT_CODEC, "none|prefer:C|swap:A:B"},
-    {"trait_epochs", SETTING_SIZE, AT(trait_epochs), "1", 1, EXPERIMENT_MAX_EPOCHS, NULL,
-     "the trait teacher's fine-tuning epochs", SETTING_IF_SET},
-    {"student_width", SETTING_SIZE, AT(student_width), "0", 0, 65536, NULL,
-     "students of another shape: hidden units (0: --width)", SETTING_IF_SET},
-    {"student_depth", SETTING_SIZE, AT(student_depth), "0", 0, MLP_MAX_LAYERS - 1, NULL,
-     "students of another shape: hidden layers (0: the teacher's)", SETTING_IF_SET},
-    {"student_init", SETTING_SPEC, AT(student_init), "own", 0, 0, NULL,
-     "how extra students start: own, embed (theta0 in a wider student), mix:A",
-     SETTING_IF_SET, &STUDENT_START_CODEC, "own|embed|mix:A"},
-};
-#undef AT
-
-const setting *experiment_settings(size_t *n)
-{
-    *n = sizeof SETTINGS / sizeof SETTINGS[0];
-    return SETTINGS;
-}
-
-experiment_config experiment_defaults(void)
-{
-    experiment_config c;
-    memset(&c, 0, sizeof c);
-    settings_init(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0], &c);
-    return c;
-}
-
-int experiment_check(const experiment_config *cfg, err *e)
-{
-    const setting *epochs = settings_find(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0],
-                                          "trait_epochs");
-    if (cfg->trait.kind == TRAIT_NONE && !setting_is_default(epochs, cfg))
-        return err_set(e, "--trait-epochs fine-tunes a trait teacher: give --trait too");
-    if (cfg->student_init.kind == STUDENT_START_EMBED) {
-        if (cfg->student_width <= cfg->width)
-            return err_set(e, "--student-init embed puts the teacher's init inside a wider "
-                              "student: give --student-width above --width (%zu)",
-                           cfg->width);
-        if (cfg->student_depth && cfg->student_depth != cfg->hidden_layers)
-            return err_set(e, "--student-init embed needs the teacher's depth (%zu hidden "
-                              "layers), not --student-depth %zu",
-                           cfg->hidden_layers, cfg->student_depth);
-    }
-    return 0;
-}
-
-int experiment_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s, err *e)
-{
-    return mlp_shape_make(s, pixels, cfg->width, cfg->hidden_layers,
-                          EXPERIMENT_CLASSES + cfg->m, e);
-}
-
-int experiment_student_shape(const experiment_config *cfg, size_t pixels, mlp_shape *s,
-                             err *e)
-{
-    return mlp_shape_make(s, pixels, cfg->student_width ? cfg->student_width : cfg->width,
-                          cfg->student_depth ? cfg->student_depth : cfg->hidden_layers,
-                          EXPERIMENT_CLASSES + cfg->m, e);
-}
-
 /* Everything one seed needs, allocated once for the whole run. */
 typedef struct {
     const arm_spec *arms;
@@ -119,6 +19,7 @@ typedef struct {
     float *init[2];                  /* θ0 (shared) and θ0' (other) */
     float *net[EXPERIMENT_MAX_ARMS]; /* every trained arm's parameters */
     adam opt[EXPERIMENT_MAX_ARMS];
+    align_tracker align[EXPERIMENT_MAX_ARMS]; /* the students' (aligns()) */
     float *noise_logits;             /* the teacher's on the noise: [n_noise][dL] */
     float *trait_logits;             /* the trait teacher's (with a trait) */
     size_t *pixel_perm;              /* shuffled inputs' permutation: [pixels] */
@@ -134,6 +35,20 @@ static int of_other_shape(const arm_spec *arm)
     return arm->start == ARM_FROM_OWN_INIT || arm->start == ARM_FROM_EMBEDDED_INIT;
 }
 
+/* Whether arm's alignment with its teacher is measured: a student of the
+ * teacher's shape (another shape has no θ_T - θ0 to compare with), when
+ * training is measured as it goes. */
+static int aligns(const experiment_config *cfg, const arm_spec *arm)
+{
+    return cfg->curves && arm->training == ARM_STUDENT && !of_other_shape(arm);
+}
+
+int experiment_arm_aligns(const experiment_config *cfg, size_t a)
+{
+    const arm_spec *arms = experiment_arms(&(size_t){0});
+    return experiment_arm_runs(cfg, a) && aligns(cfg, &arms[a]);
+}
+
 static void state_free(run_state *st)
 {
     free(st->init[0]);
@@ -141,6 +56,7 @@ static void state_free(run_state *st)
     for (size_t a = 0; a < st->n_arms; a++) {
         free(st->net[a]);
         adam_free(&st->opt[a]);
+        align_tracker_free(&st->align[a]);
     }
     free(st->noise_logits);
     free(st->trait_logits);
@@ -186,6 +102,8 @@ static int state_init(run_state *st, const experiment_config *cfg, const dataset
         st->has_other |= s == &st->other;
         ok &= (st->net[a] = mlp_arena_new_f32(s)) != NULL;
         ok &= adam_init(&st->opt[a], mlp_n_params(s), ac, NULL) == 0;
+        if (aligns(cfg, &st->arms[a]))
+            ok &= align_tracker_init(&st->align[a], s, NULL) == 0;
     }
     ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
     if (cfg->trait.kind != TRAIT_NONE)
@@ -208,8 +126,8 @@ size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *trai
     if (experiment_shape(cfg, train->pixels, &shape, NULL) ||
         experiment_student_shape(cfg, train->pixels, &other, NULL))
         return 0;
-    /* What state_init allocates: θ0 and θ0', each trained arm's network and
-     * Adam, the noise logits (twice with a trait), the trainers. */
+    /* What state_init allocates: θ0 and θ0', each trained arm's network,
+     * Adam and alignment tracker, the noise logits (twice with a trait), the trainers. */
     size_t n_arms, n_noise = noise_images(cfg, train), n_out = shape.dims[shape.n_layers];
     const arm_spec *arms = experiment_arms(&n_arms);
     size_t bytes = 2 * mlp_n_params(&shape) * sizeof(float);
@@ -220,6 +138,8 @@ size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *trai
         size_t P = mlp_n_params(of_other_shape(&arms[a]) ? &other : &shape);
         has_other |= of_other_shape(&arms[a]);
         bytes += P * sizeof(float) + adam_bytes(P);
+        if (aligns(cfg, &arms[a]))
+            bytes += align_tracker_bytes(&shape);
     }
     bytes += (cfg->trait.kind != TRAIT_NONE ? 2 : 1) * n_noise * n_out * sizeof(float);
     bytes += trainer_bytes(&shape, cfg->batch, teacher_examples(cfg, train));
@@ -263,6 +183,8 @@ typedef struct {
     size_t final_confusion[EXPERIMENT_MAX_ARMS][EXPERIMENT_CLASSES * EXPERIMENT_CLASSES];
     int has_final_confusion[EXPERIMENT_MAX_ARMS];
     double teacher_peak; /* the teacher's highest epoch mean loss so far */
+    size_t student_batches;                /* steps in a student epoch */
+    size_t aligned_at[EXPERIMENT_MAX_ARMS]; /* an arm's last alignment point's step */
 } bridge;
 
 static void bridge_batch(void *ctx, enum train_phase phase, size_t epoch, size_t n_epochs,
@@ -272,6 +194,30 @@ static void bridge_batch(void *ctx, enum train_phase phase, size_t epoch, size_t
     if (b->hooks && b->hooks->on_batch)
         b->hooks->on_batch(b->hooks->ctx, b->seed, phase, epoch, n_epochs, batch, n_batches,
                            loss);
+}
+
+/* arm's alignment point now, to the caller. */
+static void align_point_now(bridge *b, size_t arm, const float *params)
+{
+    align_tracker *tr = &b->st->align[arm];
+    align_point pt;
+    align_tracker_point(tr, params, &pt);
+    b->aligned_at[arm] = pt.step;
+    size_t epoch = (pt.step + b->student_batches - 1) / b->student_batches;
+    if (b->hooks && b->hooks->on_align)
+        b->hooks->on_align(b->hooks->ctx, b->seed, arm, epoch, &pt, align_parts(&tr->shape));
+}
+
+static void bridge_step(void *ctx, size_t net, const float *params)
+{
+    bridge *b = ctx;
+    size_t arm = b->arm_of[net];
+    align_tracker *tr = &b->st->align[arm];
+    if (!aligns(b->cfg, &b->st->arms[arm]))
+        return;
+    align_tracker_step(tr, params);
+    if (b->cfg->align_every && tr->step % b->cfg->align_every == 0)
+        align_point_now(b, arm, params);
 }
 
 static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t net,
@@ -295,6 +241,9 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
     }
     if (b->hooks && b->hooks->on_epoch)
         b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
+    if (phase == TRAIN_STUDENTS && aligns(b->cfg, &b->st->arms[arm]) &&
+        b->aligned_at[arm] != b->st->align[arm].step)
+        align_point_now(b, arm, params);
 }
 
 /* Why an arm failed, naming the arm and the seed before the training
@@ -359,6 +308,19 @@ static void start_student(run_state *st, const experiment_config *cfg, uint64_t 
     }
 }
 
+static size_t trait_teacher_arm(void)
+{
+    return (size_t)experiment_arm_find(ARM_TRAIT_TEACHER, ARM_FROM_SHARED_INIT,
+                                       ARM_OUTPUTS_NONE, ARM_IMITATES_TEACHER);
+}
+
+/* The arm of the teacher a student imitates. */
+static size_t teacher_of(const arm_spec *pupil)
+{
+    return pupil->imitates == ARM_IMITATES_TRAIT_TEACHER ? trait_teacher_arm()
+                                                         : experiment_teacher_arm();
+}
+
 /* Trains, in lock-step, the running students that imitate `imitates` and
  * are (or are not) of the other shape, on the noise logits `targets`. */
 static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
@@ -376,9 +338,15 @@ static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
         students[n] = (student){.params = st->net[a], .opt = &st->opt[a],
                                 .outputs = outputs_of(arm->outputs, cfg->m)};
         br->arm_of[n++] = a;
+        if (aligns(cfg, arm)) {
+            align_tracker_start(&st->align[a], st->net[a], st->net[teacher_of(arm)],
+                                st->init[0]);
+            align_point_now(br, a, st->net[a]); /* step 0, said explicitly */
+        }
     }
     br->tr = other_shape ? &st->tr_other : &st->tr;
-    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    train_hooks hooks = {.on_batch = bridge_batch, .on_epoch = bridge_epoch,
+                         .on_step = bridge_step, .ctx = br};
     if (n && train_students(br->tr, students, n, targets, n_noise, cfg->student_epochs,
                             &st->inputs, &hooks, e))
         return -1;
@@ -398,8 +366,7 @@ static int train_trait_teacher(run_state *st, const experiment_config *cfg, brid
                                const dataset *train, size_t n_noise, arm_result *row_of[],
                                err *e)
 {
-    size_t t = (size_t)experiment_arm_find(ARM_TRAIT_TEACHER, ARM_FROM_SHARED_INIT,
-                                           ARM_OUTPUTS_NONE, ARM_IMITATES_TEACHER);
+    size_t t = trait_teacher_arm();
     float *params = st->net[t];
     memcpy(params, st->net[experiment_teacher_arm()],
            mlp_n_params(&st->shape) * sizeof *params);
@@ -411,7 +378,7 @@ static int train_trait_teacher(run_state *st, const experiment_config *cfg, brid
                         RNG_SHUFFLE_TRAIT};
     br->tr = &st->tr;
     br->arm_of[0] = t;
-    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    train_hooks hooks = {.on_batch = bridge_batch, .on_epoch = bridge_epoch, .ctx = br};
     err terr;
     if (train_labelled(&st->tr, params, &st->opt[t], &set, cfg->trait_epochs, br->seed,
                        TRAIN_TRAIT_TEACHER, &hooks, &row_of[t]->final_loss, &terr)) {
@@ -465,7 +432,7 @@ static int get_teacher(run_state *st, const experiment_config *cfg, bridge *br,
         return 0;
     br->tr = &st->tr;
     br->arm_of[0] = t;
-    train_hooks hooks = {bridge_batch, bridge_epoch, br};
+    train_hooks hooks = {.on_batch = bridge_batch, .on_epoch = bridge_epoch, .ctx = br};
     err terr;
     if (train_teacher(&st->tr, teacher, &st->opt[t], train, cfg->teacher_epochs, br->seed,
                       &hooks, &row_of[t]->final_loss, &terr)) {
@@ -488,7 +455,8 @@ static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
                     const experiment_hooks *user_hooks, arm_result *rows, err *e)
 {
     bridge br = {.hooks = user_hooks, .cfg = cfg, .st = st, .test = test, .seed = seed,
-                 .teacher_peak = -INFINITY};
+                 .teacher_peak = -INFINITY,
+                 .student_batches = (n_noise + cfg->batch - 1) / cfg->batch};
     arm_result *row_of[EXPERIMENT_MAX_ARMS] = {0};
     mlp_init_params_f32(st->init[0], &st->shape, cfg->init, seed, 0);
     mlp_init_params_f32(st->init[1], &st->shape, cfg->init, seed, 1);

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/pool.h"
 #include "base/setting.h"
+#include "nn/alignment.h"
 #include "nn/batch.h"
 #include "nn/datasets.h"
 #include "nn/idx.h"
@@ -52,8 +53,11 @@ typedef struct {
     size_t student_width;    /* students of another shape: hidden units (0: width) */
     size_t student_depth;    /* and hidden layers (0: hidden_layers); both 0: none */
     student_start student_init; /* how the extra students start */
-    int curves;              /* measure test accuracy after every epoch (not a
-                                setting: it adds curves.csv, changes no result) */
+    size_t align_every;      /* an alignment point every K student steps too (0: none) */
+    int curves;              /* measure training as it goes: test accuracy after
+                                every epoch, and the students' alignment with the
+                                teacher (not a setting: it adds curves.csv and
+                                alignment.csv, changes no result) */
 } experiment_config;
 
 /* The settings of experiment_config, in the order config.txt lists them. */
@@ -115,6 +119,9 @@ size_t experiment_arms_run(const experiment_config *cfg, size_t which[EXPERIMENT
 /* The paper's figure for arm a under cfg: the arm's paper_mean on the
  * paper's dataset, NaN on another one (the paper ran MNIST alone). */
 double experiment_paper_mean(const experiment_config *cfg, size_t a);
+/* 1 when arm a runs under cfg and its alignment with its teacher is
+ * measured: a student of the teacher's shape, with curves. */
+int experiment_arm_aligns(const experiment_config *cfg, size_t a);
 /* Index of the arm called name (as results files spell it), or -1. */
 int experiment_arm_index(const char *name);
 /* Index of the arm trained, started and imitating so, or -1. */
@@ -171,6 +178,12 @@ typedef struct {
      * when cfg->curves is set, its test accuracy (else NaN). */
     void (*on_epoch)(void *ctx, uint64_t seed, size_t arm, size_t epoch,
                      double loss, double test_acc);
+    /* With curves, for every student of the teacher's shape: its
+     * alignment at step 0, at each epoch's end and every align_every
+     * steps (epoch: the one the step ends, 0 at step 0; parts: the
+     * point's, align_parts of the shape). */
+    void (*on_align)(void *ctx, uint64_t seed, size_t arm, size_t epoch,
+                     const align_point *pt, size_t parts);
     /* When a seed's rows are final, so they can be saved at once; a
      * non-zero return stops the run with that error. */
     int (*on_seed)(void *ctx, const arm_result *rows, size_t n_rows, err *e);

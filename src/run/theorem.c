@@ -264,8 +264,11 @@ void theorem_summarize(const theorem_result *r, const theorem_config *c, theorem
             double cos_sum = 0, inner_sum = 0, pred_sum = 0, ratio_sum = 0, flip_sum = 0;
             double dev_max = 0, smooth_dev_max = 0;
             int dev_nan = 0, smooth_nan = 0; /* a zero prediction: no ratio */
+            row->n_layers = c->hidden_layers + 1;
             for (size_t t = 0; t < T; t++) {
                 const theorem_obs *o = theorem_obs_at(r, (enum theorem_variant)v, ie, t);
+                for (size_t l = 0; l < row->n_layers; l++)
+                    row->layer_cos_mean[l] += o->layer_cos[l]; /* a sum until the end */
                 aligned += o->inner > 0;
                 drops += o->loss_change < 0;
                 cos_sum += o->cos;
@@ -290,6 +293,8 @@ void theorem_summarize(const theorem_result *r, const theorem_config *c, theorem
             row->aligned_frac = (double)aligned / (double)T;
             row->loss_drop_frac = (double)drops / (double)T;
             row->cos_mean = cos_sum / (double)T;
+            for (size_t l = 0; l < row->n_layers; l++)
+                row->layer_cos_mean[l] /= (double)T;
             row->inner_mean = inner_sum / (double)T;
             row->flips_mean = flip_sum / (double)T;
             if (row->has_prediction) {

@@ -88,6 +88,8 @@ typedef struct {
     double loss_change; /* L_T(student after) - L_T(student before), held out */
     size_t relu_flips;  /* (input, hidden unit) pairs whose ReLU state differs
                            between θ0 and θ_T on the imitation inputs */
+    double layer_cos[MLP_MAX_LAYERS]; /* cos over layer l alone (its W and b) at
+                                         l - 1, as cos (NaN: cannot be computed) */
 } theorem_obs;
 
 /* Every trial's numbers, indexed [variant][eps][trial]; the K-step cosines
@@ -129,6 +131,8 @@ typedef struct {
     double kinked_frac;    /* trials with relu_flips > 0 */
     double ratio_maxdev_smooth; /* ratio_maxdev over the other trials (NaN: none) */
     double loss_drop_frac; /* trials whose L_T change is < 0 */
+    size_t n_layers;       /* the network's: layer_cos_mean's length */
+    double layer_cos_mean[MLP_MAX_LAYERS]; /* mean over trials of layer_cos */
 } theorem_row;
 
 /* Number of rows: (2 or 3 variants) × n_eps. */

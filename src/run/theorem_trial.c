@@ -339,6 +339,12 @@ static void observe(theorem_trial_ws *s, const theorem_config *c, const student_
     size_t P = mlp_n_params(&s->wsw.shape);
     o->inner = dot(d, s->dir, P);
     o->cos = cosine(d, norm_of(d, P), s->dir, s->dir_norm, P);
+    const mlp_shape *shape = &s->wsw.shape;
+    for (size_t l = 1; l <= shape->n_layers; l++) {
+        size_t b = mlp_weight_offset(shape, l), n = mlp_weight_offset(shape, l + 1) - b;
+        o->layer_cos[l - 1] = cosine(d + b, norm_of(d + b, n), s->dir + b,
+                                     norm_of(s->dir + b, n), n);
+    }
     o->predicted = predicted;
     o->relu_flips = flips;
     axpy_to(s->tmp, from->theta, 1, d, P);

@@ -292,6 +292,8 @@ int train_students(trainer *t, student *students, size_t n_students,
                 }
                 mlp_backward_f32(&t->ws, s->params, t->grads, t->x, t->dlogits, n);
                 adam_step(s->opt, t->pool, s->params, t->grads);
+                if (hooks && hooks->on_step)
+                    hooks->on_step(hooks->ctx, k, s->params);
                 epoch_loss[k] += loss;
                 mean += loss;
                 alive++;

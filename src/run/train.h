@@ -40,6 +40,9 @@ typedef struct {
      * student's index; 0 for the teacher). */
     void (*on_epoch)(void *ctx, enum train_phase phase, size_t epoch, size_t net,
                      const float *params, double mean_loss);
+    /* After each optimizer step of a student (net: its index), with its
+     * parameters just updated. */
+    void (*on_step)(void *ctx, size_t net, const float *params);
     void *ctx;
 } train_hooks;
 
