@@ -9,6 +9,7 @@
  * measured again after the runs, and a drop (another process took a core)
  * is reported next to the figures it spoils. */
 #include "bench/bench.h"
+#include "bench/bench_align.h"
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,8 @@ int bench_end_to_end(pool *p, pool *one, const dataset *train, const dataset *te
     double rss = rss_peak_mb(restarted);
     double after[2] = {peak_gflops(), peak_gflops_pool(p)};
     print_times(out, &t1, &tn, pool_threads(p), before, after);
+    if (bench_alignment(&cfg, train, t1.seed_s, tn.seed_s, out, e))
+        return -1;
     fprintf(out, "\npeak resident memory of the end-to-end runs: %.1f MB%s\n", rss,
             restarted ? "" : " (of the whole bench process)");
     return 0;
