@@ -69,15 +69,15 @@ static const char *found(cmd_run_flags *rf, int argc, char **argv)
 }
 
 /* What cmd_load_data prints on stderr for rf (it fails), malloc'ed. */
-static char *load_refusal(const cmd_run_flags *rf)
+/* What fn(arg) says on stderr, expecting it to fail (-1). */
+static char *refusal_of(int (*fn)(const void *), const void *arg)
 {
     fflush(stderr);
     int saved = dup(STDERR_FILENO);
     FILE *log = tmpfile();
     assert_non_null(log);
     assert_true(saved >= 0 && dup2(fileno(log), STDERR_FILENO) >= 0);
-    dataset train, test;
-    int rc = cmd_load_data(rf, &train, &test);
+    int rc = fn(arg);
     fflush(stderr);
     assert_true(dup2(saved, STDERR_FILENO) >= 0);
     close(saved);
@@ -89,6 +89,17 @@ static char *load_refusal(const cmd_run_flags *rf)
     assert_int_equal(fread(text, 1, (size_t)size, log), (size_t)size);
     fclose(log);
     return text;
+}
+
+static int load(const void *rf)
+{
+    dataset train, test;
+    return cmd_load_data(rf, &train, &test);
+}
+
+static char *load_refusal(const cmd_run_flags *rf)
+{
+    return refusal_of(load, rf);
 }
 
 static void data_flag_first(void **state)
@@ -198,6 +209,39 @@ static void fashion_nowhere_names_the_package(void **state)
     free(said);
 }
 
+static int load_other(const void *kind)
+{
+    dataset other;
+    return cmd_load_other(*(const enum student_input_kind *)kind, &other);
+}
+
+/* The students' inputs from the other dataset are looked for in its own
+ * folders (never where --data points: that is the run's own data), and
+ * their absence is said in their words; inputs of no other dataset load
+ * nothing. */
+static void other_inputs_nowhere(void **state)
+{
+    (void)state;
+    dataset none;
+    assert_int_equal(cmd_load_other(STUDENT_INPUTS_NOISE, &none), 0);
+    assert_int_equal(cmd_load_other(STUDENT_INPUTS_SHUFFLED, &none), 0);
+    make_data("mnist", 1);
+    enum student_input_kind fashion = STUDENT_INPUTS_FASHION;
+    char *said = refusal_of(load_other, &fashion);
+    tu_assert_contains(said, "--student-inputs fashion needs Fashion-MNIST's training images");
+    tu_assert_contains(said, "./fashion-mnist");
+    tu_assert_contains(said, "sublim-fetch-mnist --fashion");
+    tu_assert_contains(said, "make data-fashion");
+    assert_null(strstr(said, "--data"));
+    free(said);
+    enum student_input_kind mnist = STUDENT_INPUTS_MNIST;
+    assert_int_equal(unlink("mnist/" PROBE), 0);
+    said = refusal_of(load_other, &mnist);
+    tu_assert_contains(said, "--student-inputs mnist needs MNIST's training images");
+    tu_assert_contains(said, "SUBLIM_DATA");
+    free(said);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +252,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(nowhere, setup, teardown),
         cmocka_unit_test_setup_teardown(fashion_in_its_own_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(fashion_nowhere_names_the_package, setup, teardown),
+        cmocka_unit_test_setup_teardown(other_inputs_nowhere, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,6 +166,63 @@ static void image_inputs_refused_beyond_the_images(void **state)
     tu_assert_contains(e.msg, "shuffled has 200 images");
 }
 
+/* The other dataset's images: named by the kind, taken from the dataset
+ * given (never the training set), its images; an experiment on them runs,
+ * its students' rows differ from those on the training images, and it is
+ * refused without them, with images of another size, beyond their count,
+ * and when the kind names the run's own dataset. */
+static void other_datasets_images(void **state)
+{
+    tu_quad_sets *sets = *state;
+    enum dataset_kind d;
+    assert_false(student_inputs_dataset(STUDENT_INPUTS_DIGITS, &d));
+    assert_true(student_inputs_dataset(STUDENT_INPUTS_FASHION, &d) && d == DATASET_FASHION);
+    assert_true(student_inputs_dataset(STUDENT_INPUTS_MNIST, &d) && d == DATASET_MNIST);
+    dataset other;
+    tu_make_quadrants(&other, 150, 9); /* other images of the same size */
+    assert_ptr_equal(student_inputs_images(STUDENT_INPUTS_FASHION, &sets->train, &other), &other);
+    assert_ptr_equal(student_inputs_images(STUDENT_INPUTS_SHUFFLED, &sets->train, &other),
+                     &sets->train);
+    assert_null(student_inputs_images(STUDENT_INPUTS_NOISE, &sets->train, &other));
+    assert_int_equal(student_inputs_available(STUDENT_INPUTS_FASHION, &other), 150);
+
+    arm_result rows[EXPERIMENT_MAX_ARMS], again[EXPERIMENT_MAX_ARMS], own[EXPERIMENT_MAX_ARMS];
+    err e = {{0}};
+    experiment_config c = small(STUDENT_INPUTS_FASHION);
+    c.n_noise = 150;
+    if (experiment_run_on(&c, &sets->train, &sets->test, &other, NULL, NULL, rows, &e) ||
+        experiment_run_on(&c, &sets->train, &sets->test, &other, NULL, NULL, again, &e))
+        fail_msg("%s", e.msg);
+    size_t n = experiment_arms_run(&c, NULL);
+    experiment_config digits = c;
+    digits.student_inputs = STUDENT_INPUTS_DIGITS;
+    assert_int_equal(experiment_run(&digits, &sets->train, &sets->test, NULL, NULL, own, &e), 0);
+    int differs = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(rows[i].ok);
+        assert_int_equal(rows[i].correct, again[i].correct);
+        if (experiment_arms(&(size_t){0})[rows[i].arm].training == ARM_STUDENT)
+            differs |= rows[i].final_loss != own[i].final_loss;
+    }
+    assert_true(differs);
+
+    assert_int_equal(experiment_run(&c, &sets->train, &sets->test, NULL, NULL, rows, &e), -1);
+    tu_assert_contains(e.msg, "needs Fashion-MNIST's training images");
+    c.n_noise = 151;
+    assert_int_equal(
+        experiment_run_on(&c, &sets->train, &sets->test, &other, NULL, NULL, rows, &e), -1);
+    tu_assert_contains(e.msg, "fashion has 150 images");
+    c.n_noise = 150;
+    other.cols = other.rows = 4, other.pixels = 16; /* the same bytes, read as 4x4 */
+    assert_int_equal(
+        experiment_run_on(&c, &sets->train, &sets->test, &other, NULL, NULL, rows, &e), -1);
+    tu_assert_contains(e.msg, "its images are 4x4 but the training images 8x8");
+    dataset_free(&other);
+    c.dataset = DATASET_FASHION;
+    assert_int_equal(experiment_check(&c, &e), -1);
+    tu_assert_contains(e.msg, "--student-inputs fashion names the run's own dataset");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -175,6 +232,7 @@ int main(void)
         T(noise_and_digits),
         T(experiment_runs_on_each_kind),
         T(image_inputs_refused_beyond_the_images),
+        T(other_datasets_images),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,7 +76,7 @@ static const char *sw(fixture *fx, const char *name, dir_name buf)
 static void write_plan_ok(fixture *fx, const char *dir, const sweep_plan *p)
 {
     err e = {{0}};
-    if (sweep_write_plan(dir, p, &fx->train, &fx->test, &e))
+    if (sweep_write_plan(dir, p, &fx->train, &fx->test, NULL, &e))
         fail_msg("sweep_write_plan: %s", e.msg);
 }
 
@@ -197,7 +197,7 @@ static void assert_write_refused(fixture *fx, const char *dir, const sweep_plan 
 {
     char *before = tu_slurp(tu_path(dir, SWEEP_PLAN_FILE), NULL);
     err e = {{0}};
-    assert_int_equal(sweep_write_plan(dir, p, train, &fx->test, &e), -1);
+    assert_int_equal(sweep_write_plan(dir, p, train, &fx->test, NULL, &e), -1);
     for (; *words; words++)
         tu_assert_contains(e.msg, *words);
     char *after = tu_slurp(tu_path(dir, SWEEP_PLAN_FILE), NULL);
@@ -420,7 +420,7 @@ static void collect_is_the_same_however_tasks_ran(void **state)
     for (int k = 0; k < 2; k++)
         if ((kids[k] = tu_fork()) == 0) {
             err e;
-            _exit(sweep_write_plan(two, &fx->plan, &fx->train, &fx->test, &e) ||
+            _exit(sweep_write_plan(two, &fx->plan, &fx->train, &fx->test, NULL, &e) ||
                   run_tasks(fx, two, 4 * (size_t)k, 4, 0, 0, &e));
         }
     for (int k = 0; k < 2; k++) {

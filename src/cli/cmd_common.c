@@ -94,10 +94,11 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet)
     return 1;
 }
 
-int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf)
+int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf, enum student_input_kind kind)
 {
     err e;
     w->pool = NULL;
+    w->has_other = 0;
     if (folder_open(&w->out, rf->out_dir, 1, &e)) {
         fprintf(stderr, "sublim: %s\n", e.msg);
         return 1;
@@ -106,6 +107,14 @@ int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf)
         folder_close(&w->out);
         return 1;
     }
+    int other = cmd_load_other(kind, &w->other);
+    if (other < 0) {
+        dataset_free(&w->train);
+        dataset_free(&w->test);
+        folder_close(&w->out);
+        return 1;
+    }
+    w->has_other = other;
     return 0;
 }
 
@@ -123,6 +132,8 @@ void cmd_workspace_close(cmd_workspace *w)
     pool_free(w->pool);
     dataset_free(&w->train);
     dataset_free(&w->test);
+    if (w->has_other)
+        dataset_free(&w->other);
     folder_close(&w->out);
 }
 

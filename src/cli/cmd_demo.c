@@ -122,7 +122,7 @@ static int run_all(const folder *f, const record_options *o, const dataset *trai
 static int run(const record_options *o, const cmd_run_flags *rf)
 {
     cmd_workspace w;
-    if (cmd_workspace_open(&w, rf))
+    if (cmd_workspace_open(&w, rf, o->cfg.student_inputs))
         return 1;
     int rc = 1;
     size_t need = experiment_memory_bytes(&o->cfg, &w.train, &w.test);

@@ -66,10 +66,12 @@ static void print_outcome(const record_options *o, const char *out_dir,
 static int run(record_options *o, const cmd_run_flags *rf, const char *program)
 {
     cmd_workspace w;
-    if (cmd_workspace_open(&w, rf))
+    if (cmd_workspace_open(&w, rf, o->cfg.student_inputs))
         return 1;
     int rc = 1;
-    size_t need = experiment_memory_bytes(&o->cfg, &w.train, &w.test);
+    o->other = w.has_other ? &w.other : NULL;
+    size_t need = experiment_memory_bytes(&o->cfg, &w.train, &w.test) +
+                  (o->other ? dataset_bytes(o->other) : 0);
     if (cmd_workspace_start(&w, rf, need, o->force, "--width, --batch or --noise-images",
                             o->quiet) == 0) {
         err e;

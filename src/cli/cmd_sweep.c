@@ -90,14 +90,15 @@ static int run_tasks(const sweep_args *a, sweep_run_options *o, size_t first, si
 {
     const char *out = a->run.out_dir;
     err e;
-    if (cmd_check_memory(memory_needed(&a->plan, train, test), a->force,
+    size_t other = o->other ? dataset_bytes(o->other) : 0;
+    if (cmd_check_memory(memory_needed(&a->plan, train, test) + other, a->force,
                          "--width, --batch or --noise-images", a->quiet))
         return 1;
     pool *pl = cmd_make_pool(a->run.threads);
     if (!pl)
         return 1;
     double start = clock_seconds();
-    int rc = sweep_write_plan(out, &a->plan, train, test, &e) ||
+    int rc = sweep_write_plan(out, &a->plan, train, test, o->other, &e) ||
              sweep_run_tasks(out, &a->plan, first, count, o, train, test, pl, &e);
     pool_free(pl);
     if (rc) {
@@ -119,6 +120,21 @@ static int run_tasks(const sweep_args *a, sweep_run_options *o, size_t first, si
     return 0;
 }
 
+/* The students' inputs of the plan's first point that takes them from
+ * another dataset (one sweep is on one dataset, so there is one other),
+ * else noise. */
+static enum student_input_kind other_inputs(const sweep_plan *p)
+{
+    for (size_t point = 0; point < sweep_n_points(p); point++) {
+        experiment_config cfg;
+        enum dataset_kind d;
+        sweep_point_config(p, point, &cfg);
+        if (student_inputs_dataset(cfg.student_inputs, &d))
+            return cfg.student_inputs;
+    }
+    return STUDENT_INPUTS_NOISE;
+}
+
 /* Runs the job the flags name (every task, then collect, by default). */
 static int run(const sweep_args *a, int argc, char **argv)
 {
@@ -129,18 +145,26 @@ static int run(const sweep_args *a, int argc, char **argv)
     sweep_run_options o = {.data_dir = a->run.data_dir, .resume = a->resume, .force = a->force,
                            .log = stderr, .quiet = a->quiet, .argc = argc + 2,
                            .argv = cmd_command_line("sweep", argc, argv)};
-    dataset train, test;
+    dataset train, test, other;
+    int has_other = 0;
     if (!o.argv) {
         fprintf(stderr, "sublim: out of memory\n");
         rc = 1;
     } else if (cmd_load_data(&a->run, &train, &test)) {
         rc = 1;
+    } else if ((has_other = cmd_load_other(other_inputs(&a->plan), &other)) < 0) {
+        dataset_free(&train);
+        dataset_free(&test);
+        rc = 1;
     } else {
+        o.other = has_other ? &other : NULL;
         rc = run_tasks(a, &o, first, count, local, &train, &test);
         if (rc && interrupt_signal())
             cmd_tell_resume(cmd_program(argv), o.argc, o.argv, "tasks");
         dataset_free(&train);
         dataset_free(&test);
+        if (has_other)
+            dataset_free(&other);
     }
     free(o.argv);
     return rc;

@@ -75,18 +75,26 @@ int cmd_check_memory(size_t need, int force, const char *smaller, int quiet);
  * found nowhere, see cmd_find_data); prints why (and how to get them) on
  * failure. */
 int cmd_load_data(const cmd_run_flags *rf, dataset *train, dataset *test);
+/* The training set of the dataset inputs of kind are taken from when it
+ * is another one (--student-inputs mnist|fashion: found as cmd_find_data
+ * finds it, without --data), into *other: 1 when loaded, 0 when kind
+ * needs none, -1 having said why it cannot be. */
+int cmd_load_other(enum student_input_kind kind, dataset *other);
 
 /* What a command that trains writes with: its result folder (locked), the
  * data, and threads started once the run is known to fit in memory. */
 typedef struct {
     folder out;
     dataset train, test;
+    dataset other;  /* cmd_load_other's, when has_other */
+    int has_other;
     pool *pool; /* NULL until cmd_workspace_start */
 } cmd_workspace;
 
-/* Opens rf's output folder and loads rf's data: 0, or 1 having said why
- * (then nothing is held). */
-int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf);
+/* Opens rf's output folder and loads rf's data, and the other dataset's
+ * training set when the students' inputs (kind) are its: 0, or 1 having
+ * said why (then nothing is held). */
+int cmd_workspace_open(cmd_workspace *w, const cmd_run_flags *rf, enum student_input_kind kind);
 /* Checks the run's memory estimate (cmd_check_memory's arguments) and
  * starts rf's threads: 0, or 1 having said why. */
 int cmd_workspace_start(cmd_workspace *w, const cmd_run_flags *rf, size_t need, int force,

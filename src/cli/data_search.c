@@ -80,6 +80,40 @@ static void tell_no_data(const dataset_about *d)
             how, d->make);
 }
 
+int cmd_load_other(enum student_input_kind kind, dataset *other)
+{
+    enum dataset_kind d;
+    if (!student_inputs_dataset(kind, &d))
+        return 0;
+    cmd_run_flags rf = cmd_run_defaults();
+    dataset test;
+    cmd_find_data(&rf, d);
+    if (!rf.data_dir) {
+        /* --data names the run's own dataset, so the words of
+         * tell_no_data would mislead here. */
+        const dataset_about *about = datasets_about(d);
+        char user[FILES_PATH_MAX];
+        user_data_dir(user, sizeof user, about->folder);
+        fprintf(stderr,
+                "sublim: --student-inputs %s needs %s's training images, and neither ./%s "
+                "nor %s holds %s%s%s%s\n"
+                "sublim: fetch and verify them with '%s%s' (into the user's data folder%s%s%s); "
+                "in the repository, 'make %s'\n",
+                STUDENT_INPUT_NAMES[kind], about->title, about->folder,
+                user[0] ? user : "the user's data folder (HOME is not set)", DATA_PROBE,
+                about->env ? " (nor $" : "", about->env ? about->env : "",
+                about->env ? ", which is not set)" : "", CMD_FETCH_SCRIPT, about->fetch,
+                about->package ? "; it copies Debian's package " : "",
+                about->package ? about->package : "", about->package ? " when installed" : "",
+                about->make);
+        return -1;
+    }
+    if (cmd_load_data(&rf, other, &test))
+        return -1;
+    dataset_free(&test);
+    return 1;
+}
+
 int cmd_load_data(const cmd_run_flags *rf, dataset *train, dataset *test)
 {
     err e;

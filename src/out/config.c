@@ -85,22 +85,29 @@ static int add_data_sums(kv_list *out, const char *data_dir, err *e)
     return rc;
 }
 
-void config_data_of(config_data *d, const dataset *train, const dataset *test)
+void config_data_of(config_data *d, const dataset *train, const dataset *test,
+                    const dataset *other)
 {
     dataset_sha256(train, d->train);
     dataset_sha256(test, d->test);
+    d->inputs[0] = '\0';
+    if (other)
+        dataset_sha256(other, d->inputs);
 }
 
 void config_data_set(kv_list *k, const config_data *d)
 {
     kv_set(k, CONFIG_DATA_READ_TRAIN, d->train);
     kv_set(k, CONFIG_DATA_READ_TEST, d->test);
+    if (d->inputs[0])
+        kv_set(k, CONFIG_DATA_READ_INPUTS, d->inputs);
 }
 
 int config_check_runs(const kv_list *config, const kv_list *runs, size_t n_runs,
                       const char *runs_path, err *e)
 {
-    static const char *const keys[] = {CONFIG_DATA_READ_TRAIN, CONFIG_DATA_READ_TEST};
+    static const char *const keys[] = {CONFIG_DATA_READ_TRAIN, CONFIG_DATA_READ_TEST,
+                                       CONFIG_DATA_READ_INPUTS};
     for (size_t r = 0; r < n_runs; r++)
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             const char *want = kv_get(config, keys[k]), *got = kv_get(&runs[r], keys[k]);

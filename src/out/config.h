@@ -3,7 +3,8 @@
  * Every setting of experiment_settings() except those that only pick the
  * seeds (the seeds are the rows), as key=value in the table's order; then
  * the data actually read, data_read.train and data_read.test (the SHA-256
- * of each set's bytes, dataset_sha256); then every entry of the data
+ * of each set's bytes, dataset_sha256; and data_read.student_inputs, the
+ * other dataset's training set, when the students imitated on it); then every entry of the data
  * folder's SHA256SUMS (data.<file>=<sha256>; data=unverified when there is
  * none), the published sums of what the data was unpacked from.  Resume
  * and merge join only folders whose config.txt agree key for key, so rows
@@ -19,16 +20,22 @@
 
 #define CONFIG_DATA_READ_TRAIN "data_read.train"
 #define CONFIG_DATA_READ_TEST "data_read.test"
+/* With --student-inputs mnist|fashion: the other dataset's training set. */
+#define CONFIG_DATA_READ_INPUTS "data_read.student_inputs"
 #define CONFIG_DATA_SUM "data." /* + a file name of SHA256SUMS */
 /* SHA256SUMS entries config.txt keeps (each one, or the run is refused). */
 #define CONFIG_MAX_DATA_SUMS 200
 
-/* The data a run read: the SHA-256 of its training and of its test set. */
+/* The data a run read: the SHA-256 of its training and of its test set,
+ * and of the other dataset's training set its students imitated on ("":
+ * none). */
 typedef struct {
-    char train[SHA256_HEX], test[SHA256_HEX];
+    char train[SHA256_HEX], test[SHA256_HEX], inputs[SHA256_HEX];
 } config_data;
 
-void config_data_of(config_data *d, const dataset *train, const dataset *test);
+/* other may be NULL. */
+void config_data_of(config_data *d, const dataset *train, const dataset *test,
+                    const dataset *other);
 /* Records d in k: config.txt's list, or a run's block of run.txt. */
 void config_data_set(kv_list *k, const config_data *d);
 /* Refuses a folder whose runs (run.txt's blocks, from runs_path) did not

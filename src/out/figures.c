@@ -127,14 +127,8 @@ static void subtitle_of(char *buf, size_t size, const experiment_config *c, int 
         return;
     }
     text_real(lr, sizeof lr, c->lr);
-    /* What the students see: only noise, never an image of the dataset
-     * (the paper's), or its images without labels. */
-    const dataset_about *d = datasets_about(c->dataset);
-    int noise_in = c->student_inputs == STUDENT_INPUTS_NOISE;
-    const char *seen_how = noise_in ? ""
-                           : c->student_inputs == STUDENT_INPUTS_SHUFFLED
-                               ? ", pixels shuffled, never a label"
-                               : ", never a label";
+    char seen[160];
+    reading_inputs_seen(seen, sizeof seen, c);
     size_t n;
     const setting *s = experiment_settings(&n);
     setting_format(settings_find(s, n, "noise"), c, noise, sizeof noise);
@@ -144,15 +138,14 @@ static void subtitle_of(char *buf, size_t size, const experiment_config *c, int 
              "%s noise · batch %zu · Adam lr %s%s%s\n"
              "θ0: the random start the teacher was trained from · θ0′: a different random "
              "start · aux logits: the %zu extra outputs the teacher was never trained on; the "
-             "students see %s%s%s",
+             "students see %s",
              n_seeds, seeds, c->hidden_layers, c->width, c->m, c->teacher_epochs,
              c->student_epochs, noise, c->batch, lr,
              paper            ? " · the paper's settings"
              : paper_values ? "\nnot the paper's settings, so its values are not drawn; "
                               "changed: "
                             : "\nnot the paper's settings; changed: ",
-             paper ? "" : changed, c->m, noise_in ? "only noise, never a " : "the training ",
-             noise_in ? d->item : d->items, seen_how);
+             paper ? "" : changed, c->m, seen);
 }
 
 /* ---- figure.svg ---- */
@@ -269,7 +262,7 @@ int figures_write_bars(const folder_content *fo, const char *path, err *e)
         trait_chart(fo, &traits, trait_bars, trait_label, sizeof trait_label, values, keys,
                     scratch);
     free(scratch);
-    char subtitle[1024], ylabel[128];
+    char subtitle[2048], ylabel[128];
     subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 1);
     size_t total = fo->n_rows ? fo->rows[0].total : 0;
     const dataset_about *d = datasets_about(fo->cfg.dataset);
@@ -358,7 +351,7 @@ int figures_write_curves(const folder_content *fo, const char *path, err *e)
     size_t seeds_in_curves = 0;
     for (size_t i = 0; i < fo->n_curves; i++)
         seeds_in_curves += i == 0 || fo->curves[i].seed != fo->curves[i - 1].seed;
-    char subtitle[1024], title[128];
+    char subtitle[2048], title[128];
     subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 0);
     snprintf(title, sizeof title, "Training curves, mean over %zu seed%s", seeds_in_curves,
              seeds_in_curves == 1 ? "" : "s");
@@ -458,7 +451,7 @@ int figures_write_alignment(const folder_content *fo, const char *path, err *e)
                                     "student epoch", 0, lo, hi, 0, n_x, row, n, NULL};
         }
     }
-    char subtitle[1024], title[160];
+    char subtitle[2048], title[160];
     subtitle_of(subtitle, sizeof subtitle, &fo->cfg, fo->has_config, fo->n_seeds, 0);
     snprintf(title, sizeof title, "Students' alignment with their teacher, mean over %zu seed%s",
              seeds, seeds == 1 ? "" : "s");

@@ -91,7 +91,30 @@ void reading_student_inputs(char *buf, size_t size, const experiment_config *cfg
                  "their labels",
                  items);
         break;
+    case STUDENT_INPUTS_MNIST:
+    case STUDENT_INPUTS_FASHION: {
+        enum dataset_kind other = DATASET_MNIST;
+        student_inputs_dataset(cfg->student_inputs, &other);
+        snprintf(buf, size, "%s's training %s (never a %s), without their labels",
+                 datasets_about(other)->title, datasets_about(other)->items,
+                 datasets_about(cfg->dataset)->item);
+        break;
     }
+    }
+}
+
+void reading_inputs_seen(char *buf, size_t size, const experiment_config *cfg)
+{
+    const dataset_about *d = datasets_about(cfg->dataset);
+    enum dataset_kind other;
+    if (cfg->student_inputs == STUDENT_INPUTS_NOISE)
+        snprintf(buf, size, "only noise, never a %s", d->item);
+    else if (student_inputs_dataset(cfg->student_inputs, &other))
+        snprintf(buf, size, "%s's %s, never a %s", datasets_about(other)->title,
+                 datasets_about(other)->items, d->item);
+    else
+        snprintf(buf, size, "the training %s%s, never a label", d->items,
+                 cfg->student_inputs == STUDENT_INPUTS_SHUFFLED ? ", pixels shuffled" : "");
 }
 
 void reading_compare(FILE *f, const arm_summary *a, const arm_summary *b, const char *a_name,

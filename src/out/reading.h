@@ -48,8 +48,13 @@ int reading_is_paper_config(const experiment_config *cfg, int has_config);
 
 /* What cfg's students are trained on, in words: "noise", "the training
  * digits, without their labels", "the training digits with their pixels
- * shuffled (one shuffle per seed), without their labels". */
+ * shuffled (one shuffle per seed), without their labels", "Fashion-MNIST's
+ * training clothing images (never a digit), without their labels". */
 void reading_student_inputs(char *buf, size_t size, const experiment_config *cfg);
+/* The same, short, for a figure's subtitle: "only noise, never a digit",
+ * "the training digits, pixels shuffled, never a label", "Fashion-MNIST's
+ * clothing images, never a digit". */
+void reading_inputs_seen(char *buf, size_t size, const experiment_config *cfg);
 
 /* Two arms in words: "same init 53.1% (95% CI 51.0% to 55.2%), other init
  * 10.4% (9.8% to 11.0%): the intervals do not overlap, ...". */

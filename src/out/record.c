@@ -294,7 +294,7 @@ static int run(run_state *r, kv_list *runs, size_t n_runs, const dataset *train,
                               .load_teacher = load_teacher,
                               .on_teacher = on_teacher,
                               .ctx = r};
-    int rc = experiment_run(&o->cfg, train, test, p, &hooks, r->seeds.rows, e);
+    int rc = experiment_run_on(&o->cfg, train, test, o->other, p, &hooks, r->seeds.rows, e);
     progress_end(&r->prog);
     out->wall_seconds = clock_seconds() - start;
     runlog_finish(mine, out->wall_seconds,
@@ -345,7 +345,10 @@ int record_experiment(const folder *f, const record_options *o, const dataset *t
     if (teachers_key(&key, &o->cfg, train, e) ||
         teachers_open(&r.teach, &key, o->cfg.seeds, o->load_teacher, o->save_teacher, e))
         return -1;
-    config_data_of(&data, train, test);
+    enum dataset_kind inputs;
+    /* A sweep hands the other dataset to every point: recorded where used. */
+    config_data_of(&data, train, test,
+                   student_inputs_dataset(o->cfg.student_inputs, &inputs) ? o->other : NULL);
     int rc = seed_table_init(&r.seeds, &o->cfg, e);
     if (rc == 0)
         rc = config_make(&config, &o->cfg, &data, o->data_dir, e) ||

@@ -27,6 +27,8 @@
 typedef struct {
     experiment_config cfg;
     const char *data_dir;     /* where train and test came from (config.txt, run.txt) */
+    const dataset *other;     /* --student-inputs mnist|fashion: that dataset's training
+                                 set (borrowed); else NULL */
     int resume;               /* keep the seeds an earlier run of cfg finished here */
     int force;                /* replace the results the folder holds */
     const char *load_teacher; /* checkpoint files, or NULL */

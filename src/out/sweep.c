@@ -58,13 +58,13 @@ static int plan_lines(const sweep_plan *p, const config_data *data, kv_list *out
 }
 
 int sweep_write_plan(const char *dir, const sweep_plan *p, const dataset *train,
-                     const dataset *test, err *e)
+                     const dataset *test, const dataset *other, err *e)
 {
     char path[FILES_PATH_MAX];
     config_data data;
     kv_list lines, there;
     atomic_file af;
-    config_data_of(&data, train, test);
+    config_data_of(&data, train, test, other);
     if (plan_lines(p, &data, &lines, e) || files_ensure_dir(dir, e) ||
         files_join(path, sizeof path, dir, SWEEP_PLAN_FILE, e) || atomic_open(&af, path, e))
         return -1;
@@ -149,6 +149,10 @@ static int plan_of_lines(const kv_list *lines, const char *path, sweep_plan *p,
                        CONFIG_DATA_READ_TRAIN, CONFIG_DATA_READ_TEST);
     strcpy(data->train, train);
     strcpy(data->test, test);
+    const char *inputs = kv_get(lines, CONFIG_DATA_READ_INPUTS);
+    if (inputs && strlen(inputs) >= sizeof data->inputs)
+        return err_set(e, "%s: %s is not a SHA-256", path, CONFIG_DATA_READ_INPUTS);
+    snprintf(data->inputs, sizeof data->inputs, "%s", inputs ? inputs : "");
     sweep_plan_init(p, &base);
     for (size_t i = 0; i < n; i++) {
         value_key(key, sizeof key, &s[i], 0);
@@ -291,7 +295,8 @@ static int run_task(const char *task_dir, const sweep_plan *p, size_t task,
 {
     size_t point;
     uint64_t seed;
-    record_options ro = {.data_dir = o->data_dir, .resume = o->resume, .force = o->force,
+    record_options ro = {.data_dir = o->data_dir, .other = o->other, .resume = o->resume,
+                         .force = o->force,
                          .log = o->log, .progress = PROGRESS_QUIET, .quiet = 1,
                          .argc = o->argc, .argv = o->argv};
     sweep_task(p, task, &point, &seed);

@@ -50,6 +50,8 @@
 /* How tasks run. */
 typedef struct {
     const char *data_dir;     /* recorded in each task's config.txt and run.txt */
+    const dataset *other;     /* the other dataset's training set, for points with
+                                 --student-inputs mnist|fashion (else NULL) */
     int resume;               /* keep the tasks already finished */
     int force;                /* replace a task folder's results */
     FILE *log;                /* the sweep's progress line and notices (stderr), or NULL */
@@ -64,7 +66,7 @@ typedef struct {
  * once: the first whole file stays (atomic_commit_new), the others check
  * theirs against it. */
 int sweep_write_plan(const char *dir, const sweep_plan *p, const dataset *train,
-                     const dataset *test, err *e);
+                     const dataset *test, const dataset *other, err *e);
 /* The plan of SW/sweep.txt (curves off in its base: they are no setting). */
 int sweep_read_plan(const char *dir, sweep_plan *p, err *e);
 

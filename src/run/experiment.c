@@ -23,6 +23,7 @@ typedef struct {
     float *noise_logits;             /* the teacher's on the noise: [n_noise][dL] */
     float *trait_logits;             /* the trait teacher's (with a trait) */
     size_t *pixel_perm;              /* shuffled inputs' permutation: [pixels] */
+    const dataset *input_images;     /* what image inputs are taken from (NULL: noise) */
     train_inputs inputs;             /* the students' inputs of the seed */
     trainer tr;                      /* networks of the teacher's shape */
     trainer tr_other;                /* of the other shape (when such students run) */
@@ -475,8 +476,8 @@ static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         size_t t = experiment_teacher_arm();
         judge_teacher(st, train, br.teacher_peak, row_of[t]);
         /* The teacher's logits on this seed's inputs, computed once. */
-        student_inputs_make(&st->inputs, cfg->student_inputs, seed, cfg->noise, train,
-                            st->pixel_perm);
+        student_inputs_make(&st->inputs, cfg->student_inputs, seed, cfg->noise,
+                            st->input_images, st->pixel_perm);
         train_input_logits(&st->tr, st->net[t], st->noise_logits, &st->inputs, n_noise);
         if (cfg->trait.kind != TRAIT_NONE &&
             train_trait_teacher(st, cfg, &br, train, n_noise, row_of, e))
@@ -524,19 +525,48 @@ int experiment_run(const experiment_config *cfg, const dataset *train,
                    const dataset *test, pool *p, const experiment_hooks *hooks,
                    arm_result *rows, err *e)
 {
+    return experiment_run_on(cfg, train, test, NULL, p, hooks, rows, e);
+}
+
+/* The images the students' inputs are taken from, checked: there, of the
+ * training images' size, and as many as the run asks for. */
+static int input_images(const experiment_config *cfg, const dataset *train,
+                        const dataset *other, size_t n_noise, const dataset **images, err *e)
+{
+    const char *kind = STUDENT_INPUT_NAMES[cfg->student_inputs];
+    enum dataset_kind d;
+    *images = student_inputs_images(cfg->student_inputs, train, other);
+    if (student_inputs_dataset(cfg->student_inputs, &d) && !other)
+        return err_set(e, "--student-inputs %s needs %s's training images, and none were "
+                          "given",
+                       kind, datasets_about(d)->title);
+    if (*images && (*images)->pixels != train->pixels)
+        return err_set(e, "--student-inputs %s: its images are %zux%zu but the training "
+                          "images %zux%zu",
+                       kind, (*images)->rows, (*images)->cols, train->rows, train->cols);
+    if (n_noise > student_inputs_available(cfg->student_inputs, *images))
+        return err_set(e, "--noise-images %zu: --student-inputs %s has %zu images", n_noise,
+                       kind, student_inputs_available(cfg->student_inputs, *images));
+    return 0;
+}
+
+int experiment_run_on(const experiment_config *cfg, const dataset *train,
+                      const dataset *test, const dataset *other, pool *p,
+                      const experiment_hooks *hooks, arm_result *rows, err *e)
+{
     if (train->pixels != test->pixels)
         return err_set(e, "training images are %zux%zu but test images %zux%zu",
                        train->rows, train->cols, test->rows, test->cols);
     if (experiment_check(cfg, e))
         return -1;
     size_t n_noise = noise_images(cfg, train), per_seed = experiment_arms_run(cfg, NULL);
-    if (n_noise > student_inputs_available(cfg->student_inputs, train))
-        return err_set(e, "--noise-images %zu: --student-inputs %s has %zu images", n_noise,
-                       STUDENT_INPUT_NAMES[cfg->student_inputs],
-                       student_inputs_available(cfg->student_inputs, train));
+    const dataset *images;
+    if (input_images(cfg, train, other, n_noise, &images, e))
+        return -1;
     run_state st;
     if (state_init(&st, cfg, train, p, e))
         return -1;
+    st.input_images = images;
     int rc = 0;
     for (size_t s = 0; s < cfg->seeds && rc == 0; s++) {
         arm_result *seed_rows = rows + s * per_seed;

@@ -221,5 +221,10 @@ size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *trai
 int experiment_run(const experiment_config *cfg, const dataset *train,
                    const dataset *test, pool *p, const experiment_hooks *hooks,
                    arm_result *rows, err *e);
+/* experiment_run with other, the other dataset's training images, for
+ * --student-inputs mnist|fashion (NULL otherwise; borrowed). */
+int experiment_run_on(const experiment_config *cfg, const dataset *train,
+                      const dataset *test, const dataset *other, pool *p,
+                      const experiment_hooks *hooks, arm_result *rows, err *e);
 
 #endif

@@ -38,8 +38,8 @@ static const setting SETTINGS[] = {
      "the images: mnist, or fashion (Fashion-MNIST; the paper ran on MNIST)",
      SETTING_IF_SET | SETTING_ONE_VALUE},
     {"student_inputs", SETTING_CHOICE, AT(student_inputs), "noise", 0, 0, STUDENT_INPUT_NAMES,
-     "what the students imitate the teacher on: noise, the training images (digits), or "
-     "them with their pixels shuffled",
+     "what the students imitate the teacher on: noise, the training images (digits), them "
+     "with their pixels shuffled, or the other dataset's training images (mnist, fashion)",
      SETTING_IF_SET},
     {"trait", SETTING_SPEC, AT(trait), "none", 0, 0, NULL,
      "a trait teacher's trait: prefer:C (reads noise as C) or swap:A:B (reads A as B)",
@@ -76,6 +76,11 @@ experiment_config experiment_defaults(void)
 
 int experiment_check(const experiment_config *cfg, err *e)
 {
+    enum dataset_kind inputs;
+    if (student_inputs_dataset(cfg->student_inputs, &inputs) && inputs == cfg->dataset)
+        return err_set(e, "--student-inputs %s names the run's own dataset: its training "
+                          "images are --student-inputs digits",
+                       STUDENT_INPUT_NAMES[cfg->student_inputs]);
     const setting *epochs = settings_find(SETTINGS, sizeof SETTINGS / sizeof SETTINGS[0],
                                           "trait_epochs");
     if (cfg->trait.kind == TRAIT_NONE && !setting_is_default(epochs, cfg))
