@@ -1,7 +1,8 @@
 /* Tests of cli/data_search.c: where sublim looks for MNIST when --data is
  * not given ($SUBLIM_DATA, then ./mnist, then the user's data folder
  * ${XDG_DATA_HOME:-$HOME/.local/share}/sublim/mnist), and for
- * Fashion-MNIST (./fashion-mnist, then .../sublim/fashion-mnist), through
+ * Fashion-MNIST ($SUBLIM_FASHION_DATA, ./fashion-mnist, then
+ * .../sublim/fashion-mnist), through
  * the flags as a command parses them; what it says when the data is
  * nowhere.  Each test runs in a fresh folder with its own environment; no
  * data is read (a folder "holds" it when the first file read is there). */
@@ -26,6 +27,7 @@ static int setup(void **state)
     if (!fx || !getcwd(fx->was, sizeof fx->was) || chdir(fx->d.dir))
         return -1;
     unsetenv("SUBLIM_DATA");
+    unsetenv("SUBLIM_FASHION_DATA");
     unsetenv("XDG_DATA_HOME");
     setenv("HOME", tu_path(fx->d.dir, "home"), 1);
     *state = fx;
@@ -166,8 +168,8 @@ static void nowhere(void **state)
     assert_null(found(&rf, 0, NULL));
 }
 
-/* Fashion-MNIST has folders of its own; SUBLIM_DATA and ./mnist, which
- * name MNIST, are not looked at. */
+/* Fashion-MNIST has folders of its own and a variable, SUBLIM_FASHION_DATA;
+ * SUBLIM_DATA and ./mnist, which name MNIST, are not looked at. */
 static void fashion_in_its_own_folders(void **state)
 {
     fixture *fx = *state;
@@ -181,6 +183,8 @@ static void fashion_in_its_own_folders(void **state)
     assert_string_equal(found_of(&rf, DATASET_FASHION, 0, NULL), user);
     make_data("fashion-mnist", 1);
     assert_string_equal(found_of(&rf, DATASET_FASHION, 0, NULL), "fashion-mnist");
+    setenv("SUBLIM_FASHION_DATA", "named", 1); /* its own variable comes first */
+    assert_string_equal(found_of(&rf, DATASET_FASHION, 0, NULL), "named");
     char *argv[] = {"--data", "given"};
     assert_string_equal(found_of(&rf, DATASET_FASHION, 2, argv), "given");
     assert_int_equal(rf.dataset, DATASET_FASHION);

@@ -298,6 +298,10 @@ static void man_tail(FILE *out)
           "does not hold MNIST, it is looked for in\n.Pa $XDG_DATA_HOME/sublim/mnist\n"
           "(by default\n.Pa ~/.local/share/sublim/mnist ,\n"
           "where\n.Nm sublim-fetch-mnist\nputs it).\n"
+          ".It Ev SUBLIM_FASHION_DATA\n"
+          "The folder of the unpacked Fashion-MNIST files when it is read without\n"
+          ".Fl -data :\nwith\n.Fl -student-inputs Cm fashion ,\nor with\n"
+          ".Fl -dataset Cm fashion\nand no\n.Fl -data .\n"
           ".It Ev SUBLIM_KERNELS\nThe kernel path to use, at most:\n",
           out);
     for (int q = (int)KERN_PATH_COUNT - 1; q >= 0; q--)
@@ -320,7 +324,7 @@ static void man_tail(FILE *out)
           ".Nm sublim-fetch-mnist Op Ar DIR\n"
           "downloads, verifies and unpacks it into\n.Ar DIR\nor the user's data folder.\n"
           ".It Pa ./fashion-mnist/ , Pa ~/.local/share/sublim/fashion-mnist/\n"
-          "Where Fashion-MNIST is looked for with\n.Fl -dataset Cm fashion .\n"
+          "Where Fashion-MNIST is looked for (see\n.Ev SUBLIM_FASHION_DATA ) .\n"
           ".Nm sublim-fetch-mnist Fl -fashion Op Ar DIR\n"
           "copies it from Debian's package dataset-fashion-mnist when installed, else\n"
           "downloads it, and verifies and unpacks it.\n"

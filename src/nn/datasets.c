@@ -15,7 +15,8 @@ static const dataset_about ABOUT[] = {
                          "clothing images", "class", "classes",
                          {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
                           "Shirt", "Sneaker", "Bag", "Ankle boot"},
-                         "dataset-fashion-mnist", " --fashion", "data-fashion", NULL, 0},
+                         "dataset-fashion-mnist", " --fashion", "data-fashion",
+                         "SUBLIM_FASHION_DATA", 0},
 };
 
 const dataset_about *datasets_about(enum dataset_kind k)
