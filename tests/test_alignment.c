@@ -118,7 +118,9 @@ static void tracker_points_equal_the_reference(void **state)
     }
     align_tracker tr;
     assert_int_equal(align_tracker_init(&tr, &s, NULL), 0);
-    align_tracker_start(&tr, path[0], teacher, init);
+    double move[TINY_N];
+    align_move(move, teacher, init, TINY_N);
+    align_tracker_start(&tr, path[0], move);
     align_point pt;
     align_tracker_point(&tr, path[0], &pt);
     assert_int_equal(pt.step, 0);

@@ -686,7 +686,7 @@ static void memory_refused_up_front(void **state)
     int rc = tu_run_sublim_measured(&text, wide, cap, NULL);
     if (rc != 1 || now() - t0 > 5)
         fail_msg("exit %d after %.1f s: %s", rc, now() - t0, text);
-    tu_assert_contains(text, "this run needs about 1.26 GB of memory but the address-space "
+    tu_assert_contains(text, "this run needs about 919.5 MB of memory but the address-space "
                              "limit (ulimit -v) is 536.9 MB");
     tu_assert_contains(text, "--force tries anyway");
     assert_int_equal(access(tu_path(out, FOLDER_RESULTS), F_OK), -1);

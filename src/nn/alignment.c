@@ -74,10 +74,8 @@ int align_tracker_init(align_tracker *t, const mlp_shape *s, err *e)
     memset(t, 0, sizeof *t);
     t->shape = *s;
     size_t n = mlp_n_params(s);
-    t->start = malloc((n ? n : 1) * sizeof *t->start);
     t->prev = malloc((n ? n : 1) * sizeof *t->prev);
-    t->teacher_move = malloc((n ? n : 1) * sizeof *t->teacher_move);
-    if (!t->start || !t->prev || !t->teacher_move) {
+    if (!t->prev) {
         align_tracker_free(t);
         return err_set(e, "out of memory for the alignment of a student");
     }
@@ -86,15 +84,13 @@ int align_tracker_init(align_tracker *t, const mlp_shape *s, err *e)
 
 void align_tracker_free(align_tracker *t)
 {
-    free(t->start);
     free(t->prev);
-    free(t->teacher_move);
     memset(t, 0, sizeof *t);
 }
 
 size_t align_tracker_bytes(const mlp_shape *s)
 {
-    return mlp_n_params(s) * (2 * sizeof(float) + sizeof(double));
+    return mlp_n_params(s) * sizeof(float);
 }
 
 static void new_interval(align_tracker *t)
@@ -103,27 +99,38 @@ static void new_interval(align_tracker *t)
     memset(t->update_n, 0, sizeof t->update_n);
 }
 
-void align_tracker_start(align_tracker *t, const float *params, const float *teacher,
-                         const float *teacher_init)
+void align_move(double *move, const float *to, const float *from, size_t n)
 {
-    size_t n = mlp_n_params(&t->shape);
-    memcpy(t->start, params, n * sizeof *params);
-    memcpy(t->prev, params, n * sizeof *params);
     for (size_t k = 0; k < n; k++)
-        t->teacher_move[k] = (double)teacher[k] - (double)teacher_init[k];
-    align_sums s[ALIGN_MAX_PARTS];
-    align_sums_f32(&t->shape, teacher, teacher_init, teacher, teacher_init, s);
-    for (size_t p = 0; p < align_parts(&t->shape); p++)
-        t->teacher_norm2[p] = s[p].aa;
+        move[k] = (double)to[k] - (double)from[k];
+}
+
+void align_tracker_start(align_tracker *t, const float *start, const double *move)
+{
+    const mlp_shape *shape = &t->shape;
+    memcpy(t->prev, start, mlp_n_params(shape) * sizeof *start);
+    t->start = start;
+    t->move = move;
+    /* |m|² per layer, in the lanes of every other sum here */
+    t->move_norm2[0] = 0;
+    for (size_t l = 1; l <= shape->n_layers; l++) {
+        double mm[ALIGN_LANES] = {0};
+        size_t begin = mlp_weight_offset(shape, l), end = mlp_weight_offset(shape, l + 1);
+        for (size_t k = begin; k < end; k++)
+            mm[(k - begin) % ALIGN_LANES] += move[k] * move[k];
+        t->move_norm2[l] = lanes_sum(mm, mm, mm).dot;
+        t->move_norm2[0] += t->move_norm2[l];
+    }
     t->step = 0;
     new_interval(t);
 }
 
 /* Σ d·m and Σ d² over [begin, end), d = params - base and m the
  * teacher's move, in one pass over the numbers (the whole per-step cost
- * of the measurement); with keep, base becomes params on the way (the
- * step's start moves to its end).  keep is a constant at each call, so
- * each call's loop is compiled without the test. */
+ * of the measurement); with keep, base (then the tracker's prev) becomes
+ * params on the way: the step's start moves to its end.  keep is a
+ * constant at each call, so each call's loop is compiled without the
+ * test. */
 static inline align_sums move_sums(const float *params, float *base, const double *move,
                                    double move_norm2, size_t begin, size_t end, int keep)
 {
@@ -149,16 +156,19 @@ static inline align_sums move_sums(const float *params, float *base, const doubl
     return s;
 }
 
-/* move_sums per layer into s[1..L], their sum into s[0]. */
-static void move_parts(const align_tracker *t, const float *params, float *base, int keep,
+/* Per layer into s[1..L], their sum into s[0]: the step since prev
+ * (which moves to params), or the displacement since start. */
+static void move_parts(align_tracker *t, const float *params, int step,
                        align_sums s[ALIGN_MAX_PARTS])
 {
     const mlp_shape *shape = &t->shape;
-    s[0] = (align_sums){0, 0, t->teacher_norm2[0]};
+    s[0] = (align_sums){0, 0, t->move_norm2[0]};
     for (size_t l = 1; l <= shape->n_layers; l++) {
         size_t begin = mlp_weight_offset(shape, l), end = mlp_weight_offset(shape, l + 1);
-        s[l] = keep ? move_sums(params, base, t->teacher_move, t->teacher_norm2[l], begin, end, 1)
-                    : move_sums(params, base, t->teacher_move, t->teacher_norm2[l], begin, end, 0);
+        double m2 = t->move_norm2[l];
+        /* start is only read: keep 0 never writes through the cast */
+        s[l] = step ? move_sums(params, t->prev, t->move, m2, begin, end, 1)
+                    : move_sums(params, (float *)t->start, t->move, m2, begin, end, 0);
         s[0].dot += s[l].dot;
         s[0].aa += s[l].aa;
     }
@@ -168,7 +178,7 @@ void align_tracker_step(align_tracker *t, const float *params)
 {
     const mlp_shape *shape = &t->shape;
     align_sums s[ALIGN_MAX_PARTS];
-    move_parts(t, params, t->prev, 1, s);
+    move_parts(t, params, 1, s);
     for (size_t p = 0; p < align_parts(shape); p++) {
         double c = align_cos(s[p]);
         if (!isnan(c)) {
@@ -182,7 +192,7 @@ void align_tracker_step(align_tracker *t, const float *params)
 void align_tracker_point(align_tracker *t, const float *params, align_point *pt)
 {
     align_sums s[ALIGN_MAX_PARTS];
-    move_parts(t, params, t->start, 0, s);
+    move_parts(t, params, 0, s);
     memset(pt, 0, sizeof *pt);
     pt->step = t->step;
     for (size_t p = 0; p < ALIGN_MAX_PARTS; p++) {

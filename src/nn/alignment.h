@@ -49,13 +49,18 @@ typedef struct {
                                               part not at all has no cosine there) */
 } align_point;
 
+/* move[k] = to[k] - from[k] for k < n, exact in double: a teacher's move
+ * θ_T - θ0, the direction every tracker of its students reads. */
+void align_move(double *move, const float *to, const float *from, size_t n);
+
 typedef struct {
     mlp_shape shape;
-    float *start, *prev;                   /* owned: θ(0), θ(t-1) */
-    double *teacher_move;                  /* owned: θ_T - θ0, exact in double */
-    double teacher_norm2[ALIGN_MAX_PARTS]; /* |θ_T - θ0|² per part */
+    float *prev;                        /* owned: θ(t-1) */
+    const float *start;                 /* borrowed: θ(0) */
+    const double *move;                 /* borrowed: θ_T - θ0 (align_move) */
+    double move_norm2[ALIGN_MAX_PARTS]; /* |θ_T - θ0|² per part */
     size_t step;
-    double update_sum[ALIGN_MAX_PARTS];    /* since the last point */
+    double update_sum[ALIGN_MAX_PARTS]; /* since the last point */
     size_t update_n[ALIGN_MAX_PARTS];
 } align_tracker;
 
@@ -63,9 +68,10 @@ int align_tracker_init(align_tracker *t, const mlp_shape *s, err *e);
 void align_tracker_free(align_tracker *t);
 /* Bytes align_tracker_init allocates. */
 size_t align_tracker_bytes(const mlp_shape *s);
-/* A student about to train from params, toward teacher from teacher_init. */
-void align_tracker_start(align_tracker *t, const float *params, const float *teacher,
-                         const float *teacher_init);
+/* A student about to train from start (its parameters now, which must
+ * stay as they are: they are read at every point) toward its teacher's
+ * move (align_move; also read until the next start). */
+void align_tracker_start(align_tracker *t, const float *start, const double *move);
 /* After each optimizer step. */
 void align_tracker_step(align_tracker *t, const float *params);
 /* The point at the current step; starts a new interval. */

@@ -109,3 +109,39 @@ double experiment_paper_mean(const experiment_config *cfg, size_t a)
 {
     return datasets_about(cfg->dataset)->paper ? ARMS[a].paper_mean : NAN;
 }
+
+int experiment_arm_other_shape(const arm_spec *arm)
+{
+    return arm->start == ARM_FROM_OWN_INIT || arm->start == ARM_FROM_EMBEDDED_INIT;
+}
+
+/* Another shape has no θ_T - θ0 to compare with. */
+int experiment_arm_aligns(const experiment_config *cfg, const arm_spec *arm)
+{
+    return cfg->curves && arm->training == ARM_STUDENT && !experiment_arm_other_shape(arm);
+}
+
+size_t experiment_student_passes(const experiment_config *cfg)
+{
+    int trait = 0, same_shape = 0, other_shape = 0;
+    size_t n_arms;
+    const arm_spec *arms = experiment_arms(&n_arms);
+    for (size_t a = 0; a < n_arms; a++) {
+        if (!experiment_arm_runs(cfg, a) || arms[a].training != ARM_STUDENT)
+            continue;
+        if (experiment_arm_other_shape(&arms[a]))
+            other_shape = 1;
+        else if (arms[a].imitates == ARM_IMITATES_TRAIT_TEACHER)
+            trait = 1;
+        else
+            same_shape = 1;
+    }
+    return (size_t)(trait + same_shape + other_shape);
+}
+
+size_t experiment_trait_examples(const experiment_config *cfg, size_t n_train)
+{
+    return cfg->trait.kind == TRAIT_NONE
+               ? 0
+               : n_train + trait_noise_images(&cfg->trait, n_train, EXPERIMENT_CLASSES);
+}

@@ -19,7 +19,10 @@ typedef struct {
     float *init[2];                  /* θ0 (shared) and θ0' (other) */
     float *net[EXPERIMENT_MAX_ARMS]; /* every trained arm's parameters */
     adam opt[EXPERIMENT_MAX_ARMS];
-    align_tracker align[EXPERIMENT_MAX_ARMS]; /* the students' (aligns()) */
+    align_tracker align[EXPERIMENT_MAX_ARMS]; /* the students' (experiment_arm_aligns()) */
+    double *teacher_move[2];         /* per enum arm_imitates: θ_T - θ0, when aligned
+                                        students imitate that teacher */
+    float *mix_start;                /* a mixed start, kept while aligned (else NULL) */
     float *noise_logits;             /* the teacher's on the noise: [n_noise][dL] */
     float *trait_logits;             /* the trait teacher's (with a trait) */
     size_t *pixel_perm;              /* shuffled inputs' permutation: [pixels] */
@@ -30,26 +33,6 @@ typedef struct {
     int has_other;
 } run_state;
 
-/* Whether arm is a network of the other shape. */
-static int of_other_shape(const arm_spec *arm)
-{
-    return arm->start == ARM_FROM_OWN_INIT || arm->start == ARM_FROM_EMBEDDED_INIT;
-}
-
-/* Whether arm's alignment with its teacher is measured: a student of the
- * teacher's shape (another shape has no θ_T - θ0 to compare with), when
- * training is measured as it goes. */
-static int aligns(const experiment_config *cfg, const arm_spec *arm)
-{
-    return cfg->curves && arm->training == ARM_STUDENT && !of_other_shape(arm);
-}
-
-int experiment_arm_aligns(const experiment_config *cfg, size_t a)
-{
-    const arm_spec *arms = experiment_arms(&(size_t){0});
-    return experiment_arm_runs(cfg, a) && aligns(cfg, &arms[a]);
-}
-
 static void state_free(run_state *st)
 {
     free(st->init[0]);
@@ -59,6 +42,9 @@ static void state_free(run_state *st)
         adam_free(&st->opt[a]);
         align_tracker_free(&st->align[a]);
     }
+    free(st->teacher_move[0]);
+    free(st->teacher_move[1]);
+    free(st->mix_start);
     free(st->noise_logits);
     free(st->trait_logits);
     free(st->pixel_perm);
@@ -99,12 +85,18 @@ static int state_init(run_state *st, const experiment_config *cfg, const dataset
         st->runs[a] = experiment_arm_runs(cfg, a);
         if (!st->runs[a] || st->arms[a].training == ARM_UNTRAINED)
             continue;
-        const mlp_shape *s = of_other_shape(&st->arms[a]) ? &st->other : &st->shape;
+        const mlp_shape *s = experiment_arm_other_shape(&st->arms[a]) ? &st->other : &st->shape;
         st->has_other |= s == &st->other;
         ok &= (st->net[a] = mlp_arena_new_f32(s)) != NULL;
         ok &= adam_init(&st->opt[a], mlp_n_params(s), ac, NULL) == 0;
-        if (aligns(cfg, &st->arms[a]))
-            ok &= align_tracker_init(&st->align[a], s, NULL) == 0;
+        if (!experiment_arm_aligns(cfg, &st->arms[a]))
+            continue;
+        ok &= align_tracker_init(&st->align[a], s, NULL) == 0;
+        double **move = &st->teacher_move[st->arms[a].imitates];
+        if (!*move)
+            ok &= (*move = malloc(mlp_n_params(s) * sizeof **move)) != NULL;
+        if (st->arms[a].start == ARM_FROM_MIXED_INIT)
+            ok &= (st->mix_start = mlp_arena_new_f32(s)) != NULL;
     }
     ok &= (st->noise_logits = malloc(n_noise * n_out * sizeof(float))) != NULL;
     if (cfg->trait.kind != TRAIT_NONE)
@@ -132,16 +124,19 @@ size_t experiment_memory_bytes(const experiment_config *cfg, const dataset *trai
     size_t n_arms, n_noise = noise_images(cfg, train), n_out = shape.dims[shape.n_layers];
     const arm_spec *arms = experiment_arms(&n_arms);
     size_t bytes = 2 * mlp_n_params(&shape) * sizeof(float);
-    int has_other = 0;
+    int has_other = 0, moves[2] = {0, 0}; /* a teacher's move is kept, per teacher */
     for (size_t a = 0; a < n_arms; a++) {
         if (!experiment_arm_runs(cfg, a) || arms[a].training == ARM_UNTRAINED)
             continue;
-        size_t P = mlp_n_params(of_other_shape(&arms[a]) ? &other : &shape);
-        has_other |= of_other_shape(&arms[a]);
+        size_t P = mlp_n_params(experiment_arm_other_shape(&arms[a]) ? &other : &shape);
+        has_other |= experiment_arm_other_shape(&arms[a]);
         bytes += P * sizeof(float) + adam_bytes(P);
-        if (aligns(cfg, &arms[a]))
-            bytes += align_tracker_bytes(&shape);
+        if (experiment_arm_aligns(cfg, &arms[a])) /* its tracker, a mixed start */
+            bytes += align_tracker_bytes(&shape) +
+                     (arms[a].start == ARM_FROM_MIXED_INIT ? P * sizeof(float) : 0);
+        moves[arms[a].imitates] |= experiment_arm_aligns(cfg, &arms[a]);
     }
+    bytes += (size_t)(moves[0] + moves[1]) * mlp_n_params(&shape) * sizeof(double);
     bytes += (cfg->trait.kind != TRAIT_NONE ? 2 : 1) * n_noise * n_out * sizeof(float);
     bytes += trainer_bytes(&shape, cfg->batch, teacher_examples(cfg, train));
     if (has_other)
@@ -214,7 +209,7 @@ static void bridge_step(void *ctx, size_t net, const float *params)
     bridge *b = ctx;
     size_t arm = b->arm_of[net];
     align_tracker *tr = &b->st->align[arm];
-    if (!aligns(b->cfg, &b->st->arms[arm]))
+    if (!experiment_arm_aligns(b->cfg, &b->st->arms[arm]))
         return;
     align_tracker_step(tr, params);
     if (b->cfg->align_every && tr->step % b->cfg->align_every == 0)
@@ -242,7 +237,7 @@ static void bridge_epoch(void *ctx, enum train_phase phase, size_t epoch, size_t
     }
     if (b->hooks && b->hooks->on_epoch)
         b->hooks->on_epoch(b->hooks->ctx, b->seed, arm, epoch, loss, acc);
-    if (phase == TRAIN_STUDENTS && aligns(b->cfg, &b->st->arms[arm]) &&
+    if (phase == TRAIN_STUDENTS && experiment_arm_aligns(b->cfg, &b->st->arms[arm]) &&
         b->aligned_at[arm] != b->st->align[arm].step)
         align_point_now(b, arm, params);
 }
@@ -322,6 +317,18 @@ static size_t teacher_of(const arm_spec *pupil)
                                                          : experiment_teacher_arm();
 }
 
+/* Where the student of arm, now at params, started, kept as it is while
+ * it trains: θ0 or θ0' themselves, or a copy of a mixed start. */
+static const float *start_of(run_state *st, const arm_spec *arm, const float *params)
+{
+    if (arm->start == ARM_FROM_SHARED_INIT)
+        return st->init[0];
+    if (arm->start == ARM_FROM_OTHER_INIT)
+        return st->init[1];
+    memcpy(st->mix_start, params, mlp_n_params(&st->shape) * sizeof *params);
+    return st->mix_start;
+}
+
 /* Trains, in lock-step, the running students that imitate `imitates` and
  * are (or are not) of the other shape, on the noise logits `targets`. */
 static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
@@ -330,18 +337,23 @@ static int train_group(run_state *st, const experiment_config *cfg, bridge *br,
 {
     student students[EXPERIMENT_MAX_ARMS];
     size_t n = 0;
+    int moved = 0;
     for (size_t a = 0; a < st->n_arms; a++) {
         const arm_spec *arm = &st->arms[a];
         if (!st->runs[a] || arm->training != ARM_STUDENT || arm->imitates != imitates ||
-            of_other_shape(arm) != other_shape || !row_of[a]->ok)
+            experiment_arm_other_shape(arm) != other_shape || !row_of[a]->ok)
             continue;
         start_student(st, cfg, br->seed, arm, st->net[a]);
         students[n] = (student){.params = st->net[a], .opt = &st->opt[a],
                                 .outputs = outputs_of(arm->outputs, cfg->m)};
         br->arm_of[n++] = a;
-        if (aligns(cfg, arm)) {
-            align_tracker_start(&st->align[a], st->net[a], st->net[teacher_of(arm)],
-                                st->init[0]);
+        if (experiment_arm_aligns(cfg, arm)) {
+            double *move = st->teacher_move[imitates];
+            if (!moved) /* the teacher's move, once for its students */
+                align_move(move, st->net[teacher_of(arm)], st->init[0],
+                           mlp_n_params(&st->shape));
+            moved = 1;
+            align_tracker_start(&st->align[a], start_of(st, arm, st->net[a]), move);
             align_point_now(br, a, st->net[a]); /* step 0, said explicitly */
         }
     }
@@ -399,7 +411,7 @@ static void evaluate(run_state *st, const experiment_config *cfg, const bridge *
                      const dataset *test, size_t a, arm_result *r)
 {
     const float *params = st->arms[a].training == ARM_UNTRAINED ? st->init[0] : st->net[a];
-    trainer *tr = of_other_shape(&st->arms[a]) ? &st->tr_other : &st->tr;
+    trainer *tr = experiment_arm_other_shape(&st->arms[a]) ? &st->tr_other : &st->tr;
     size_t confusion[EXPERIMENT_CLASSES * EXPERIMENT_CLASSES];
     if (br->has_final_confusion[a])
         memcpy(confusion, br->final_confusion[a], sizeof confusion);
@@ -494,31 +506,6 @@ static int run_seed(run_state *st, const experiment_config *cfg, uint64_t seed,
         if (st->runs[a] && row_of[a]->ok)
             evaluate(st, cfg, &br, test, a, row_of[a]);
     return 0;
-}
-
-size_t experiment_student_passes(const experiment_config *cfg)
-{
-    int trait = 0, same_shape = 0, other_shape = 0;
-    size_t n_arms;
-    const arm_spec *arms = experiment_arms(&n_arms);
-    for (size_t a = 0; a < n_arms; a++) {
-        if (!experiment_arm_runs(cfg, a) || arms[a].training != ARM_STUDENT)
-            continue;
-        if (of_other_shape(&arms[a]))
-            other_shape = 1;
-        else if (arms[a].imitates == ARM_IMITATES_TRAIT_TEACHER)
-            trait = 1;
-        else
-            same_shape = 1;
-    }
-    return (size_t)(trait + same_shape + other_shape);
-}
-
-size_t experiment_trait_examples(const experiment_config *cfg, size_t n_train)
-{
-    return cfg->trait.kind == TRAIT_NONE
-               ? 0
-               : n_train + trait_noise_images(&cfg->trait, n_train, EXPERIMENT_CLASSES);
 }
 
 int experiment_run(const experiment_config *cfg, const dataset *train,

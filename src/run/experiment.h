@@ -119,9 +119,12 @@ size_t experiment_arms_run(const experiment_config *cfg, size_t which[EXPERIMENT
 /* The paper's figure for arm a under cfg: the arm's paper_mean on the
  * paper's dataset, NaN on another one (the paper ran MNIST alone). */
 double experiment_paper_mean(const experiment_config *cfg, size_t a);
-/* 1 when arm a runs under cfg and its alignment with its teacher is
- * measured: a student of the teacher's shape, with curves. */
-int experiment_arm_aligns(const experiment_config *cfg, size_t a);
+/* 1 when arm is a network of the students' other shape (--student-width,
+ * --student-depth). */
+int experiment_arm_other_shape(const arm_spec *arm);
+/* 1 when arm's alignment with its teacher is measured under cfg: a
+ * student of the teacher's shape, with curves. */
+int experiment_arm_aligns(const experiment_config *cfg, const arm_spec *arm);
 /* Index of the arm called name (as results files spell it), or -1. */
 int experiment_arm_index(const char *name);
 /* Index of the arm trained, started and imitating so, or -1. */
