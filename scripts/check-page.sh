@@ -78,7 +78,8 @@ section() { # the text of <section id="$1"> .. </section>
         "$tmp/dom.html"
 }
 for part in claim:numbers figure:'class="bar"' samples:'class="noise"' per-digit:'class="cell"' \
-    curves:'<svg' theorem:'class="theorem"' configuration:'<td>' machine:'<td>'; do
+    curves:'<svg' alignment:'<svg' theorem:'class="theorem"' configuration:'<td>' \
+    machine:'<td>'; do
     id=${part%%:*}
     want=${part#*:}
     text=$(section "$id")

@@ -11,6 +11,7 @@
 #include "out/folder.h"
 #include "out/report.h"
 #include "out/results.h"
+#include "out/theorem_layers.h"
 #include "out/theorem_out.h"
 #include "run/experiment.h"
 
@@ -603,6 +604,56 @@ static void test_report_theorem_only_folder(void **state)
     free(md);
 }
 
+/* report.md's alignment section reads alignment.csv: each student's
+ * displacement cosine at its last epoch (mean ± sd over seeds) and the
+ * steps' mean over training with its lowest epoch, per part; with
+ * theorem_layers.csv, the theorem's cosines per layer beside the
+ * students'.  Without alignment.csv there is no section (and no figure). */
+static void test_report_alignment_and_layers(void **state)
+{
+    fixture *fx = *state;
+    uint64_t seeds[] = {0, 1};
+    experiment_config cfg = tu_small_config(); /* 3 student epochs, 3 layers */
+    tu_make_folder(fx->dir, seeds, 2, &cfg, TU_ALL_FILES);
+    theorem_row rows[1] = {{.variant = "same_init", .eps = 1e-3, .trials = 4, .cos_mean = 0.25,
+                            .n_layers = 3, .layer_cos_mean = {0.5, 0.125, NAN}}};
+    err e;
+    assert_int_equal(theorem_out_write_csv(tu_path(fx->dir, FOLDER_THEOREM_CSV), rows, 1, &e), 0);
+    assert_int_equal(theorem_layers_write(tu_path(fx->dir, FOLDER_THEOREM_LAYERS), rows, 1, &e),
+                     0);
+    tu_regenerate_ok(fx->dir);
+    char *md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    tu_assert_contains(md, "## Alignment with the teacher through training\n");
+    tu_assert_contains(md, "| student | measure | whole network | layer 1 | layer 2 | layer 3 |");
+    /* aux from θ0 (arm a): displacement 0.1·3/(a + p + 1) at epoch 3, the
+     * same for both seeds; steps half of 0.1·ep/(a + p + 1), epochs 1-3. */
+    int a = experiment_arm_find(ARM_STUDENT, ARM_FROM_SHARED_INIT, ARM_OUTPUTS_AUX,
+                                ARM_IMITATES_TEACHER);
+    char want[256];
+    snprintf(want, sizeof want, "(2 seeds) | displacement | %.3f ± 0.000 | %.3f ± 0.000 |",
+             0.3 / (a + 1), 0.3 / (a + 2));
+    tu_assert_contains(md, want);
+    snprintf(want, sizeof want, "| | steps | %.3f (lowest %.3f) |", 0.1 / (a + 1),
+             0.05 / (a + 1));
+    tu_assert_contains(md, want);
+    tu_assert_contains(md, "(alignment.svg)");
+    tu_assert_contains(md, "### Per layer, beside the experiment\n");
+    tu_assert_contains(md, "| theorem: one step from θ0 (same_init, ε = 0.001) | 0.250 | 0.500 | "
+                           "0.125 | – |");
+    snprintf(want, sizeof want, "after 3 epochs | %.3f | %.3f |", 0.3 / (a + 1), 0.3 / (a + 2));
+    tu_assert_contains(md, want);
+    free(md);
+    assert_int_equal(access(tu_path(fx->dir, FOLDER_ALIGNMENT_FIGURE), F_OK), 0);
+
+    assert_int_equal(unlink(tu_path(fx->dir, FOLDER_ALIGNMENT)), 0);
+    tu_regenerate_ok(fx->dir);
+    md = tu_slurp(tu_path(fx->dir, FOLDER_REPORT), NULL);
+    assert_null(strstr(md, "## Alignment"));
+    tu_assert_contains(md, "### Per layer\n"); /* the theorem's rows alone */
+    free(md);
+    assert_int_not_equal(access(tu_path(fx->dir, FOLDER_ALIGNMENT_FIGURE), F_OK), 0);
+}
+
 /* ---- the lock ---- */
 
 /* `sublim report` writes the folder, so it takes its lock: while another
@@ -645,6 +696,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_command_exit_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_theorem_configuration, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_theorem_only_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_alignment_and_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_refused_while_folder_is_written, setup,
                                         teardown),
     };

@@ -85,7 +85,7 @@ static void assert_every_section(const char *html)
     assert_int_equal(tu_count(html, "<?xml"), 0);
 }
 
-/* Every section, each with what its file holds: the figures inlined, a
+/* Every section, each with what its file holds: the three figures inlined, a
  * heat map of 100 cells per arm whose counts are the rows' summed, the
  * samples as 16 images, the theorem's rows and legend; text from the
  * files escaped; `sublim report` gives the same bytes again. */
@@ -103,7 +103,8 @@ static void page_has_every_part(void **state)
     assert_int_equal(tu_count(html, "<g class=\"digit\">"), SAMPLES_N);
     assert_int_equal(tu_count(html, "<g class=\"noise\">"), SAMPLES_N);
     assert_int_equal(tu_count(html, "<rect class=\"bar\""), n_arms); /* figure.svg */
-    assert_int_equal(tu_count(html, "<svg"), 3 + n_arms); /* figure, curves, samples, maps */
+    /* figure, curves, alignment, samples, maps */
+    assert_int_equal(tu_count(html, "<svg"), 4 + n_arms);
     tu_assert_contains(html, "<td>cross_init</td>");
     tu_assert_contains(html, "<pre class=\"legend\">variant    same_init:");
     tu_assert_contains(html, "\naligned    trials with");
@@ -153,8 +154,8 @@ static void page_of_a_bare_folder(void **state)
     tu_regenerate_ok(fx->dir);
     char *html = tu_slurp(tu_path(fx->dir, FOLDER_REPORT_HTML), NULL);
     assert_every_section(html);
-    /* samples, per-digit, curves, theorem, machine */
-    assert_int_equal(tu_count(html, "<p class=\"missing\">"), 5);
+    /* samples, per-digit, curves, alignment, theorem, machine */
+    assert_int_equal(tu_count(html, "<p class=\"missing\">"), 6);
     assert_int_equal(tu_count(html, "<rect class=\"cell\""), 0);
     free(html);
 }

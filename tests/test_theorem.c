@@ -13,6 +13,7 @@
 #include "nn/mlp.h"
 #include "base/pool.h"
 #include "base/rng.h"
+#include "out/theorem_layers.h"
 #include "out/theorem_out.h"
 #include "run/theorem.h"
 
@@ -223,6 +224,89 @@ static void same_init_aligned_cross_init_both_signs(void **state)
     if (theorem_check(&r, &c, &e))
         fail_msg("check: %s", e.msg);
     theorem_result_free(&r);
+}
+
+/* The cosine per layer: each in [-1, 1]; the whole network's a weighted
+ * sum of them whose weights add to at most 1 (Cauchy-Schwarz), so within
+ * [min(0, lowest), max(0, highest)]; the last layer exactly 0 when the
+ * student imitates the auxiliary logits (the teacher's gradient moves only
+ * the digit rows of the last layer, the student's only the auxiliary
+ * ones), not when it imitates all; the rows' means are the trials'. */
+static void layer_cosines(void **state)
+{
+    const fixture *f = *state;
+    for (int all = 0; all < 2; all++) {
+        theorem_config c = tiny_config();
+        c.outputs = all ? THEOREM_OUTPUTS_ALL : THEOREM_OUTPUTS_AUX;
+        theorem_result r;
+        run(f, &c, NULL, &r);
+        size_t L = c.hidden_layers + 1, last_nonzero = 0;
+        for (size_t v = 0; v < THEOREM_N_VARIANTS; v++)
+            for (size_t t = 0; t < c.trials; t++) {
+                const theorem_obs *o = theorem_obs_at(&r, (enum theorem_variant)v, 0, t);
+                double lo = 0, hi = 0;
+                for (size_t l = 0; l < L; l++) {
+                    assert_true(o->layer_cos[l] >= -1 && o->layer_cos[l] <= 1);
+                    lo = fmin(lo, o->layer_cos[l]);
+                    hi = fmax(hi, o->layer_cos[l]);
+                }
+                assert_true(o->cos >= lo - 1e-12 && o->cos <= hi + 1e-12);
+                if (!all && v != THEOREM_CROSS)
+                    assert_true(o->layer_cos[L - 1] == 0);
+                last_nonzero += o->layer_cos[L - 1] != 0;
+            }
+        if (all)
+            assert_true(last_nonzero > 0);
+        theorem_row rows[THEOREM_N_VARIANTS * THEOREM_MAX_EPS];
+        theorem_summarize(&r, &c, rows);
+        double sum = 0;
+        for (size_t t = 0; t < c.trials; t++)
+            sum += theorem_obs_at(&r, THEOREM_SAME, 0, t)->layer_cos[0];
+        assert_int_equal(rows[0].n_layers, L);
+        assert_true(rows[0].layer_cos_mean[0] == sum / (double)c.trials);
+        theorem_result_free(&r);
+    }
+}
+
+/* theorem_layers.csv reads back as written (every part of every row, an
+ * undefined cosine as NaN); a row out of order or malformed is refused,
+ * naming the line. */
+static void layers_csv_reads_back(void **state)
+{
+    (void)state;
+    theorem_row rows[2] = {
+        {.variant = "same_init", .eps = 1e-3, .cos_mean = 0.25, .n_layers = 2,
+         .layer_cos_mean = {0.5, NAN}},
+        {.variant = "same_init_k3", .eps = 1e-5, .cos_mean = -0.125, .n_layers = 2,
+         .layer_cos_mean = {0.1, -0.2}},
+    };
+    char dir[64], path[128];
+    tu_tempdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/theorem_layers.csv", dir);
+    err e;
+    assert_int_equal(theorem_layers_write(path, rows, 2, &e), 0);
+    theorem_layers_row *back;
+    size_t n;
+    assert_int_equal(theorem_layers_read(path, &back, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(back[1].variant, "same_init_k3");
+    assert_true(back[1].eps == 1e-5 && back[1].n_parts == 3);
+    assert_true(back[0].cos_mean[0] == 0.25 && back[0].cos_mean[1] == 0.5);
+    assert_true(isnan(back[0].cos_mean[2]));
+    assert_true(back[1].cos_mean[2] == -0.2);
+    free(back);
+    static const char *const bad[] = {
+        THEOREM_LAYERS_CSV_HEADER "\nsame_init,0.001,layer1,0.5\n",     /* no "all" first */
+        THEOREM_LAYERS_CSV_HEADER "\nsame_init,0.001,all,0.5\nx,0.001,layer1,1\n",
+        THEOREM_LAYERS_CSV_HEADER "\nsame_init,0.001,all,zero\n",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        tu_write_file(path, bad[k], strlen(bad[k]));
+        assert_int_equal(theorem_layers_read(path, &back, &n, &e), -1);
+        tu_assert_contains(e.msg, "theorem_layers.csv:");
+    }
+    unlink(path);
+    rmdir(dir);
 }
 
 /* ---- determinism ---- */
@@ -577,6 +661,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(ratio_tends_to_one, setup, teardown),
         cmocka_unit_test_setup_teardown(same_init_aligned_cross_init_both_signs, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(layer_cosines, setup, teardown),
+        cmocka_unit_test(layers_csv_reads_back),
         cmocka_unit_test_setup_teardown(bits_do_not_depend_on_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(one_step_ratio_independent_of_lr, setup, teardown),
         cmocka_unit_test_setup_teardown(check_names_what_failed, setup, teardown),

@@ -17,8 +17,8 @@
 #define K EXPERIMENT_CLASSES
 
 const char *const REPORT_HTML_SECTIONS[] = {
-    "claim", "figure", "samples", "per-digit", "curves", "theorem", "configuration", "machine",
-    NULL};
+    "claim", "figure",  "samples",       "per-digit", "curves",
+    "alignment", "theorem", "configuration", "machine", NULL};
 
 void report_html_escape(FILE *f, const char *s)
 {
@@ -560,12 +560,25 @@ static int write_page(FILE *f, const folder *dir, const folder_content *c, err *
     else if (inline_svg(f, dir, FOLDER_CURVES_FIGURE, e))
         return -1;
     section_end(f);
+    section(f, "alignment", "Moving with the teacher, layer by layer");
+    if (!c->has_alignment)
+        missing(f, "No alignment.csv in this folder (a --no-curves run, or made before sublim "
+                   "measured it).");
+    else
+        fputs("<p>How far each student's training points the way its teacher's did: the "
+              "cosine of its move in parameter space with the teacher's move from θ0, over "
+              "the whole network and each layer.</p>\n",
+              f);
+    if (c->has_alignment && inline_svg(f, dir, FOLDER_ALIGNMENT_FIGURE, e))
+        return -1;
+    section_end(f);
     if (write_theorem(f, dir, c, e))
         return -1;
     write_configuration(f, c);
     write_machine(f, c);
     fputs("<footer>Written by <code>sublim</code> from the files beside it (results.csv, "
-          "classes.csv, samples.pgm, config.txt, run.txt, curves.csv, theorem.csv, theorem.txt); "
+          "classes.csv, samples.pgm, config.txt, run.txt, curves.csv, alignment.csv, theorem.csv, "
+          "theorem.txt); "
           "<code>sublim report DIR</code> regenerates it.</footer>\n</body>\n</html>\n",
           f);
     return 0;
