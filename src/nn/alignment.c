@@ -9,15 +9,17 @@
 #define ALIGN_LANES 4
 
 /* The lanes added up in lane order. */
+static double lanes_total(const double *lane)
+{
+    double sum = 0;
+    for (size_t j = 0; j < ALIGN_LANES; j++)
+        sum += lane[j];
+    return sum;
+}
+
 static align_sums lanes_sum(const double *dot, const double *aa, const double *bb)
 {
-    align_sums s = {0, 0, 0};
-    for (size_t j = 0; j < ALIGN_LANES; j++) {
-        s.dot += dot[j];
-        s.aa += aa[j];
-        s.bb += bb[j];
-    }
-    return s;
+    return (align_sums){lanes_total(dot), lanes_total(aa), lanes_total(bb)};
 }
 
 /* align_sums_<sfx> over type T: each layer's sums, its numbers in
@@ -118,7 +120,7 @@ void align_tracker_start(align_tracker *t, const float *start, const double *mov
         size_t begin = mlp_weight_offset(shape, l), end = mlp_weight_offset(shape, l + 1);
         for (size_t k = begin; k < end; k++)
             mm[(k - begin) % ALIGN_LANES] += move[k] * move[k];
-        t->move_norm2[l] = lanes_sum(mm, mm, mm).dot;
+        t->move_norm2[l] = lanes_total(mm);
         t->move_norm2[0] += t->move_norm2[l];
     }
     t->step = 0;
@@ -151,9 +153,7 @@ static inline align_sums move_sums(const float *params, float *base, const doubl
         dot[j] += d * move[k];
         dd[j] += d * d;
     }
-    align_sums s = lanes_sum(dot, dd, (double[ALIGN_LANES]){0});
-    s.bb = move_norm2;
-    return s;
+    return (align_sums){lanes_total(dot), lanes_total(dd), move_norm2};
 }
 
 /* Per layer into s[1..L], their sum into s[0]: the step since prev
