@@ -56,6 +56,7 @@ static void print_outputs(const char *dir)
         const char *what, *name;
     } outputs[] = {{"figure", FOLDER_FIGURE},
                    {"curves", FOLDER_CURVES_FIGURE},
+                   {"alignment", FOLDER_ALIGNMENT_FIGURE},
                    {"report", FOLDER_REPORT},
                    {"page", FOLDER_REPORT_HTML}};
     char path[FILES_PATH_MAX];
